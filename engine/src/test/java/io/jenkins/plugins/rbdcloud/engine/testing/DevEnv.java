@@ -1,0 +1,113 @@
+package io.jenkins.plugins.rbdcloud.engine.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The embedded dev environment as the tests see it: the values printed by {@code dev/env env}.
+ * Keys are read from their files on demand and never appear in {@link #toString()}.
+ */
+public final class DevEnv {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path repoRoot;
+    private final Map<String, String> values;
+
+    DevEnv(Path repoRoot, Map<String, String> values) {
+        this.repoRoot = repoRoot;
+        this.values = Map.copyOf(values);
+    }
+
+    /** Parses {@code KEY=VALUE} lines; values may be single- or double-quoted or backslash-escaped. */
+    static Map<String, String> parse(String output) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : output.split("\n")) {
+            line = line.strip();
+            if (line.startsWith("export ")) {
+                line = line.substring("export ".length());
+            }
+            int eq = line.indexOf('=');
+            if (line.isEmpty() || line.startsWith("#") || eq < 1) {
+                continue;
+            }
+            m.put(line.substring(0, eq), unquote(line.substring(eq + 1)));
+        }
+        return m;
+    }
+
+    private static String unquote(String v) {
+        if (v.length() >= 2 && (v.startsWith("'") && v.endsWith("'") || v.startsWith("\"") && v.endsWith("\""))) {
+            return v.substring(1, v.length() - 1);
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '\\' && i + 1 < v.length()) {
+                c = v.charAt(++i);
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    public Path repoRoot() { return repoRoot; }
+
+    /** A value printed by {@code dev/env env}; fails naming the key when the environment did not print it. */
+    public String get(String key) {
+        String v = values.get(key);
+        if (v == null || v.isEmpty()) {
+            throw new IllegalStateException("dev/env env did not print " + key + " (printed: " + values.keySet() + ")");
+        }
+        return v;
+    }
+
+    public Path devDir() { return Path.of(get("RBD_CLOUD_DEV_DIR")); }
+    public Path cephConf() { return Path.of(get("RBD_CLOUD_CEPH_CONF")); }
+    public String monHost() { return get("RBD_CLOUD_CEPH_MON_HOST"); }
+    public int monPort() { return Integer.parseInt(get("RBD_CLOUD_CEPH_MON_PORT")); }
+    public String fsid() { return get("RBD_CLOUD_CEPH_FSID"); }
+    public Path adminKeyring() { return Path.of(get("RBD_CLOUD_CEPH_ADMIN_KEYRING")); }
+    public String cephUser() { return get("RBD_CLOUD_CEPH_USER"); }
+    public String cephKey() { return readKey("RBD_CLOUD_CEPH_KEY_FILE"); }
+    public String hvUser() { return get("RBD_CLOUD_CEPH_HV_USER"); }
+    public String hvKey() { return readKey("RBD_CLOUD_CEPH_HV_KEY_FILE"); }
+    public String imagesPool() { return get("RBD_CLOUD_IMAGES_POOL"); }
+    public String agentsPool() { return get("RBD_CLOUD_AGENTS_POOL"); }
+    public String libvirtUri() { return get("RBD_CLOUD_LIBVIRT_URI"); }
+    public Path guestImage() { return Path.of(get("RBD_CLOUD_GUEST_IMAGE")); }
+    public Path guestKernel() { return Path.of(get("RBD_CLOUD_GUEST_KERNEL")); }
+    public Path guestInitrd() { return Path.of(get("RBD_CLOUD_GUEST_INITRD")); }
+    public String guestCmdline() { return get("RBD_CLOUD_GUEST_CMDLINE"); }
+
+    private String readKey(String fileKey) {
+        try {
+            return Files.readString(Path.of(get(fileKey)), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the key file named by " + fileKey + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A fresh name for objects a test creates on the shared services: {@code it-<prefix>-<6 chars>}. */
+    public String uniqueName(String prefix) {
+        Objects.requireNonNull(prefix);
+        StringBuilder b = new StringBuilder("it-").append(prefix.toLowerCase(Locale.ROOT)).append('-');
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for (int i = 0; i < 6; i++) {
+            b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "DevEnv" + values; // key FILE paths only; dev/env env prints no secrets
+    }
+}
