@@ -119,17 +119,12 @@ public final class AgentChannel implements AutoCloseable {
             }
             Duration timeout = readTimeout;
             long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-            // libvirt-java receives into a whole array: use b itself when it is exactly the range
-            byte[] buf = off == 0 && b.length == len ? b : new byte[len];
+            byte[] buf = off == 0 ? b : new byte[len];
             while (true) {
                 ensureOpen();
                 int n;
                 synchronized (stream) {
-                    try {
-                        n = stream.receive(buf);
-                    } catch (LibvirtException e) {
-                        throw new IOException("reading " + description + ": " + e.getMessage(), e);
-                    }
+                    n = io(() -> LibVirtNative.streamRecv(stream, buf, len), "reading");
                 }
                 if (n > 0) {
                     if (buf != b) {
@@ -166,12 +161,9 @@ public final class AgentChannel implements AutoCloseable {
             while (rest.length > 0) {
                 ensureOpen();
                 int n;
+                byte[] chunk = rest;
                 synchronized (stream) {
-                    try {
-                        n = stream.send(rest);
-                    } catch (LibvirtException e) {
-                        throw new IOException("writing " + description + ": " + e.getMessage(), e);
-                    }
+                    n = io(() -> LibVirtNative.streamSend(stream, chunk, chunk.length), "writing");
                 }
                 if (n > 0) {
                     rest = Arrays.copyOfRange(rest, n, rest.length);
@@ -184,6 +176,14 @@ public final class AgentChannel implements AutoCloseable {
         @Override
         public void close() {
             AgentChannel.this.close();
+        }
+    }
+
+    private int io(java.util.function.IntSupplier call, String what) throws IOException {
+        try {
+            return call.getAsInt();
+        } catch (HypervisorException e) {
+            throw new IOException(what + " " + description + ": " + e.getMessage(), e);
         }
     }
 

@@ -128,6 +128,7 @@ public final class DomainXml {
     private static void devices(Element devices, DomainSpec spec) {
         child(devices, "controller", "type", "scsi", "index", "0", "model", "virtio-scsi");
         child(devices, "controller", "type", "virtio-serial", "index", "0");
+        child(devices, "controller", "type", "usb", "model", "none"); // nothing to plug; saves boot time
         List<RbdDisk> disks = spec.disks();
         for (int i = 0; i < disks.size(); i++) {
             disk(devices, disks.get(i), "sd" + (char) ('a' + i), i == 0 && spec.kernelBoot().isEmpty());
@@ -138,8 +139,11 @@ public final class DomainXml {
         child(serial, "target", "port", "0");
         child(child(devices, "console", "type", "pty"), "target", "type", "serial", "port", "0");
         // unix channels without a path: libvirt picks a socket under its own channel directory.
-        child(child(devices, "channel", "type", "unix"), "target", "type", "virtio", "name", DomainSpec.GUEST_AGENT_CHANNEL);
-        child(child(devices, "channel", "type", "unix"), "target", "type", "virtio", "name", DomainSpec.AGENT_CHANNEL);
+        for (String channel : List.of(DomainSpec.GUEST_AGENT_CHANNEL, DomainSpec.AGENT_CHANNEL)) {
+            Element c = child(devices, "channel", "type", "unix");
+            child(c, "source", "mode", "bind");
+            child(c, "target", "type", "virtio", "name", channel);
+        }
         child(devices, "watchdog", "model", "i6300esb", "action", spec.watchdog().xmlName());
         text(child(devices, "rng", "model", "virtio"), "backend", "/dev/urandom").setAttribute("model", "random");
         child(devices, "memballoon", "model", "none");

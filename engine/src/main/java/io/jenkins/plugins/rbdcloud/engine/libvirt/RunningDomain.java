@@ -29,6 +29,7 @@ public final class RunningDomain implements AutoCloseable {
     private final GuestAgent agent;
     private Connect cachedConnection;
     private Domain cachedDomain;
+    private final Object handleLock = new Object();
     private boolean destroyed;
 
     RunningDomain(Hypervisor hypervisor, DomainSpec spec, DomainLauncher.Persistence persistence, LaunchTimings timings,
@@ -49,7 +50,13 @@ public final class RunningDomain implements AutoCloseable {
     public GuestAgent agent() { return agent; }
 
     /** The libvirt handle on the current connection; {@link HypervisorException#isNotFound()} when gone. */
-    public synchronized Domain domain() {
+    public Domain domain() {
+        synchronized (handleLock) {
+            return lookup();
+        }
+    }
+
+    private Domain lookup() {
         Connect c = hypervisor.connection();
         if (c != cachedConnection || cachedDomain == null) {
             try {
@@ -64,8 +71,10 @@ public final class RunningDomain implements AutoCloseable {
 
     /** The agent's virtio-serial channel ({@value DomainSpec#AGENT_CHANNEL}) as streams. */
     public AgentChannel openAgentChannel() {
-        Domain d = domain();
-        return AgentChannel.open(cachedConnection, d, DomainSpec.AGENT_CHANNEL);
+        synchronized (handleLock) {
+            Domain d = lookup();
+            return AgentChannel.open(cachedConnection, d, DomainSpec.AGENT_CHANNEL);
+        }
     }
 
     /** libvirt's state in lower case ({@code running}, {@code paused}, {@code shutoff}, {@code crashed}, ...) or {@code gone}. */
@@ -102,7 +111,9 @@ public final class RunningDomain implements AutoCloseable {
     private void destroyAndUndefine() throws LibvirtException {
         Domain d;
         try {
-            cachedDomain = null;
+            synchronized (handleLock) {
+                cachedDomain = null;
+            }
             d = domain();
         } catch (HypervisorException e) {
             if (e.isNotFound()) {
@@ -130,7 +141,9 @@ public final class RunningDomain implements AutoCloseable {
                 }
             }
         }
-        cachedDomain = null;
+        synchronized (handleLock) {
+            cachedDomain = null;
+        }
     }
 
     /** Destroys with a 30 s budget. */

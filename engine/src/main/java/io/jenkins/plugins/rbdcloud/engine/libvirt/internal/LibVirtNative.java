@@ -64,6 +64,8 @@ public final class LibVirtNative {
         int virConnectDomainEventRegisterAny(Pointer conn, Pointer dom, int eventId, Callback cb, Pointer opaque, Pointer freeCb);
         int virConnectDomainEventDeregisterAny(Pointer conn, int callbackId);
         String virDomainGetName(Pointer dom);
+        int virStreamRecv(Pointer stream, byte[] data, long nbytes);
+        int virStreamSend(Pointer stream, byte[] data, long nbytes);
         String virGetLastErrorMessage();
         int virGetLastErrorCode();
     }
@@ -135,6 +137,30 @@ public final class LibVirtNative {
             check("virDomainDestroyFlags", API.virDomainDestroyFlags(ptr(DOMAIN_PTR, dom), flags));
         } finally {
             Reference.reachabilityFence(dom);
+        }
+    }
+
+    /**
+     * Receives up to {@code len} bytes into {@code buf} (libvirt-java's own receive breaks on a
+     * non-blocking stream's -2). Returns the count, 0 at end of stream, or -2 when no data is
+     * waiting.
+     */
+    public static int streamRecv(Stream stream, byte[] buf, int len) {
+        try {
+            int n = API.virStreamRecv(ptr(STREAM_PTR, stream), buf, len);
+            return n == -2 ? -2 : check("virStreamRecv", n);
+        } finally {
+            Reference.reachabilityFence(stream);
+        }
+    }
+
+    /** Sends up to {@code len} bytes of {@code buf}; returns the count sent or -2 when it would block. */
+    public static int streamSend(Stream stream, byte[] buf, int len) {
+        try {
+            int n = API.virStreamSend(ptr(STREAM_PTR, stream), buf, len);
+            return n == -2 ? -2 : check("virStreamSend", n);
+        } finally {
+            Reference.reachabilityFence(stream);
         }
     }
 
