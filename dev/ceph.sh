@@ -57,7 +57,7 @@ pidfile() { echo "$DIR/run/$1.pid"; }
 daemon_alive() {
   local f
   f=$(pidfile "$1")
-  pid_alive "$f" && tr '\0' ' ' <"/proc/$(cat "$f")/cmdline" 2>/dev/null | grep -qF -- "-c $CONF"
+  pid_alive "$f" && tr '\0' ' ' <"/proc/$(cat "$f")/cmdline" 2>/dev/null | grep -qF -- "-c $CONF "
 }
 
 # launch NAME BINARY ARGS...: start a daemon in its own session, in the foreground (-f), its
@@ -234,7 +234,7 @@ bootstrap() {
   start_daemon mon.a
   start_daemon mgr.x
   wait_for 30 "mon.a of $TAG to answer" ceph_cli mon stat
-  ceph_cli osd new "$osd_uuid" 0 >/dev/null
+  ceph_cli osd new "$osd_uuid" 0 >/dev/null || die "ceph osd new failed"
   local pool
   for pool in "$IMAGES_POOL" "$AGENTS_POOL"; do
     ceph_cli osd pool create "$pool" >/dev/null 2>&1 || die "cannot create pool $pool"
