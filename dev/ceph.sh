@@ -150,6 +150,10 @@ bluestore block size = $OSD_SIZE
 bluestore fsck on mkfs = false
 bluestore fsck on mount = false
 osd memory target = 1073741824
+# A file on this disk counts as rotational: the hdd defaults sleep 5 s between snapshot-trim
+# and PG-delete steps, so space freed by snapshot/pool removal would trickle back for minutes.
+osd snap trim sleep hdd = 0
+osd delete sleep hdd = 0
 log file = $DIR/log/\$cluster-\$name.log
 run dir = $DIR/run
 crash dir = $DIR/crash
@@ -250,7 +254,7 @@ bootstrap() {
 }
 
 # health_report: prints "HEALTH_OK" when the cluster is fully usable (osd up+in, mgr available,
-# every PG active+clean), otherwise a short reason. One CLI call per poll.
+# every PG active+clean, scrubbing/snaptrim allowed), otherwise a short reason. One CLI call per poll.
 health_report() {
   ceph_cli status --format json 2>/dev/null | /usr/bin/python3 -c '
 import json, sys
@@ -266,7 +270,9 @@ if osd["num_up_osds"] < 1 or osd["num_up_osds"] != osd["num_osds"]:
     problems.append("osd up %d/%d" % (osd["num_up_osds"], osd["num_osds"]))
 if not s["mgrmap"]["available"]:
     problems.append("no mgr available")
-clean = sum(x["count"] for x in pg.get("pgs_by_state", []) if x["state_name"] == "active+clean")
+# active+clean, possibly scrubbing or trimming snapshots: all usable
+clean = sum(x["count"] for x in pg.get("pgs_by_state", [])
+            if {"active", "clean"} <= set(x["state_name"].split("+")))
 if pg["num_pgs"] == 0 or clean != pg["num_pgs"] or pg["num_pools"] < 2:
     problems.append("pgs active+clean %d/%d" % (clean, pg["num_pgs"]))
 print("; ".join(problems) or "HEALTH_OK")
