@@ -6,7 +6,7 @@ import java.util.Deque;
 /**
  * Images and trash entries an IT made on the shared cluster, removed newest first on
  * {@link #close()} (clones before their parents), snapshots included. A removal that fails is
- * reported after the rest were tried, so a test cannot leak silently.
+ * reported after the rest were tried, so a test cannot leak silently. Thread-safe.
  */
 final class ScratchImages implements AutoCloseable {
 
@@ -22,19 +22,19 @@ final class ScratchImages implements AutoCloseable {
     }
 
     /** Tracks an image made some other way (a clone, a restore). */
-    String track(RbdPool pool, String name) {
+    synchronized String track(RbdPool pool, String name) {
         items.push(new Item(pool, name, null));
         return name;
     }
 
     /** Tracks a trash entry, removed with force. */
-    String trackTrash(RbdPool pool, String id) {
+    synchronized String trackTrash(RbdPool pool, String id) {
         items.push(new Item(pool, null, id));
         return id;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         RuntimeException failure = null;
         while (!items.isEmpty()) {
             Item it = items.pop();
