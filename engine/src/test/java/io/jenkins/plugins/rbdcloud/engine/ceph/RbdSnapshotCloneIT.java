@@ -7,51 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
-import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Snapshots, format-2 clones from images into agents, children, parent and flatten. */
-@ExtendWith(DevEnvironmentExtension.class)
-class RbdSnapshotCloneIT {
+class RbdSnapshotCloneIT extends CephItBase {
 
-    private static final int MiB = 1 << 20;
-
-    private static CephCluster cluster;
-    private static RbdPool images;
-    private static RbdPool agents;
-    private final ScratchImages scratch = new ScratchImages();
-    private final DevEnv env;
+    private RbdPool images;
+    private RbdPool agents;
 
     RbdSnapshotCloneIT(DevEnv env) {
-        this.env = env;
+        super(env);
     }
 
-    @BeforeAll
-    static void connect(DevEnv env) {
-        cluster = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
-        images = cluster.pool(env.imagesPool());
-        agents = cluster.pool(env.agentsPool());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @AfterEach
-    void cleanUp() {
-        scratch.close();
+    @BeforeEach
+    void pools() {
+        images = images();
+        agents = agents();
     }
 
     @Test
