@@ -1,0 +1,155 @@
+package io.jenkins.plugins.rbdcloud.engine.ceph;
+
+import com.ceph.rados.Rados;
+import com.ceph.rados.exceptions.RadosException;
+import io.jenkins.plugins.rbdcloud.engine.ceph.internal.NativeGuard;
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One librados connection and the pools opened through it. Thread-safe: librados is, pool
+ * handles are cached, and {@link #close()} first closes the image handles still open, then the
+ * pools, then the connection, each after the calls in flight return.
+ *
+ * <p>Every call blocks the calling thread (librados/librbd are synchronous here); callers that
+ * must not block run them on their own bounded executor.
+ */
+public final class CephCluster implements AutoCloseable {
+
+    private final Rados rados;
+    private final String user;
+    private final NativeGuard guard;
+    private final Map<String, RbdPool> pools = new ConcurrentHashMap<>();
+    private final Set<RbdImageHandle> openImages = ConcurrentHashMap.newKeySet();
+
+    private CephCluster(Rados rados, String user) {
+        this.rados = rados;
+        this.user = user;
+        this.guard = new NativeGuard("Ceph connection of client." + user);
+    }
+
+    /**
+     * Connects as {@code config.user()}. {@code timeout} bounds the connect and, afterwards, each
+     * single monitor and OSD request (librados {@code client_mount_timeout},
+     * {@code rados_mon_op_timeout}, {@code rados_osd_op_timeout}), so a dead cluster gives
+     * {@link RbdTimeoutException} instead of a thread stuck for ever. Long operations such as
+     * flatten are many requests and may take longer as a whole.
+     *
+     * @throws RbdPermissionException wrong key or user
+     * @throws RbdTimeoutException    no monitor answered in time
+     */
+    public static CephCluster connect(CephConfig config, Duration timeout) {
+        Objects.requireNonNull(config, "config");
+        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+        Rados rados = new Rados(config.user());
+        String step = "configure client." + config.user();
+        try {
+            if (config.confFile() != null) {
+                step = "read " + config.confFile() + " for client." + config.user();
+                rados.confReadFile(new File(config.confFile().toString()));
+            }
+            step = "configure client." + config.user();
+            if (config.monHost() != null) {
+                rados.confSet("mon_host", config.monHost());
+            }
+            rados.confSet("key", config.key());
+            rados.confSet("client_mount_timeout", Long.toString(seconds));
+            rados.confSet("rados_mon_op_timeout", Long.toString(seconds));
+            rados.confSet("rados_osd_op_timeout", Long.toString(seconds));
+            step = "connect to Ceph as client." + config.user() + " via "
+                    + (config.monHost() != null ? config.monHost() : config.confFile());
+            rados.connect();
+            return new CephCluster(rados, config.user());
+        } catch (RadosException e) {
+            rados.shutDown();
+            // rados-java's messages name options, never values; keep the cause.
+            throw (RbdException) RbdException.fromErrno(e.getReturnValue(), step, null).initCause(e);
+        } catch (RuntimeException | Error e) {
+            rados.shutDown();
+            throw e;
+        }
+    }
+
+    /** The cluster's fsid (what libvirt secrets and mirroring peers refer to). */
+    public String fsid() {
+        return NativeCalls.call(guard, "fsid", null, rados::clusterFsid);
+    }
+
+    /** The cephx user id this connection authenticated as (without {@code client.}). */
+    public String user() {
+        return user;
+    }
+
+    /**
+     * The pool named {@code name}, opened on first use and cached.
+     *
+     * @throws RbdNotFoundException when there is no such pool
+     */
+    public RbdPool pool(String name) {
+        RbdNames.pool(name);
+        // The permit spans the insert, so close() cannot miss a pool opened concurrently.
+        try (NativeGuard.Permit permit = guard.enter()) {
+            return pools.computeIfAbsent(name, n -> NativeCalls.call(guard, "open pool", ImageSpec.ofPool(n),
+                    () -> new RbdPool(this, n, rados.ioCtxCreate(n))));
+        }
+    }
+
+    @Override
+    public void close() {
+        guard.close(() -> {
+            List<RuntimeException> failures = new ArrayList<>();
+            for (RbdImageHandle h : List.copyOf(openImages)) {
+                try {
+                    h.close();
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }
+            for (RbdPool p : pools.values()) {
+                try {
+                    p.ioctx().close();
+                } catch (IOException e) {
+                    failures.add(new RbdException("close pool " + p.name() + ": " + e.getMessage(), 0, ImageSpec.ofPool(p.name())));
+                }
+            }
+            pools.clear();
+            rados.shutDown();
+            if (!failures.isEmpty()) {
+                RuntimeException first = failures.get(0);
+                failures.stream().skip(1).forEach(first::addSuppressed);
+                throw first;
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "CephCluster[client." + user + (guard.isClosed() ? ", closed" : "") + "]";
+    }
+
+    // --- for RbdPool ---
+
+    NativeGuard guard() {
+        return guard;
+    }
+
+    RbdImageHandle track(RbdImageHandle handle) {
+        openImages.add(handle);
+        return handle;
+    }
+
+    void untrack(RbdImageHandle handle) {
+        openImages.remove(handle);
+    }
+
+    int openImageCount() {
+        return openImages.size();
+    }
+}

@@ -1,0 +1,409 @@
+package io.jenkins.plugins.rbdcloud.engine.ceph;
+
+import com.ceph.rados.IoCTX;
+import com.ceph.rbd.Rbd;
+import com.ceph.rbd.RbdImage;
+import com.ceph.rbd.jna.RbdImageInfo;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import io.jenkins.plugins.rbdcloud.engine.ceph.internal.LibRbd;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The RBD verbs on one pool, named after {@code rbd}'s own commands. Each verb opens the image
+ * for as long as it needs it (read-only where that is enough, so a user with read-only caps on a
+ * pool can inspect and clone from it) and closes it again. Thread-safe.
+ *
+ * <p>Names are checked with {@link RbdNames} before anything reaches librbd. Failures are
+ * {@link RbdException}s naming the pool, image and snapshot.
+ */
+public final class RbdPool {
+
+    private static final LibRbd LIB = LibRbd.INSTANCE;
+    private static final int ENOENT = 2;
+    /** {@code rbd sparsify}'s default: zeroed runs of at least 4 KiB are deallocated. */
+    private static final long SPARSE_SIZE = 4096;
+
+    private final CephCluster cluster;
+    private final String name;
+    private final IoCTX ioctx;
+    private final Rbd rbd;
+
+    RbdPool(CephCluster cluster, String name, IoCTX ioctx) {
+        this.cluster = cluster;
+        this.name = name;
+        this.ioctx = ioctx;
+        this.rbd = new Rbd(ioctx);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public CephCluster cluster() {
+        return cluster;
+    }
+
+    // ---------------------------------------------------------------- images
+
+    /** Creates a format-2 image with the cluster's default features and object size. */
+    public void create(String image, long sizeBytes) {
+        ImageSpec spec = spec(image);
+        requireSize(sizeBytes);
+        poolRun("create", spec, () -> rbd.create(image, sizeBytes));
+    }
+
+    /**
+     * Removes an image and its data.
+     *
+     * @throws RbdHasSnapshotsException while it has snapshots, including removed snapshots that
+     *                                  format-2 clones still use (librbd keeps those in its trash
+     *                                  namespace until the last clone is gone or flattened)
+     * @throws RbdBusyException         while a client has it open
+     */
+    public void remove(String image) {
+        ImageSpec spec = spec(image);
+        poolRun("remove", spec, () -> rbd.remove(image));
+    }
+
+    /** Whether the image exists (and this user may read it). */
+    public boolean exists(String image) {
+        ImageSpec spec = spec(image);
+        try {
+            poolRun("open read-only", spec, () -> rbd.close(rbd.openReadOnly(image)));
+            return true;
+        } catch (RbdNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Image names in this pool (not those in the trash), sorted. */
+    public List<String> list() {
+        return poolCall("ls", ImageSpec.ofPool(name), () -> List.of(rbd.list())).stream().sorted().toList();
+    }
+
+    public ImageInfo stat(String image) {
+        return withImage(image, true, h -> h.call("info", () -> {
+            RbdImageInfo info = h.rbdImage().stat();
+            byte[] id = new byte[128];
+            h.check(LIB.rbd_get_id(h.ptr(), id, id.length), "info");
+            return new ImageInfo(h.spec(), Native.toString(id), info.size, info.obj_size, h.features());
+        }));
+    }
+
+    /** Grows or shrinks the image; shrinking drops the data past the new end. */
+    public void resize(String image, long sizeBytes) {
+        requireSize(sizeBytes);
+        withImage(image, false, h -> h.call("resize", () -> {
+            h.rbdImage().resize(sizeBytes);
+            return null;
+        }));
+    }
+
+    /** Copies the parent's data into a clone so it no longer depends on its parent snapshot. */
+    public void flatten(String image) {
+        withImage(image, false, h -> h.call("flatten", () -> {
+            h.rbdImage().flatten();
+            return null;
+        }));
+    }
+
+    /** Deallocates zero-filled runs of at least 4 KiB, as {@code rbd sparsify} does. */
+    public void sparsify(String image) {
+        withImage(image, false, h -> h.call("sparsify", () -> h.check(LIB.rbd_sparsify(h.ptr(), SPARSE_SIZE), "sparsify")));
+    }
+
+    /** Discards a byte range of the image (see {@link RbdImageHandle#discard}). */
+    public void discard(String image, long offset, long length) {
+        withImage(image, false, h -> {
+            h.discard(offset, length);
+            return null;
+        });
+    }
+
+    /** Bytes the image itself allocates, as {@code rbd du} counts them (a clone's parent excluded). */
+    public long usedBytes(String image) {
+        return withImage(image, true, RbdImageHandle::usedBytes);
+    }
+
+    /** The parent snapshot of a clone ({@code pool/image@snap}), or empty for an image that is not one. */
+    public Optional<ImageSpec> parent(String image) {
+        return withImage(image, true, h -> h.call("parent", () -> NativeLists.parent(h)));
+    }
+
+    /** Clients that have the image open (the reader of this list is not one: it opens read-only). */
+    public List<Watcher> watchers(String image) {
+        return withImage(image, true, h -> h.call("status", () -> NativeLists.watchers(h)));
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    public void snapCreate(String image, String snap) {
+        RbdNames.snapshot(snap);
+        withImage(image, false, h -> snapCall(h, "snap create", snap, img -> img.snapCreate(snap)));
+    }
+
+    /**
+     * Removes a snapshot. One that format-2 clones still use disappears from {@link #snaps} but
+     * lives on in librbd's trash namespace (the clones' {@link #parent} then names it by a UUID)
+     * until the last clone is removed or flattened.
+     *
+     * @throws RbdBusyException while the snapshot is protected
+     */
+    public void snapRemove(String image, String snap) {
+        RbdNames.snapshot(snap);
+        withImage(image, false, h -> snapCall(h, "snap remove", snap, img -> img.snapRemove(snap)));
+    }
+
+    /** Protects a snapshot from removal (format-1 clones need it; format-2 clones do not). */
+    public void snapProtect(String image, String snap) {
+        RbdNames.snapshot(snap);
+        withImage(image, false, h -> snapCall(h, "snap protect", snap, img -> img.snapProtect(snap)));
+    }
+
+    /** @throws RbdBusyException while the snapshot has clones */
+    public void snapUnprotect(String image, String snap) {
+        RbdNames.snapshot(snap);
+        withImage(image, false, h -> snapCall(h, "snap unprotect", snap, img -> img.snapUnprotect(snap)));
+    }
+
+    /** The image's snapshots, oldest first. */
+    public List<SnapInfo> snaps(String image) {
+        return withImage(image, true, h -> h.call("snap ls", () -> NativeLists.snaps(h)));
+    }
+
+    /**
+     * Clones {@code parentImage@parentSnap} of this pool as {@code childImage} in
+     * {@code childPool}, format 2 (no protected snapshot needed; the parent is only read, so a
+     * user with read-only caps on this pool can clone from it).
+     *
+     * @return the clone's spec
+     * @throws RbdNotFoundException the parent image or snapshot does not exist
+     * @throws RbdExistsException   the clone's name is taken
+     */
+    public ImageSpec clone(String parentImage, String parentSnap, RbdPool childPool, String childImage) {
+        ImageSpec parent = spec(parentImage).at(RbdNames.snapshot(parentSnap));
+        if (childPool.cluster != cluster) {
+            throw new IllegalArgumentException("clone target pool " + childPool.name + " belongs to another connection");
+        }
+        ImageSpec child = ImageSpec.of(childPool.name, RbdNames.check("clone", childImage));
+        poolRun("clone", child, () -> {
+            PointerByReference ref = new PointerByReference();
+            LIB.rbd_image_options_create(ref);
+            Pointer opts = ref.getValue();
+            try {
+                NativeCalls.check(LIB.rbd_image_options_set_uint64(opts, LibRbd.RBD_IMAGE_OPTION_CLONE_FORMAT, 2),
+                        "clone (format option)", child);
+                int rc = LIB.rbd_clone3(ioctx.getPointer(), parentImage, parentSnap, childPool.ioctx.getPointer(), childImage, opts);
+                if (rc == -ENOENT) {
+                    throw RbdException.fromErrno(rc, "clone to " + child + " from", parent);
+                }
+                NativeCalls.check(rc, "clone " + parent + " to", child);
+            } finally {
+                LIB.rbd_image_options_destroy(opts);
+            }
+        });
+        return child;
+    }
+
+    /** Clones of {@code image@snap}, in any pool this user can read, including clones in a trash. */
+    public List<ChildInfo> children(String image, String snap) {
+        RbdNames.snapshot(snap);
+        try (RbdImageHandle h = openReadOnly(image, snap)) {
+            return h.call("children", () -> NativeLists.children(h));
+        }
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    /** The value of an image-metadata key, empty when unset. */
+    public Optional<String> metaGet(String image, String key) {
+        RbdNames.metaKey(key);
+        return withImage(image, true, h -> h.call("image-meta get " + key, () -> NativeLists.metaGet(h, key)));
+    }
+
+    public void metaSet(String image, String key, String value) {
+        RbdNames.metaValue(RbdNames.metaKey(key), value);
+        withImage(image, false, h -> h.call("image-meta set " + key,
+                () -> h.check(LIB.rbd_metadata_set(h.ptr(), key, value), "image-meta set " + key)));
+    }
+
+    /** All metadata of the image, sorted by key (librbd's {@code conf_*} overrides included). */
+    public SortedMap<String, String> metaList(String image) {
+        return withImage(image, true, h -> h.call("image-meta list", () -> NativeLists.metaList(h)));
+    }
+
+    /** @return false when the key was not set */
+    public boolean metaRemove(String image, String key) {
+        RbdNames.metaKey(key);
+        return withImage(image, false, h -> h.call("image-meta remove " + key, () -> {
+            int rc = LIB.rbd_metadata_remove(h.ptr(), key);
+            if (rc == -ENOENT) {
+                return false;
+            }
+            h.check(rc, "image-meta remove " + key);
+            return true;
+        }));
+    }
+
+    // ---------------------------------------------------------------- trash
+
+    /**
+     * Moves an image to the trash; it can be restored until it is removed, and cannot be removed
+     * without force before {@code delay} has passed. librbd does not refuse an image that a
+     * client has open (the client keeps working on it): check {@link #watchers} first where that
+     * matters.
+     *
+     * @return the image id, the handle for {@link #trashRestore} and {@link #trashRemove}
+     */
+    public String trashMove(String image, Duration delay) {
+        String id = stat(image).id();
+        long seconds = Math.max(0, delay.toSeconds());
+        poolRun("trash move", spec(image), () -> NativeCalls.check(LIB.rbd_trash_move(ioctx.getPointer(), image, seconds),
+                "trash move", spec(image)));
+        return id;
+    }
+
+    /** Restores a trashed image under {@code newName}, or under its old name when null. */
+    public void trashRestore(String id, String newName) {
+        RbdNames.imageId(id);
+        String restoreAs = newName == null ? "" : RbdNames.image(newName);
+        ImageSpec target = ImageSpec.of(name, newName == null ? "trash:" + id : newName);
+        poolRun("trash restore " + id + " as", target, () -> NativeCalls.check(
+                LIB.rbd_trash_restore(ioctx.getPointer(), id, restoreAs), "trash restore " + id + " as", target));
+    }
+
+    /**
+     * Removes a trashed image and its data.
+     *
+     * @param force also before the deferment has ended (otherwise that is an
+     *              {@link RbdPermissionException})
+     */
+    public void trashRemove(String id, boolean force) {
+        RbdNames.imageId(id);
+        ImageSpec target = ImageSpec.of(name, "trash:" + id);
+        poolRun("trash remove", target, () -> NativeCalls.check(
+                LIB.rbd_trash_remove(ioctx.getPointer(), id, (byte) (force ? 1 : 0)), "trash remove", target));
+    }
+
+    public List<TrashEntry> trashList() {
+        return poolCall("trash ls", ImageSpec.ofPool(name), () -> NativeLists.trash(ioctx.getPointer()));
+    }
+
+    /**
+     * Removes the user-trashed images whose deferment has ended by {@code now} and that
+     * {@code which} selects. Unlike {@code rbd trash purge}, which takes every expired image of
+     * the pool, this reaps only what the caller owns: the pools are shared.
+     *
+     * @return the entries removed; when some removals fail the first failure is thrown after the
+     * others were tried, with the rest suppressed
+     */
+    public List<TrashEntry> trashPurge(Instant now, Predicate<TrashEntry> which) {
+        List<TrashEntry> removed = new ArrayList<>();
+        RbdException failure = null;
+        for (TrashEntry e : trashList()) {
+            if (!e.userTrashed() || !e.isExpired(now) || !which.test(e)) {
+                continue;
+            }
+            try {
+                // Expiry was decided with the caller's clock; librbd would check its own again.
+                trashRemove(e.id(), true);
+                removed.add(e);
+            } catch (RbdNotFoundException gone) {
+                // removed by someone else meanwhile: the goal is reached
+            } catch (RbdException x) {
+                if (failure == null) {
+                    failure = x;
+                } else {
+                    failure.addSuppressed(x);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return removed;
+    }
+
+    // ---------------------------------------------------------------- handles
+
+    /** Opens the image read-write (the exclusive lock is taken on the first write). */
+    public RbdImageHandle open(String image) {
+        return openHandle(spec(image), false);
+    }
+
+    /** Opens the image read-only: no lock, no watch, and enough caps-wise for a read-only user. */
+    public RbdImageHandle openReadOnly(String image) {
+        return openHandle(spec(image), true);
+    }
+
+    /** Opens a snapshot of the image (always read-only). */
+    public RbdImageHandle openReadOnly(String image, String snap) {
+        return openHandle(spec(image).at(RbdNames.snapshot(snap)), true);
+    }
+
+    @Override
+    public String toString() {
+        return "RbdPool[" + name + "]";
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    IoCTX ioctx() {
+        return ioctx;
+    }
+
+    private RbdImageHandle openHandle(ImageSpec spec, boolean readOnly) {
+        return poolCall(readOnly ? "open read-only" : "open", spec, () -> {
+            RbdImage img = !readOnly ? rbd.open(spec.image())
+                    : spec.snapshot() == null ? rbd.openReadOnly(spec.image()) : rbd.openReadOnly(spec.image(), spec.snapshot());
+            RbdImageHandle[] self = new RbdImageHandle[1];
+            self[0] = new RbdImageHandle(spec, readOnly, img, () -> cluster.untrack(self[0]));
+            return cluster.track(self[0]);
+        });
+    }
+
+    private <T> T withImage(String image, boolean readOnly, Function<RbdImageHandle, T> op) {
+        try (RbdImageHandle h = openHandle(spec(image), readOnly)) {
+            return op.apply(h);
+        }
+    }
+
+    /** A snapshot verb through rados-java, failing with the snapshot named. */
+    private static Object snapCall(RbdImageHandle h, String operation, String snap, SnapOp op) {
+        return h.call(operation, h.spec().at(snap), () -> {
+            op.apply(h.rbdImage());
+            return null;
+        });
+    }
+
+    private interface SnapOp {
+        void apply(RbdImage image) throws com.ceph.rbd.RbdException;
+    }
+
+    private ImageSpec spec(String image) {
+        return ImageSpec.of(name, RbdNames.image(image));
+    }
+
+    private <T> T poolCall(String operation, ImageSpec target, NativeCalls.Body<T> body) {
+        return NativeCalls.call(cluster.guard(), operation, target, body);
+    }
+
+    private void poolRun(String operation, ImageSpec target, NativeCalls.Action action) {
+        NativeCalls.run(cluster.guard(), operation, target, action);
+    }
+
+    private static void requireSize(long sizeBytes) {
+        if (sizeBytes <= 0) {
+            throw new IllegalArgumentException("image size must be positive, got " + sizeBytes);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.jenkins.plugins.rbdcloud.engine.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * A one-line progress bar on a terminal ({@code \r}-redrawn), or a line every 10 % when the
+ * output is not a terminal, so CI logs stay readable.
+ */
+public final class ProgressBar {
+
+    private final PrintStream out;
+    private final String label;
+    private final boolean tty;
+    private int lastDecile = -1;
+    private long lastDraw;
+
+    public ProgressBar(PrintStream out, String label) {
+        this.out = out;
+        this.label = label;
+        this.tty = System.console() != null;
+    }
+
+    /** Reports progress; cheap enough to call for every chunk. */
+    public synchronized void update(long done, long total) {
+        int pct = total <= 0 ? 100 : (int) Math.min(100, done * 100 / total);
+        if (tty) {
+            long now = System.nanoTime();
+            if (pct < 100 && now - lastDraw < 100_000_000L) {
+                return;
+            }
+            lastDraw = now;
+            int filled = pct * 30 / 100;
+            out.printf(Locale.ROOT, "\r%s [%s%s] %3d%% %s / %s", label, "#".repeat(filled), ".".repeat(30 - filled), pct,
+                    human(done), human(total));
+            if (pct == 100) {
+                out.println();
+            }
+        } else if (pct / 10 > lastDecile) {
+            lastDecile = pct / 10;
+            out.printf(Locale.ROOT, "%s %d%% (%s / %s)%n", label, pct, human(done), human(total));
+        }
+    }
+
+    /** Bytes in binary units with one decimal: {@code 1.5 GiB}. */
+    public static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}
