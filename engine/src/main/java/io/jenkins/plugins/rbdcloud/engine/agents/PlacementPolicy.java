@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud.engine.agents;
 
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +31,7 @@ public record PlacementPolicy(Optional<String> group, Set<String> avoid) {
 
     /** The same policy, also avoiding {@code hypervisor}. */
     public PlacementPolicy avoiding(String hypervisor) {
-        Set<String> more = new java.util.HashSet<>(avoid);
+        Set<String> more = new HashSet<>(avoid);
         more.add(hypervisor);
         return new PlacementPolicy(group, more);
     }

@@ -2,7 +2,9 @@ package io.jenkins.plugins.rbdcloud.engine.config;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -73,7 +75,7 @@ record Check(String scope, String keyPrefix) {
 
     /** Throws when two items share a name: config keys and backend objects are looked up by name. */
     void unique(String field, Collection<String> names) {
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (String n : names) {
             if (!seen.add(Objects.requireNonNull(n))) {
                 throw fail(field, "must have unique names, '" + Printable.of(n) + "' appears twice");

@@ -71,7 +71,8 @@ public final class CloudSettingsLoader {
             try {
                 settings = cloud.ceph(ceph.orElseThrow()).hypervisors(hypervisors).templates(templates).build();
             } catch (SettingException e) {
-                src.problem(e.key(), e);
+                int dot = e.key().lastIndexOf('.');
+                src.sectionProblem(dot < 0 ? e.key() : e.key().substring(0, dot), e);
             }
         }
         if (src.problemCount() > 0) {
@@ -89,12 +90,10 @@ public final class CloudSettingsLoader {
         }
         try {
             return Optional.of(b.build());
-        } catch (SettingException e) {
-            src.problem(e.key(), e);
         } catch (IllegalArgumentException e) {
-            src.problem(section, e);
+            src.sectionProblem(section, e);
+            return Optional.empty();
         }
-        return Optional.empty();
     }
 
     /** The last step of reading a section: may throw a validation error. */

@@ -103,9 +103,21 @@ final class ConfigSource {
 
     /** Records a problem; a {@link SettingException} message already names its setting. */
     void problem(String key, IllegalArgumentException e) {
-        String message = e instanceof SettingException s ? s.getMessage() : key + ": " + e.getMessage();
-        String at = e instanceof SettingException s && !s.key().isEmpty() ? s.key() : key;
-        problems.add(where(at) + message);
+        String message = e instanceof SettingException ? e.getMessage() : key + ": " + e.getMessage();
+        problems.add(where(key) + message);
+    }
+
+    /**
+     * Records a problem of a whole section (e.g. {@code template.debian}); it points at the line
+     * of the setting when it has one, else at the section's first line.
+     */
+    void sectionProblem(String section, IllegalArgumentException e) {
+        String key = e instanceof SettingException s ? s.key() : "";
+        if (line(key) == null) {
+            key = lines.entrySet().stream().filter(l -> l.getKey().startsWith(section + "."))
+                    .min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(section);
+        }
+        problem(key, e);
     }
 
     void problem(String key, String message) {
@@ -114,11 +126,13 @@ final class ConfigSource {
 
     /** {@code file:line: } of a key; settings read from a {@code ...File} key point at that one. */
     private String where(String key) {
-        Integer line = lines.get(key);
-        if (line == null) {
-            line = lines.get(key + "File");
-        }
+        Integer line = line(key);
         return line == null ? name + ": " : name + ":" + line + ": ";
+    }
+
+    private Integer line(String key) {
+        Integer line = lines.get(key);
+        return line != null ? line : lines.get(key + "File");
     }
 
     String name() {

@@ -3,20 +3,9 @@ package io.jenkins.plugins.rbdcloud.engine.config;
 /** libvirt domain type of the agents on a hypervisor. */
 public enum DomainType implements ConfigWord {
     /** kvm when /dev/kvm is usable on the hypervisor, else qemu (TCG). */
-    AUTO("auto"),
+    AUTO,
     /** Software emulation (TCG): works everywhere, slow. */
-    QEMU("qemu"),
+    QEMU,
     /** Hardware virtualization; fails to start where KVM is missing. */
-    KVM("kvm");
-
-    private final String word;
-
-    DomainType(String word) {
-        this.word = word;
-    }
-
-    @Override
-    public String word() {
-        return word;
-    }
+    KVM
 }

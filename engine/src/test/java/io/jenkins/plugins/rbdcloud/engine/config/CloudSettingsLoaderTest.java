@@ -167,13 +167,32 @@ class CloudSettingsLoaderTest {
     }
 
     @Test
+    void badSectionNamesPointAtTheSection() throws IOException {
+        String text = example + "template.Big.image=x\n";
+        int line = text.lines().toList().size();
+        assertEquals(List.of(dir.resolve("cloud.properties") + ":" + line + ": template: name must be 1-40 characters of "
+                + "lowercase letters, digits and '-', starting with a letter and not ending with '-', got 'Big'"), problems(text));
+    }
+
+    @Test
+    void crossChecksPointAtTheTemplate() throws IOException {
+        List<String> p = problems(replaced("template.tiny.startTimeout", "20m"));
+        assertEquals(List.of(dir.resolve("cloud.properties") + ":" + lineOf("cloud.reconcileGrace") + ": cloud: "
+                + "reconcileGrace must be at least the longest startTimeout (20m in template 'tiny') so agents still "
+                + "starting are never deleted, got 10m"), p);
+        p = problems(replaced("template.tiny.vcpus", "4").replaceAll("(?m)^template\\.tiny\\.memoryMib=.*$", ""));
+        assertTrue(p.get(0).contains(":" + lineOf("template.tiny.labels") + ": template 'tiny': memoryMib and vcpus "
+                + "(1024 MiB, 4 vCPUs) fit on no hypervisor"), p.get(0));
+    }
+
+    @Test
     void partialSettingsNameTheMissingKey() throws IOException {
         List<String> p = problems(example.replaceAll("(?m)^template\\.tiny\\.kernel=.*$", "") + "template.tiny.env.X=1\n"
                 + "template.tiny.envFile.X=token\nhypervisor.other.vcpus=2\n");
         assertTrue(p.stream().anyMatch(m -> m.endsWith("template.tiny.initrd: needs template.tiny.kernel (direct kernel boot)")), p.toString());
         assertTrue(p.stream().anyMatch(m -> m.endsWith("template.tiny.envFile.X: and template.tiny.env.X are both set; keep one")), p.toString());
         assertTrue(p.stream().anyMatch(m -> m.endsWith("hypervisor 'other': uri is required")), p.toString());
-        assertEquals(List.of(dir.resolve("cloud.properties") + ": cloud: name is required"),
+        assertEquals(List.of(dir.resolve("cloud.properties") + ":" + lineOf("cloud.ownerId") + ": cloud: name is required"),
                 problems(example.replaceAll("(?m)^cloud\\.name=.*$", "")));
     }
 }
