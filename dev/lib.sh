@@ -52,3 +52,9 @@ wait_for() {
   done
   die "timed out after ${timeout}s waiting for $what"
 }
+
+# emit_var NAME VALUE: print NAME='VALUE' (single-quoted for sh) for the `env` sub-commands.
+emit_var() {
+  local q=\'
+  printf "%s='%s'\n" "$1" "${2//$q/$q\\$q$q}"
+}
