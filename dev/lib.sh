@@ -53,8 +53,12 @@ wait_for() {
   die "timed out after ${timeout}s waiting for $what"
 }
 
-# emit_var NAME VALUE: print NAME='VALUE' (single-quoted for sh) for the `env` sub-commands.
-emit_var() {
-  local q=\'
-  printf "%s='%s'\n" "$1" "${2//$q/$q\\$q$q}"
+# env_line KEY VALUE: one KEY=VALUE line of the env contract, single-quoted when the value holds
+# anything beyond plain path/URI characters, so the output is both eval-able and easy to parse.
+env_line() {
+  if [[ $2 =~ ^[A-Za-z0-9_./:@%+,=-]*$ ]]; then
+    printf '%s=%s\n' "$1" "$2"
+  else
+    printf "%s='%s'\n" "$1" "${2//\'/\'\\\'\'}"
+  fi
 }

@@ -111,6 +111,7 @@ cmd_start() {
   need_file /usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so libvirt-daemon-driver-qemu
   if own_daemon_alive "$VIRTLOGD_PID" virtlogd && own_daemon_alive "$LIBVIRTD_PID" libvirtd && daemon_answers; then
     log "libvirtd already running (pid $(cat "$LIBVIRTD_PID")), $LV_URI"
+    cmd_env
     return 0
   fi
   report_foreign_daemons
@@ -129,23 +130,22 @@ cmd_start() {
   fi
   wait_for 30 "libvirtd to answer on $LV_SOCK" daemon_answers
   log "libvirtd running (pid $(cat "$LIBVIRTD_PID")), $LV_URI"
+  cmd_env
 }
 
+# status: one summary line (the last line is what dev/env shows).
 cmd_status() {
-  local rc=0
-  if own_daemon_alive "$VIRTLOGD_PID" virtlogd; then
-    echo "virtlogd: running (pid $(cat "$VIRTLOGD_PID"))"
-  else
-    echo "virtlogd: stopped"; rc=1
-  fi
+  local logd=stopped lvd="not answering" domains
+  own_daemon_alive "$VIRTLOGD_PID" virtlogd && logd="pid $(cat "$VIRTLOGD_PID")"
   if own_daemon_alive "$LIBVIRTD_PID" libvirtd && daemon_answers; then
-    echo "libvirtd: running (pid $(cat "$LIBVIRTD_PID")), $LV_URI"
-    echo "domains:  $(virsh -q -c "$LV_URI" list --all --name | grep -c . || true)"
+    domains=$(virsh -q -c "$LV_URI" list --all --name | grep -c . || true)
+    echo "libvirt: running (libvirtd pid $(cat "$LIBVIRTD_PID"), virtlogd $logd, $domains domains, logs in $LV_LOG) $LV_URI"
+    [ "$logd" != stopped ]
   else
-    echo "libvirtd: not answering"; rc=1
+    own_daemon_alive "$LIBVIRTD_PID" libvirtd && lvd="pid $(cat "$LIBVIRTD_PID") not answering"
+    echo "libvirt: DOWN (libvirtd $lvd, virtlogd $logd)"
+    return 1
   fi
-  echo "logs:     $LV_LOG (domain logs in qemu/; the daemons see it as /var/log/libvirt)"
-  return $rc
 }
 
 cmd_stop() {
@@ -167,7 +167,7 @@ cmd_wipe() {
 }
 
 cmd_env() {
-  emit_var RBD_CLOUD_LIBVIRT_URI "$LV_URI"
+  env_line RBD_CLOUD_LIBVIRT_URI "$LV_URI"
 }
 
 case "${1:-}" in
