@@ -139,7 +139,7 @@ build_initrd() {
   while read -r path _; do
     install -D -m 0644 "/lib/modules/$kver/$path" "$tree/lib/modules/$path"
   done <"$tree/etc/modules.load"
-  # Uncompressed: the kernel would spend longer decompressing than QEMU spends loading it.
+  # Uncompressed (6 MB): gzip or lz4 made no measurable difference to boot time under TCG.
   (cd "$tree" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$out"
 }
 
@@ -188,6 +188,8 @@ cmd_start() {
   need_cmd mkfs.ext4 e2fsprogs
   need_cmd cpio cpio
   kver=$(kernel_version)
+  # QEMU boots a plain vmlinux only through its PVH entry note.
+  grep -q '^CONFIG_PVH=y' "/boot/config-$kver" || die "kernel $kver is built without CONFIG_PVH: its vmlinux cannot be booted directly"
   hash=$(inputs_hash "$kver")
   if is_current "$hash"; then
     log "guest image up to date ($GUEST_DIR, kernel $kver)"
@@ -240,6 +242,15 @@ cmd_env() {
   env_line RBD_CLOUD_GUEST_INITRD "$INITRD"
   env_line RBD_CLOUD_GUEST_CMDLINE "$CMDLINE"
 }
+
+case "${1:-}" in start | wipe)
+  # One builder at a time (ITs may run dev/env start in parallel).
+  need_cmd flock util-linux
+  mkdir -p "$RBD_CLOUD_DEV_DIR"
+  exec 9>"$RBD_CLOUD_DEV_DIR/.guest-image.lock"
+  flock -w 120 9 || die "another dev/guest-image.sh holds $RBD_CLOUD_DEV_DIR/.guest-image.lock"
+  ;;
+esac
 
 case "${1:-}" in
   start) cmd_start ;;

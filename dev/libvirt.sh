@@ -85,12 +85,13 @@ EOF
 # bind-mounted over /etc/libvirt, /run/libvirt and /var/log/libvirt.
 in_private_ns() {
   mkdir -p /etc/libvirt /run/libvirt /var/log/libvirt
+  # 9>&-: the daemons must not inherit (and so hold) our lock.
   unshare --mount --propagation private -- /bin/sh -ec '
     mount --bind "$1" /etc/libvirt
     mount --bind "$2" /run/libvirt
     mount --bind "$3" /var/log/libvirt
     shift 3
-    exec "$@"' in_private_ns "$LV_ETC" "$LV_RUN" "$LV_LOG" "$@"
+    exec "$@"' in_private_ns "$LV_ETC" "$LV_RUN" "$LV_LOG" "$@" 9>&-
 }
 
 report_foreign_daemons() {
@@ -148,9 +149,18 @@ cmd_status() {
   fi
 }
 
+# stop_own PIDFILE NAME TIMEOUT: stop the daemon only if the pid file still names it.
+stop_own() {
+  if own_daemon_alive "$1" "$2"; then
+    stop_pid "$@"
+  else
+    rm -f "$1"
+  fi
+}
+
 cmd_stop() {
-  stop_pid "$LIBVIRTD_PID" libvirtd 30
-  stop_pid "$VIRTLOGD_PID" virtlogd 10
+  stop_own "$LIBVIRTD_PID" libvirtd 30
+  stop_own "$VIRTLOGD_PID" virtlogd 10
 }
 
 cmd_wipe() {
@@ -169,6 +179,15 @@ cmd_wipe() {
 cmd_env() {
   env_line RBD_CLOUD_LIBVIRT_URI "$LV_URI"
 }
+
+case "${1:-}" in start | stop | wipe)
+  # One caller at a time: parallel starts would remove each other's fresh sockets.
+  need_cmd flock util-linux
+  mkdir -p "$RBD_CLOUD_DEV_DIR"
+  exec 9>"$RBD_CLOUD_DEV_DIR/.libvirt.lock"
+  flock -w 120 9 || die "another dev/libvirt.sh holds $RBD_CLOUD_DEV_DIR/.libvirt.lock"
+  ;;
+esac
 
 case "${1:-}" in
   start) cmd_start ;;
