@@ -59,6 +59,7 @@ qemu_ga_files() {
 inputs_hash() {
   local kver=$1
   {
+    # shellcheck disable=SC2046 # one word per library path
     sha256sum "$DEV_SCRIPTS/guest-image.sh" "${GUEST_FILES[@]/#/$GUEST_SRC/}" "/boot/vmlinuz-$kver" \
       "/lib/modules/$kver/modules.dep" "$BUSYBOX" $(qemu_ga_files)
     echo "$CMDLINE $IMAGE_SIZE"

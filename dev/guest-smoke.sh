@@ -148,7 +148,7 @@ EOF
 
 # boot: create the domain, report when READY appears and when guest-ping first answers.
 boot() {
-  local ready= ping= deadline
+  local ready='' ping='' deadline
   T0=$EPOCHREALTIME
   lv create "$WORK/domain.xml" >/dev/null
   log "virsh create returned after $(since "$T0") s"
