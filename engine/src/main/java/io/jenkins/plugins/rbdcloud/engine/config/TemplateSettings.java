@@ -1,0 +1,179 @@
+package io.jenkins.plugins.rbdcloud.engine.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A kind of agent: which golden image it boots, its size, how it connects and how long it lives.
+ * Label expressions are evaluated by the caller against {@link #labels()}.
+ *
+ * @param name            template name; agents are named {@code <name>-<6 random characters>}
+ * @param labels          Jenkins labels the agents carry
+ * @param image           golden image in the images pool
+ * @param imageVersion    pinned golden version; empty follows the current one
+ * @param diskGib         grow the agent disk to this size; empty keeps the golden image's size
+ * @param maxAgents       per-template cap ({@link #UNLIMITED}: only the cloud and hypervisor caps apply)
+ * @param snapshot        whether a successful build's disk is promoted to a new golden version
+ * @param consistency     how consistent that snapshot must be
+ * @param env             variables the guest can read at launch; values are treated as secrets
+ * @param startTimeout    an agent not connected by then is deleted
+ * @param warmPool        agents kept booted and ready ahead of demand
+ * @param warmPoolMaxAge  a ready agent older than this is recycled, so a warm pool never goes stale
+ * @param maxCloneDepth   promotion flattens when a new version would be deeper than this
+ * @param directBoot      kernel/initrd/cmdline for direct kernel boot; empty boots from the disk
+ * @param hypervisorGroup place agents only on hypervisors of this group
+ */
+public record TemplateSettings(String name, Set<String> labels, String image, Optional<String> imageVersion,
+                               int vcpus, int memoryMib, OptionalInt diskGib, int executors, int maxAgents,
+                               Retention retention, SnapshotPolicy snapshot, Consistency consistency,
+                               WatchdogAction watchdog, Optional<Network> network, LauncherKind launcher,
+                               Map<String, Secret> env, Duration startTimeout, int warmPool, Duration warmPoolMaxAge,
+                               int maxCloneDepth, Optional<DirectBoot> directBoot, Optional<String> hypervisorGroup) {
+
+    public static final int UNLIMITED = Integer.MAX_VALUE;
+    public static final int MIN_MEMORY_MIB = 256;
+    public static final int MAX_MEMORY_MIB = 1_048_576;
+
+    /** Jenkins label atoms: anything but blanks, the label-expression operators and quotes. */
+    private static final Pattern LABEL = Pattern.compile("[^\\s&|!()<>=,\"'\\\\]{1,128}");
+    private static final Pattern RBD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
+    private static final int MAX_ENV_VALUE = 4096;
+
+    public TemplateSettings {
+        Check check = Check.named("template", name);
+        labels = Set.copyOf(check.present("labels", labels));
+        for (String l : labels) {
+            check.matches("labels", l, LABEL,
+                    "Jenkins label names without blanks, quotes or any of & | ! ( ) < > = , (one label per word)");
+        }
+        check.matches("image", image, RBD_NAME, "an RBD image name (letters, digits, '_', '.', '-')");
+        check.present("imageVersion", imageVersion).ifPresent(v -> check.matches("imageVersion", v, RBD_NAME,
+                "an RBD snapshot name (letters, digits, '_', '.', '-')"));
+        check.range("vcpus", vcpus, 1, 256);
+        check.range("memoryMib", memoryMib, MIN_MEMORY_MIB, MAX_MEMORY_MIB);
+        check.present("diskGib", diskGib).ifPresent(g -> check.range("diskGib", g, 1, 65_536));
+        check.range("executors", executors, 1, 64);
+        if (maxAgents < 1) {
+            throw check.fail("maxAgents", "must be at least 1, got " + maxAgents + "; leave it out for no per-template cap");
+        }
+        check.present("retention", retention);
+        check.present("snapshot", snapshot);
+        check.present("consistency", consistency);
+        check.present("watchdog", watchdog);
+        check.present("network", network);
+        check.present("launcher", launcher);
+        env = Map.copyOf(check.present("env", env));
+        env.forEach((k, v) -> checkEnv(check, k, v));
+        check.range("startTimeout", startTimeout, Duration.ofSeconds(10), Duration.ofHours(2));
+        check.range("warmPool", warmPool, 0, 100);
+        if (warmPool > maxAgents) {
+            throw check.fail("warmPool", "must not exceed maxAgents (" + maxAgents + "), got " + warmPool);
+        }
+        check.range("warmPoolMaxAge", warmPoolMaxAge, Duration.ofMinutes(1), Duration.ofDays(7));
+        // The kernel RBD client refuses parent chains deeper than 16.
+        check.range("maxCloneDepth", maxCloneDepth, 1, 16);
+        check.present("directBoot", directBoot);
+        check.present("hypervisorGroup", hypervisorGroup).ifPresent(g -> check.name("hypervisorGroup", g));
+        checkCombinations(check, executors, retention, snapshot);
+    }
+
+    private static void checkEnv(Check check, String key, Secret value) {
+        if (!ENV_NAME.matcher(key).matches()) {
+            throw check.fail("env." + Printable.of(key), "is not a variable name: use letters, digits and '_', "
+                    + "not starting with a digit");
+        }
+        // The value may be a secret: say what is wrong with it, never what it is.
+        if (value.reveal().length() > MAX_ENV_VALUE || value.reveal().indexOf('\0') >= 0) {
+            throw check.fail("env." + key, "must be at most " + MAX_ENV_VALUE + " characters without NUL bytes");
+        }
+    }
+
+    private static void checkCombinations(Check check, int executors, Retention retention, SnapshotPolicy snapshot) {
+        if (executors > 1 && retention instanceof Retention.OneShot) {
+            // A one-shot agent is deleted after its first build; other executors would lose their builds.
+            throw check.fail("executors", "must be 1 with retention one-shot, got " + executors
+                    + "; use retention idle:<duration> for agents with several executors");
+        }
+        if (executors > 1 && snapshot == SnapshotPolicy.ON_SUCCESS) {
+            throw check.fail("executors", "must be 1 with snapshot on-success (the disk of one build is promoted), got "
+                    + executors);
+        }
+    }
+
+    /** Whether the agents may run on {@code hypervisor}: the group affinity, if any, must match. */
+    public boolean allows(HypervisorSettings hypervisor) {
+        return hypervisorGroup.isEmpty() || hypervisorGroup.equals(hypervisor.group());
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Builds {@link TemplateSettings} with the documented defaults; validation happens in {@link #build()}. */
+    public static final class Builder {
+        private final String name;
+        private Set<String> labels = new LinkedHashSet<>();
+        private String image;
+        private String imageVersion;
+        private int vcpus = 1;
+        private int memoryMib = 1024;
+        private Integer diskGib;
+        private int executors = 1;
+        private int maxAgents = UNLIMITED;
+        private Retention retention = Retention.oneShot();
+        private SnapshotPolicy snapshot = SnapshotPolicy.NEVER;
+        private Consistency consistency = Consistency.PREFERRED;
+        private WatchdogAction watchdog = WatchdogAction.POWEROFF;
+        private Network network;
+        private LauncherKind launcher = LauncherKind.CHANNEL;
+        private final Map<String, Secret> env = new LinkedHashMap<>();
+        private Duration startTimeout = Duration.ofMinutes(5);
+        private int warmPool;
+        private Duration warmPoolMaxAge = Duration.ofHours(8);
+        private int maxCloneDepth = 2;
+        private DirectBoot directBoot;
+        private String hypervisorGroup;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        public Builder labels(Set<String> v) { labels = v; return this; }
+        public Builder image(String v) { image = v; return this; }
+        public Builder imageVersion(String v) { imageVersion = v; return this; }
+        public Builder vcpus(int v) { vcpus = v; return this; }
+        public Builder memoryMib(int v) { memoryMib = v; return this; }
+        public Builder diskGib(Integer v) { diskGib = v; return this; }
+        public Builder executors(int v) { executors = v; return this; }
+        public Builder maxAgents(int v) { maxAgents = v; return this; }
+        public Builder retention(Retention v) { retention = v; return this; }
+        public Builder snapshot(SnapshotPolicy v) { snapshot = v; return this; }
+        public Builder consistency(Consistency v) { consistency = v; return this; }
+        public Builder watchdog(WatchdogAction v) { watchdog = v; return this; }
+        public Builder network(Network v) { network = v; return this; }
+        public Builder launcher(LauncherKind v) { launcher = v; return this; }
+        public Builder env(String key, Secret value) { env.put(key, Objects.requireNonNull(value)); return this; }
+        public Builder startTimeout(Duration v) { startTimeout = v; return this; }
+        public Builder warmPool(int v) { warmPool = v; return this; }
+        public Builder warmPoolMaxAge(Duration v) { warmPoolMaxAge = v; return this; }
+        public Builder maxCloneDepth(int v) { maxCloneDepth = v; return this; }
+        public Builder directBoot(DirectBoot v) { directBoot = v; return this; }
+        public Builder hypervisorGroup(String v) { hypervisorGroup = v; return this; }
+
+        public TemplateSettings build() {
+            return new TemplateSettings(name, labels, image, Optional.ofNullable(imageVersion), vcpus, memoryMib,
+                    diskGib == null ? OptionalInt.empty() : OptionalInt.of(diskGib), executors, maxAgents, retention,
+                    snapshot, consistency, watchdog, Optional.ofNullable(network), launcher, env, startTimeout,
+                    warmPool, warmPoolMaxAge, maxCloneDepth, Optional.ofNullable(directBoot),
+                    Optional.ofNullable(hypervisorGroup));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.jenkins.plugins.rbdcloud.engine.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TemplateSettingsTest {
+
+    private static String error(TemplateSettings.Builder b) {
+        return assertThrows(SettingException.class, b::build).getMessage();
+    }
+
+    private static TemplateSettings.Builder debian() {
+        return Fixtures.template("debian");
+    }
+
+    @Test
+    void defaultsAreSafeForCi() {
+        TemplateSettings t = debian().build();
+        assertEquals(Retention.oneShot(), t.retention());
+        assertEquals(1, t.executors());
+        assertEquals(SnapshotPolicy.NEVER, t.snapshot());
+        assertEquals(LauncherKind.CHANNEL, t.launcher());
+        assertEquals(2, t.maxCloneDepth());
+        assertEquals(Duration.ofMinutes(5), t.startTimeout());
+        assertEquals(TemplateSettings.UNLIMITED, t.maxAgents());
+    }
+
+    @Test
+    void sizesNameFieldRangeAndValue() {
+        assertEquals("template 'debian': memoryMib must be between 256 and 1048576, got 12", error(debian().memoryMib(12)));
+        assertEquals("template 'debian': vcpus must be between 1 and 256, got 0", error(debian().vcpus(0)));
+        assertEquals("template 'debian': diskGib must be between 1 and 65536, got 0", error(debian().diskGib(0)));
+        assertEquals("template 'debian': executors must be between 1 and 64, got 65",
+                error(debian().executors(65).retention(Retention.idle(Duration.ofMinutes(5)))));
+        assertEquals("template 'debian': maxAgents must be at least 1, got 0; leave it out for no per-template cap",
+                error(debian().maxAgents(0)));
+        assertEquals("template 'debian': maxCloneDepth must be between 1 and 16, got 17", error(debian().maxCloneDepth(17)));
+        assertEquals("template 'debian': startTimeout must be between 10s and 2h, got 5s",
+                error(debian().startTimeout(Duration.ofSeconds(5))));
+        assertEquals("template 'debian': warmPoolMaxAge must be between 1m and 7d, got 8d",
+                error(debian().warmPoolMaxAge(Duration.ofDays(8))));
+    }
+
+    @Test
+    void namesAndLabels() {
+        assertEquals("template: name must be 1-40 characters of lowercase letters, digits and '-', starting with a "
+                + "letter and not ending with '-', got 'Debian_12'", error(Fixtures.template("Debian_12")));
+        assertEquals("template 'debian': labels must be Jenkins label names without blanks, quotes or any of "
+                + "& | ! ( ) < > = , (one label per word), got 'linux&&amd64'", error(debian().labels(Set.of("linux&&amd64"))));
+        assertEquals("template 'debian': image must be an RBD image name (letters, digits, '_', '.', '-'), got 'golden/debian'",
+                error(debian().image("golden/debian")));
+        assertEquals("template 'debian': image is required", error(debian().image(null)));
+        assertEquals("template 'debian': imageVersion must be an RBD snapshot name (letters, digits, '_', '.', '-'), got 'v1@x'",
+                error(debian().imageVersion("v1@x")));
+        assertEquals("template 'debian': hypervisorGroup must be 1-40 characters of lowercase letters, digits and '-', "
+                + "starting with a letter and not ending with '-', got 'Rack1'", error(debian().hypervisorGroup("Rack1")));
+    }
+
+    @Test
+    void warmPoolIsBoundedByTheTemplateCap() {
+        assertEquals("template 'debian': warmPool must not exceed maxAgents (2), got 3", error(debian().maxAgents(2).warmPool(3)));
+        assertEquals("template 'debian': warmPool must be between 0 and 100, got -1", error(debian().warmPool(-1)));
+    }
+
+    @Test
+    void oneShotAgentsHaveOneExecutor() {
+        assertEquals("template 'debian': executors must be 1 with retention one-shot, got 2; use retention "
+                + "idle:<duration> for agents with several executors", error(debian().executors(2)));
+        assertEquals("template 'debian': executors must be 1 with snapshot on-success (the disk of one build is "
+                + "promoted), got 2", error(debian().executors(2).retention(Retention.idle(Duration.ofMinutes(10)))
+                .snapshot(SnapshotPolicy.ON_SUCCESS)));
+    }
+
+    @Test
+    void envValuesAreRedactedEverywhere() {
+        TemplateSettings t = debian().env("TOKEN", Secret.of("s3cr3t-value")).build();
+        assertFalse(t.toString().contains("s3cr3t-value"), t.toString());
+        assertEquals("s3cr3t-value", t.env().get("TOKEN").reveal());
+        String m = error(debian().env("TOKEN", Secret.of("s3cr3t\0")));
+        assertEquals("template 'debian': env.TOKEN must be at most 4096 characters without NUL bytes", m);
+        assertEquals("template 'debian': env.1X is not a variable name: use letters, digits and '_', not starting with a digit",
+                error(debian().env("1X", Secret.of("v"))));
+    }
+
+    @Test
+    void networkAndDirectBoot() {
+        assertEquals("bridge name must be letters, digits, '_', '.' and '-' (bridges at most 15 characters), got "
+                + "'a-very-long-bridge-name'", assertThrows(IllegalArgumentException.class,
+                () -> Network.parse("bridge:a-very-long-bridge-name", OptionalInt.empty())).getMessage());
+        assertEquals("mtu must be between 68 and 65535, got 10", assertThrows(IllegalArgumentException.class,
+                () -> Network.parse("network:default", OptionalInt.of(10))).getMessage());
+        assertEquals("must be 'network:<libvirt network>' or 'bridge:<host bridge>', got 'br0'",
+                assertThrows(IllegalArgumentException.class, () -> Network.parse("br0", OptionalInt.empty())).getMessage());
+        assertEquals("kernel must be an absolute, normalized path on the hypervisor, got 'vmlinux'",
+                assertThrows(IllegalArgumentException.class,
+                        () -> new DirectBoot(Path.of("vmlinux"), Optional.empty(), "")).getMessage());
+        assertEquals("initrd must be an absolute, normalized path on the hypervisor, got '/boot/../etc/initrd'",
+                assertThrows(IllegalArgumentException.class,
+                        () -> new DirectBoot(Path.of("/vmlinux"), Optional.of(Path.of("/boot/../etc/initrd")), "")).getMessage());
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> new DirectBoot(Path.of("/vmlinux"), Optional.empty(), "console=ttyS0\nroot=/dev/vda")).getMessage();
+        assertTrue(m.startsWith("cmdline must be at most 2048 printable ASCII characters on one line, got 'console=ttyS0\\u000a"), m);
+    }
+
+    @Test
+    void retentionWords() {
+        assertEquals(Retention.idle(Duration.ofMinutes(30)), Retention.parse("k", "idle:30m"));
+        assertEquals("idle:30m", Retention.parse("k", "idle:30m").word());
+        assertEquals(Retention.oneShot(), Retention.parse("k", "one-shot"));
+        assertEquals("k must be 'one-shot' or 'idle:<duration>' such as 'idle:30m', got 'forever'",
+                assertThrows(SettingException.class, () -> Retention.parse("k", "forever")).getMessage());
+        assertEquals("k: idle time must be between 1m and 7d, got 30s",
+                assertThrows(SettingException.class, () -> Retention.parse("k", "idle:30s")).getMessage());
+    }
+}
