@@ -58,10 +58,11 @@ qemu_ga_files() {
 
 inputs_hash() {
   local kver=$1
+  # Digests only: the same inputs in another checkout (another path) must not force a rebuild.
   {
     # shellcheck disable=SC2046 # one word per library path
     sha256sum "$DEV_SCRIPTS/guest-image.sh" "${GUEST_FILES[@]/#/$GUEST_SRC/}" "/boot/vmlinuz-$kver" \
-      "/lib/modules/$kver/modules.dep" "$BUSYBOX" $(qemu_ga_files)
+      "/lib/modules/$kver/modules.dep" "$BUSYBOX" $(qemu_ga_files) | cut -d' ' -f1
     echo "$CMDLINE $IMAGE_SIZE"
   } | sha256sum | cut -d' ' -f1
 }
