@@ -52,3 +52,13 @@ wait_for() {
   done
   die "timed out after ${timeout}s waiting for $what"
 }
+
+# env_line KEY VALUE: one KEY=VALUE line of the env contract, single-quoted when the value holds
+# anything beyond plain path/URI characters, so the output is both eval-able and easy to parse.
+env_line() {
+  if [[ $2 =~ ^[A-Za-z0-9_./:@%+,=-]*$ ]]; then
+    printf '%s=%s\n' "$1" "$2"
+  else
+    printf "%s='%s'\n" "$1" "${2//\'/\'\\\'\'}"
+  fi
+}
