@@ -4,6 +4,7 @@ import com.ceph.rbd.RbdException;
 import com.ceph.rbd.jna.RbdSnapInfo;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import io.jenkins.plugins.rbdcloud.engine.ceph.internal.CStrings;
 import io.jenkins.plugins.rbdcloud.engine.ceph.internal.LibRbd;
@@ -111,10 +112,19 @@ final class NativeLists {
         }
     }
 
-    /** Snapshots with the protection flag and creation time that rados-java's list leaves out. */
+    /**
+     * User snapshots, with the protection flag and creation time that rados-java's list leaves
+     * out. rados-java also lists snapshots of librbd's trash namespace (a removed snapshot that
+     * clones still use, named by a UUID): they are skipped, as {@code rbd snap ls} does.
+     */
     static List<SnapInfo> snaps(RbdImageHandle h) throws RbdException {
         List<SnapInfo> out = new ArrayList<>();
         for (RbdSnapInfo s : h.rbdImage().snapList()) {
+            IntByReference ns = new IntByReference();
+            fail(LIB.rbd_snap_get_namespace_type(h.ptr(), s.id, ns), "snap namespace " + s.name);
+            if (ns.getValue() != LibRbd.RBD_SNAP_NAMESPACE_TYPE_USER) {
+                continue;
+            }
             LibRbd.Timespec ts = new LibRbd.Timespec();
             fail(LIB.rbd_snap_get_timestamp(h.ptr(), s.id, ts), "snap timestamp " + s.name);
             out.add(new SnapInfo(s.id, s.name, s.size, Instant.ofEpochSecond(ts.tv_sec, ts.tv_nsec),

@@ -74,11 +74,17 @@ public final class RbdImageHandle implements AutoCloseable {
      * @return bytes read (0 at the end of the image); {@code dst}'s position advances by as much
      */
     public int read(long position, ByteBuffer dst) {
-        int want = dst.remaining();
-        if (want == 0) {
+        if (!dst.hasRemaining()) {
             return 0;
         }
         return call("read", () -> {
+            // librbd fails a read that crosses the end with EINVAL: clip it here.
+            LongByReference size = new LongByReference();
+            check(LIB.rbd_get_size(ptr(), size), "read");
+            int want = (int) Math.max(0, Math.min(dst.remaining(), size.getValue() - position));
+            if (want == 0) {
+                return 0;
+            }
             int done = 0;
             try (Memory buf = dst.isDirect() ? null : new Memory(want)) {
                 Pointer p = buf != null ? buf : Native.getDirectBufferPointer(dst).share(dst.position());

@@ -64,7 +64,9 @@ public final class RbdPool {
     /**
      * Removes an image and its data.
      *
-     * @throws RbdHasSnapshotsException while it has snapshots
+     * @throws RbdHasSnapshotsException while it has snapshots, including removed snapshots that
+     *                                  format-2 clones still use (librbd keeps those in its trash
+     *                                  namespace until the last clone is gone or flattened)
      * @throws RbdBusyException         while a client has it open
      */
     public void remove(String image) {
@@ -149,7 +151,13 @@ public final class RbdPool {
         withImage(image, false, h -> snapCall(h, "snap create", snap, img -> img.snapCreate(snap)));
     }
 
-    /** @throws RbdBusyException while the snapshot is protected */
+    /**
+     * Removes a snapshot. One that format-2 clones still use disappears from {@link #snaps} but
+     * lives on in librbd's trash namespace (the clones' {@link #parent} then names it by a UUID)
+     * until the last clone is removed or flattened.
+     *
+     * @throws RbdBusyException while the snapshot is protected
+     */
     public void snapRemove(String image, String snap) {
         RbdNames.snapshot(snap);
         withImage(image, false, h -> snapCall(h, "snap remove", snap, img -> img.snapRemove(snap)));
@@ -250,10 +258,11 @@ public final class RbdPool {
 
     /**
      * Moves an image to the trash; it can be restored until it is removed, and cannot be removed
-     * without force before {@code delay} has passed.
+     * without force before {@code delay} has passed. librbd does not refuse an image that a
+     * client has open (the client keeps working on it): check {@link #watchers} first where that
+     * matters.
      *
      * @return the image id, the handle for {@link #trashRestore} and {@link #trashRemove}
-     * @throws RbdBusyException while a client has it open
      */
     public String trashMove(String image, Duration delay) {
         String id = stat(image).id();
@@ -305,7 +314,8 @@ public final class RbdPool {
                 continue;
             }
             try {
-                trashRemove(e.id(), false);
+                // Expiry was decided with the caller's clock; librbd would check its own again.
+                trashRemove(e.id(), true);
                 removed.add(e);
             } catch (RbdNotFoundException gone) {
                 // removed by someone else meanwhile: the goal is reached

@@ -5,6 +5,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
@@ -30,6 +31,7 @@ public interface LibRbd extends Library {
     long RBD_FEATURE_DEEP_FLATTEN = 1L << 5;
 
     int RBD_TRASH_IMAGE_SOURCE_USER = 0;
+    int RBD_SNAP_NAMESPACE_TYPE_USER = 0;
 
     private static LibRbd load() {
         if (Native.SIZE_T_SIZE != 8 || Native.LONG_SIZE != 8) {
@@ -71,6 +73,7 @@ public interface LibRbd extends Library {
     // --- snapshots (what rados-java's RbdSnapInfo lacks) ---
     int rbd_snap_get_id(Pointer image, String snapName, LongByReference snapId);
     int rbd_snap_get_timestamp(Pointer image, long snapId, Timespec timestamp);
+    int rbd_snap_get_namespace_type(Pointer image, long snapId, IntByReference namespaceType);
 
     // --- metadata ---
     int rbd_metadata_get(Pointer image, String key, byte[] value, LongByReference valueLen);

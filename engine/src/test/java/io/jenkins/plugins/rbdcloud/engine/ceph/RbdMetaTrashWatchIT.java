@@ -1,0 +1,147 @@
+package io.jenkins.plugins.rbdcloud.engine.ceph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Image metadata, the trash and watchers. */
+@ExtendWith(DevEnvironmentExtension.class)
+class RbdMetaTrashWatchIT {
+
+    private static final int MiB = 1 << 20;
+
+    private static CephCluster cluster;
+    private static RbdPool pool;
+    private final ScratchImages scratch = new ScratchImages();
+    private final DevEnv env;
+
+    RbdMetaTrashWatchIT(DevEnv env) {
+        this.env = env;
+    }
+
+    @BeforeAll
+    static void connect(DevEnv env) {
+        cluster = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
+        pool = cluster.pool(env.agentsPool());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void cleanUp() {
+        scratch.close();
+    }
+
+    @Test
+    void metadataRoundTrip() {
+        String name = scratch.create(pool, env.uniqueName("meta"), MiB);
+        assertEquals(Map.of(), pool.metaList(name));
+        assertEquals(Optional.empty(), pool.metaGet(name, "rbd-cloud.owner"));
+        pool.metaSet(name, "rbd-cloud.owner", "jenkins-1");
+        pool.metaSet(name, "rbd-cloud.created-at", "2025-01-01T00:00:00Z");
+        pool.metaSet(name, "rbd-cloud.empty", "");
+        String long1 = "x".repeat(1000) + " ü @ / :";
+        pool.metaSet(name, "rbd-cloud.long", long1);
+        assertEquals(Optional.of("jenkins-1"), pool.metaGet(name, "rbd-cloud.owner"));
+        assertEquals(Optional.of(long1), pool.metaGet(name, "rbd-cloud.long"));
+        assertEquals(Optional.of(""), pool.metaGet(name, "rbd-cloud.empty"));
+        SortedMap<String, String> all = pool.metaList(name);
+        assertEquals(List.of("rbd-cloud.created-at", "rbd-cloud.empty", "rbd-cloud.long", "rbd-cloud.owner"), List.copyOf(all.keySet()));
+        assertEquals(long1, all.get("rbd-cloud.long"));
+        pool.metaSet(name, "rbd-cloud.owner", "jenkins-2");
+        assertEquals(Optional.of("jenkins-2"), pool.metaGet(name, "rbd-cloud.owner"));
+        assertTrue(pool.metaRemove(name, "rbd-cloud.owner"));
+        assertFalse(pool.metaRemove(name, "rbd-cloud.owner"));
+        assertEquals(Optional.empty(), pool.metaGet(name, "rbd-cloud.owner"));
+        assertThrows(RbdNotFoundException.class, () -> pool.metaSet(env.uniqueName("missing"), "k", "v"));
+    }
+
+    @Test
+    void manyMetadataKeysGrowTheBuffers() {
+        String name = scratch.create(pool, env.uniqueName("meta"), MiB);
+        for (int i = 0; i < 40; i++) {
+            pool.metaSet(name, String.format("rbd-cloud.k%02d", i), "v".repeat(200) + i);
+        }
+        SortedMap<String, String> all = pool.metaList(name);
+        assertEquals(40, all.size());
+        assertEquals("v".repeat(200) + 39, all.get("rbd-cloud.k39"));
+    }
+
+    @Test
+    void trashMoveRestoreRemoveAndPurge() {
+        String name = scratch.create(pool, env.uniqueName("trash"), MiB);
+        pool.metaSet(name, "rbd-cloud.owner", "it");
+        String id = scratch.trackTrash(pool, pool.trashMove(name, Duration.ZERO));
+        assertFalse(pool.exists(name));
+        TrashEntry entry = pool.trashList().stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow();
+        assertEquals(name, entry.name());
+        assertTrue(entry.userTrashed());
+        assertTrue(entry.isExpired(Instant.now().plusSeconds(1)));
+
+        String restored = scratch.track(pool, env.uniqueName("restored"));
+        pool.trashRestore(id, restored);
+        assertTrue(pool.exists(restored));
+        assertEquals(Optional.of("it"), pool.metaGet(restored, "rbd-cloud.owner"), "restored with its metadata");
+        assertTrue(pool.trashList().stream().noneMatch(e -> e.id().equals(id)));
+        assertThrows(RbdNotFoundException.class, () -> pool.trashRestore(id, null));
+
+        // Deferred: removal before the deferment ends needs force.
+        String id2 = scratch.trackTrash(pool, pool.trashMove(restored, Duration.ofHours(1)));
+        assertThrows(RbdPermissionException.class, () -> pool.trashRemove(id2, false));
+        assertEquals(List.of(), pool.trashPurge(Instant.now(), e -> e.id().equals(id2)), "not expired yet");
+        List<TrashEntry> purged = pool.trashPurge(Instant.now().plus(Duration.ofHours(2)), e -> e.id().equals(id2));
+        assertEquals(List.of(id2), purged.stream().map(TrashEntry::id).toList());
+        assertTrue(pool.trashList().stream().noneMatch(e -> e.id().equals(id2)));
+        assertThrows(RbdNotFoundException.class, () -> pool.trashRemove(id2, true));
+    }
+
+    @Test
+    void watchersShowWhoHasTheImageOpen(DevEnv env) {
+        String name = scratch.create(pool, env.uniqueName("watch"), MiB);
+        assertEquals(List.of(), pool.watchers(name), "the read-only open used for the listing is no watcher");
+        // Another client, as QEMU would be: its own connection, image open read-write.
+        try (CephCluster other = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
+                RbdImageHandle h = other.pool(pool.name()).open(name)) {
+            h.write(0, new byte[] {1});
+            List<Watcher> watchers = pool.watchers(name);
+            assertEquals(1, watchers.size(), watchers.toString());
+            assertTrue(watchers.get(0).address().contains("127.0.0.1"), watchers.toString());
+            RbdBusyException busy = assertThrows(RbdBusyException.class, () -> pool.remove(name));
+            assertTrue(busy.getMessage().contains(name), busy.getMessage());
+        }
+        assertEquals(List.of(), pool.watchers(name));
+    }
+
+    @Test
+    void trashMoveDoesNotRefuseAnOpenImage(DevEnv env) {
+        // Documented on RbdPool.trashMove: callers check watchers themselves.
+        String name = scratch.create(pool, env.uniqueName("trashopen"), MiB);
+        try (CephCluster other = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
+                RbdImageHandle h = other.pool(pool.name()).open(name)) {
+            h.write(0, new byte[] {1});
+            scratch.trackTrash(pool, pool.trashMove(name, Duration.ZERO));
+            assertFalse(pool.exists(name));
+            h.write(1, new byte[] {2});
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.jenkins.plugins.rbdcloud.engine.ceph;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * client.rbd-cloud-hv (what QEMU runs as) may only read {@code images} but does everything in
+ * {@code agents}, including cloning images→agents: the store must open parents read-only.
+ */
+@ExtendWith(DevEnvironmentExtension.class)
+class RestrictedUserIT {
+
+    private static final int MiB = 1 << 20;
+
+    private static CephCluster controller;
+    private static CephCluster hv;
+    private final ScratchImages scratch = new ScratchImages();
+    private final DevEnv env;
+
+    RestrictedUserIT(DevEnv env) {
+        this.env = env;
+    }
+
+    @BeforeAll
+    static void connect(DevEnv env) {
+        controller = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
+        hv = CephCluster.connect(CephClusterIT.hypervisor(env), CephClusterIT.TIMEOUT);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        if (hv != null) {
+            hv.close();
+        }
+        if (controller != null) {
+            controller.close();
+        }
+    }
+
+    @AfterEach
+    void cleanUp() {
+        scratch.close();
+    }
+
+    @Test
+    void cannotChangeTheImagesPool() {
+        RbdPool images = hv.pool(env.imagesPool());
+        String golden = scratch.create(controller.pool(env.imagesPool()), env.uniqueName("golden"), 8 * MiB);
+        controller.pool(env.imagesPool()).snapCreate(golden, "v1");
+
+        denied(() -> images.create(scratch.track(controller.pool(env.imagesPool()), env.uniqueName("hv")), MiB));
+        denied(() -> images.open(golden));
+        denied(() -> images.remove(golden));
+        denied(() -> images.metaSet(golden, "rbd-cloud.owner", "hv"));
+        denied(() -> images.snapCreate(golden, "v2"));
+        denied(() -> images.snapRemove(golden, "v1"));
+        denied(() -> images.resize(golden, 16 * MiB));
+        // Reading is allowed.
+        assertTrue(images.exists(golden));
+        assertEquals(8 * MiB, images.stat(golden).size());
+        try (RbdImageHandle h = images.openReadOnly(golden, "v1")) {
+            assertEquals(8 * MiB, h.size());
+        }
+    }
+
+    @Test
+    void clonesImagesIntoAgentsAndWritesThere() {
+        RbdPool controllerImages = controller.pool(env.imagesPool());
+        String golden = scratch.create(controllerImages, env.uniqueName("golden"), 8 * MiB);
+        byte[] data = RbdImageIT.pattern(4096);
+        try (RbdImageHandle h = controllerImages.open(golden)) {
+            h.write(0, data);
+        }
+        controllerImages.snapCreate(golden, "v1");
+
+        RbdPool agents = hv.pool(env.agentsPool());
+        String child = scratch.track(agents, env.uniqueName("hvclone"));
+        hv.pool(env.imagesPool()).clone(golden, "v1", agents, child);
+        assertEquals(Optional.of(ImageSpec.of(env.imagesPool(), golden, "v1")), agents.parent(child));
+        try (RbdImageHandle h = agents.open(child)) {
+            assertArrayEquals(data, h.read(0, 4096));
+            h.write(4096, data);
+            h.flush();
+            assertArrayEquals(data, h.read(4096, 4096));
+        }
+        agents.metaSet(child, "rbd-cloud.owner", "hv");
+        agents.snapCreate(child, "s");
+        agents.snapRemove(child, "s");
+        agents.remove(child);
+        assertTrue(controllerImages.children(golden, "v1").isEmpty());
+    }
+
+    private static void denied(Executable e) {
+        RbdPermissionException p = assertThrows(RbdPermissionException.class, e);
+        assertTrue(p.getMessage().contains("not permitted"), p.getMessage());
+    }
+}
