@@ -2,10 +2,9 @@ package io.jenkins.plugins.rbdcloud.engine.images;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
-import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
-import io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo;
 import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -155,17 +154,7 @@ final class CatalogFixture implements AutoCloseable {
     }
 
     static void removeImage(RbdPool pool, String image) {
-        try {
-            for (SnapInfo s : pool.snaps(image)) {
-                if (s.isProtected()) {
-                    pool.snapUnprotect(image, s.name());
-                }
-                pool.snapRemove(image, s.name());
-            }
-            pool.remove(image);
-        } catch (RbdNotFoundException e) {
-            // gone
-        }
+        CatalogStore.removeImage(pool, image);
     }
 
     private static RuntimeException add(RuntimeException first, RuntimeException next) {

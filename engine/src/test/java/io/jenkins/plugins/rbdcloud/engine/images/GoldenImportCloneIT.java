@@ -170,9 +170,10 @@ class GoldenImportCloneIT {
         assertRefused("not protected", () -> gi.cloneForAgent(fx.agents, request(g, 0, fx.disk("a"))));
         fx.images.snapProtect(image, "v1");
 
-        fx.images.metaSet(image, "rbd-cloud.golden.format", "qcow2");
+        String info = fx.images.metaGet(image, "rbd-cloud.golden.info").orElseThrow();
+        fx.images.metaSet(image, "rbd-cloud.golden.info", info.replace("format=raw", "format=qcow2"));
         assertRefused("not raw", () -> gi.cloneForAgent(fx.agents, request(g, 0, fx.disk("a"))));
-        fx.images.metaSet(image, "rbd-cloud.golden.format", "raw");
+        fx.images.metaSet(image, "rbd-cloud.golden.info", info);
 
         assertRefused("no version v7", () -> gi.cloneForAgent(fx.agents, request(g, 7, fx.disk("a"))));
         assertRefused("no golden image", () -> gi.cloneForAgent(fx.agents, request(fx.golden("none"), 0, fx.disk("a"))));

@@ -42,7 +42,7 @@ public final class AgentCloner {
         }
         ImageSpec snap = v.snapshot();
         requireProtected(images, snap);
-        requireRaw(images, snap, store.images().metaList(snap.image()).get(VersionMeta.FORMAT));
+        requireRaw(images, snap, VersionMeta.field(store.images().metaList(snap.image()), VersionMeta.FORMAT));
         if (req.sizeBytes() < v.sizeBytes()) {
             throw new GoldenImageException("agent disk size " + req.sizeBytes() + " is smaller than " + v.label() + " ("
                     + v.sizeBytes() + " bytes)");

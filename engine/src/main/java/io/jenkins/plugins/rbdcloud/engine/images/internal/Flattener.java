@@ -45,13 +45,14 @@ public final class Flattener {
             if (store.version(golden, n).state() != VersionState.FLATTENING) {
                 return store.version(golden, n);
             }
+            stripInherited(image);
             if (images.parent(image).isPresent()) {
                 images.flatten(image);
             }
             images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
             Optional<ImageSpec> source = VersionMeta.source(meta, golden, n);
             if (source.isPresent()) {
-                releaseAgentSnap(source.get(), meta.get(VersionMeta.SOURCE_ID));
+                releaseAgentSnap(source.get(), VersionMeta.field(meta, VersionMeta.SOURCE_ID));
             }
             store.setState(golden, n, VersionState.READY);
             return store.version(golden, n);
@@ -118,7 +119,21 @@ public final class Flattener {
                     .filter(p -> p.snapshot().equals(GoldenNames.promoteSnap(golden, v.version()))));
             store.removeVersionImage(image);
             if (source.isPresent()) {
-                releaseAgentSnap(source.get(), meta.get(VersionMeta.SOURCE_ID));
+                releaseAgentSnap(source.get(), VersionMeta.field(meta, VersionMeta.SOURCE_ID));
+            }
+        }
+    }
+
+    /**
+     * Removes the rbd-cloud keys librbd copied into a promoted version from the agent disk (its
+     * ownership tags, its version's keys). Done here, off the promotion's critical path: each
+     * metadata call opens the image, and the parse rules already ignore inherited keys.
+     */
+    public void stripInherited(String image) {
+        RbdPool images = store.images();
+        for (String key : images.metaList(image).keySet()) {
+            if (key.startsWith(io.jenkins.plugins.rbdcloud.engine.Ownership.META_PREFIX) && !VersionMeta.OWN_KEYS.contains(key)) {
+                images.metaRemove(image, key);
             }
         }
     }

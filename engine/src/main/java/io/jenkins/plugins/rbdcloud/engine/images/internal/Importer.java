@@ -84,10 +84,6 @@ public final class Importer {
                 store.step("create");
                 images.create(image, size);
                 undo.push(() -> store.removeVersionImage(image));
-                store.step("tag");
-                Map<String, String> tags = promoter.tags(golden, n, "import", 0);
-                promoter.tag(image, tags);
-
                 store.step("write");
                 progress.progress(ImportProgress.Phase.WRITE, 0, size);
                 MessageDigest digest = checksum == null ? newSha256() : null;
@@ -95,13 +91,13 @@ public final class Importer {
                     SparseCopy.fileToImage(raw, h, digest, done -> progress.progress(ImportProgress.Phase.WRITE, done, size));
                     h.flush();
                 }
-                images.metaSet(image, VersionMeta.CHECKSUM,
-                        checksum != null ? checksum : "sha256:" + HexFormat.of().formatHex(digest.digest()));
+                store.step("tag");
+                Map<String, String> info = promoter.info(n, "import", 0);
+                info.put(VersionMeta.CHECKSUM, checksum != null ? checksum : "sha256:" + HexFormat.of().formatHex(digest.digest()));
+                promoter.tag(image, info);
                 images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
                 promoter.finishVersion(golden, n, lock);
-                store.step("state");
-                store.setState(golden, n, VersionState.READY);
-                promoter.markCurrent(golden, n, lock);
+                promoter.publish(golden, n, VersionState.READY, lock);
                 undo.commit();
                 return store.version(golden, n);
             } catch (RuntimeException | Error e) {

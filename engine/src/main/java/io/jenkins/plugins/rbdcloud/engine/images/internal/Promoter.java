@@ -54,36 +54,36 @@ public final class Promoter {
             String agentSnap = GoldenNames.promoteSnap(golden, n);
             Undo undo = new Undo();
             try {
-                store.step("snapshot-agent-disk");
-                agents.snapCreate(disk, agentSnap);
-                undo.push(() -> CatalogStore.removeSnap(agents, disk, agentSnap));
+                snapshotAgentDisk(undo, agents, disk, agentSnap);
 
                 store.step("clone");
                 agents.clone(disk, agentSnap, images, image);
                 undo.push(() -> store.removeVersionImage(image));
 
                 store.step("tag");
-                Map<String, String> tags = tags(golden, n, "promotion:" + disk, parentVersion(golden, agents, disk));
-                tags.put(VersionMeta.SOURCE, ImageSpec.of(agents.name(), disk, agentSnap).toString());
-                tags.put(VersionMeta.SOURCE_ID, diskInfo.id());
-                tag(image, tags);
+                Map<String, String> info = info(n, "promotion:" + disk, parentVersion(golden, agents, disk));
+                info.put(VersionMeta.SOURCE, ImageSpec.of(agents.name(), disk, agentSnap).toString());
+                info.put(VersionMeta.SOURCE_ID, diskInfo.id());
+                tag(image, info);
 
                 finishVersion(golden, n, lock);
                 if (flattenNow) {
                     store.step("flatten");
+                    flattener.stripInherited(image);
                     images.flatten(image);
                     images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
                     CatalogStore.removeSnap(agents, disk, agentSnap);
                 }
-                store.step("state");
-                store.setState(golden, n, flattenNow ? VersionState.READY : VersionState.FLATTENING);
-                markCurrent(golden, n, lock);
+                VersionState state = flattenNow ? VersionState.READY : VersionState.FLATTENING;
+                publish(golden, n, state, lock);
                 undo.commit();
+                // Built from what was written: reading it back would cost three more image opens.
+                return VersionMeta.parse(images.name(), golden, n, Map.of(VersionMeta.STATE, state.metaValue(),
+                        VersionMeta.VERSION, golden + "@v" + n, VersionMeta.INFO, VersionMeta.encode(info)), true, diskInfo.size());
             } catch (RuntimeException | Error e) {
                 undo.rollback(e);
                 throw e;
             }
-            return store.version(golden, n);
         }
     }
 
@@ -104,16 +104,14 @@ public final class Promoter {
             String agentSnap = GoldenNames.promoteSnap(golden, n);
             Undo undo = new Undo();
             try {
-                store.step("snapshot-agent-disk");
-                agents.snapCreate(disk, agentSnap);
-                undo.push(() -> CatalogStore.removeSnap(agents, disk, agentSnap));
+                snapshotAgentDisk(undo, agents, disk, agentSnap);
 
                 store.step("create");
                 images.create(image, size);
                 undo.push(() -> store.removeVersionImage(image));
 
                 store.step("tag");
-                tag(image, tags(golden, n, "copy:" + disk, parentVersion(golden, agents, disk)));
+                tag(image, info(n, "copy:" + disk, parentVersion(golden, agents, disk)));
 
                 store.step("copy");
                 try (RbdImageHandle src = agents.openReadOnly(disk, agentSnap); RbdImageHandle dst = images.open(image)) {
@@ -125,9 +123,7 @@ public final class Promoter {
                 CatalogStore.removeSnap(agents, disk, agentSnap);
 
                 finishVersion(golden, n, lock);
-                store.step("state");
-                store.setState(golden, n, VersionState.READY);
-                markCurrent(golden, n, lock);
+                publish(golden, n, VersionState.READY, lock);
                 undo.commit();
             } catch (RuntimeException | Error e) {
                 undo.rollback(e);
@@ -137,12 +133,15 @@ public final class Promoter {
         }
     }
 
-    /** The version tags every new version starts with, state {@code creating}. */
-    Map<String, String> tags(String golden, int n, String createdBy, int parentVersion) {
+    private void snapshotAgentDisk(Undo undo, RbdPool agents, String disk, String agentSnap) {
+        store.step("snapshot-agent-disk");
+        agents.snapCreate(disk, agentSnap);
+        undo.push(() -> CatalogStore.removeSnap(agents, disk, agentSnap));
+    }
+
+    /** The provenance every new version records in its info key. */
+    Map<String, String> info(int n, String createdBy, int parentVersion) {
         Map<String, String> t = new LinkedHashMap<>();
-        t.put(VersionMeta.STATE, VersionState.CREATING.metaValue());
-        t.put(VersionMeta.NAME, golden);
-        t.put(VersionMeta.VERSION, Integer.toString(n));
         t.put(VersionMeta.CREATED_AT, store.options().clock().instant().toString());
         t.put(VersionMeta.CREATED_BY, createdBy);
         t.put(VersionMeta.PARENT_VERSION, Integer.toString(parentVersion));
@@ -151,26 +150,12 @@ public final class Promoter {
     }
 
     /**
-     * Writes the version tags. librbd copied the agent disk's metadata into the clone (its
-     * ownership tags and the keys of the version it came from): state {@code creating}, then the
-     * version and name keys go first, so the copies can never read as a usable version, then
-     * every other inherited rbd-cloud key is removed.
+     * Writes the info key: one metadata call. The state is not written yet: until
+     * {@link #publish} sets the version label, the image reads as {@code creating} whatever
+     * state librbd copied into it from the clone's parent.
      */
-    void tag(String image, Map<String, String> tags) {
-        RbdPool images = store.images();
-        images.metaSet(image, VersionMeta.STATE, VersionState.CREATING.metaValue());
-        images.metaSet(image, VersionMeta.VERSION, tags.get(VersionMeta.VERSION));
-        images.metaSet(image, VersionMeta.NAME, tags.get(VersionMeta.NAME));
-        for (String key : images.metaList(image).keySet()) {
-            if (key.startsWith(Ownership.META_PREFIX) && !tags.containsKey(key)) {
-                images.metaRemove(image, key);
-            }
-        }
-        tags.forEach((k, v) -> {
-            if (!k.equals(VersionMeta.VERSION) && !k.equals(VersionMeta.NAME) && !k.equals(VersionMeta.STATE)) {
-                images.metaSet(image, k, v);
-            }
-        });
+    void tag(String image, Map<String, String> info) {
+        store.images().metaSet(image, VersionMeta.INFO, VersionMeta.encode(info));
     }
 
     /** Snapshot {@code v<N>} and protect it. The undo of the image removes both. */
@@ -183,7 +168,11 @@ public final class Promoter {
         store.images().snapProtect(image, GoldenNames.versionSnap(n));
     }
 
-    void markCurrent(String golden, int n, CatalogLock.Held lock) {
+    /** State, then the version label (which makes the state count), then {@code current}: the commit point. */
+    void publish(String golden, int n, VersionState state, CatalogLock.Held lock) {
+        store.step("state");
+        store.setState(golden, n, state);
+        store.images().metaSet(GoldenNames.versionImage(golden, n), VersionMeta.VERSION, golden + "@v" + n);
         store.step("mark-current");
         lock.check();
         store.markCurrent(golden, n);
