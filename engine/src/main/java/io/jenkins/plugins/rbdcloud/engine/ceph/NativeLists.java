@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -49,66 +50,56 @@ final class NativeLists {
     }
 
     static List<Watcher> watchers(RbdImageHandle h) throws RbdException {
-        LibRbd.ImageWatcher[] arr = structs(8, n -> (LibRbd.ImageWatcher[]) new LibRbd.ImageWatcher().toArray(n));
-        while (true) {
-            LongByReference count = new LongByReference(arr.length);
-            int rc = LIB.rbd_watchers_list(h.ptr(), arr, count);
-            if (rc == -ERANGE) {
-                arr = structs((int) count.getValue(), n -> (LibRbd.ImageWatcher[]) new LibRbd.ImageWatcher().toArray(n));
-                continue;
-            }
-            fail(rc, "watchers");
-            int n = (int) count.getValue();
-            List<Watcher> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                out.add(new Watcher(LibRbd.string(arr[i].addr), arr[i].id, arr[i].cookie));
-            }
-            LIB.rbd_watchers_list_cleanup(arr, n);
-            return out;
-        }
+        return structList("watchers", n -> (LibRbd.ImageWatcher[]) new LibRbd.ImageWatcher().toArray(n),
+                (arr, count) -> LIB.rbd_watchers_list(h.ptr(), arr, count), LIB::rbd_watchers_list_cleanup,
+                w -> new Watcher(LibRbd.string(w.addr), w.id, w.cookie));
     }
 
     static List<ChildInfo> children(RbdImageHandle h) throws RbdException {
-        LibRbd.LinkedImageSpec[] arr = structs(8, n -> (LibRbd.LinkedImageSpec[]) new LibRbd.LinkedImageSpec().toArray(n));
-        while (true) {
-            LongByReference count = new LongByReference(arr.length);
-            int rc = LIB.rbd_list_children3(h.ptr(), arr, count);
-            if (rc == -ERANGE) {
-                arr = structs((int) count.getValue(), n -> (LibRbd.LinkedImageSpec[]) new LibRbd.LinkedImageSpec().toArray(n));
-                continue;
-            }
-            fail(rc, "children");
-            int n = (int) count.getValue();
-            List<ChildInfo> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                LibRbd.LinkedImageSpec c = arr[i];
-                out.add(new ChildInfo(ImageSpec.of(LibRbd.string(c.pool_name), LibRbd.string(c.image_name)),
+        return structList("children", n -> (LibRbd.LinkedImageSpec[]) new LibRbd.LinkedImageSpec().toArray(n),
+                (arr, count) -> LIB.rbd_list_children3(h.ptr(), arr, count), LIB::rbd_linked_image_spec_list_cleanup,
+                c -> new ChildInfo(ImageSpec.of(LibRbd.string(c.pool_name), LibRbd.string(c.image_name)),
                         LibRbd.string(c.image_id), c.trash != 0));
-            }
-            LIB.rbd_linked_image_spec_list_cleanup(arr, n);
-            return out;
-        }
     }
 
-    static List<TrashEntry> trash(Pointer io, String pool) throws RbdException {
-        LibRbd.TrashImageInfo[] arr = structs(16, n -> (LibRbd.TrashImageInfo[]) new LibRbd.TrashImageInfo().toArray(n));
+    static List<TrashEntry> trash(Pointer io) throws RbdException {
+        return structList("trash ls", n -> (LibRbd.TrashImageInfo[]) new LibRbd.TrashImageInfo().toArray(n),
+                (arr, count) -> LIB.rbd_trash_list(io, arr, count), LIB::rbd_trash_list_cleanup,
+                t -> new TrashEntry(LibRbd.string(t.id), LibRbd.string(t.name), t.source == LibRbd.RBD_TRASH_IMAGE_SOURCE_USER,
+                        Instant.ofEpochSecond(t.deletion_time), Instant.ofEpochSecond(t.deferment_end_time)));
+    }
+
+    /** {@code int list(T *items, size_t *count)}: fills up to *count items, or returns -ERANGE and the count it needs. */
+    private interface StructLister<S> {
+        int list(S[] items, LongByReference count);
+    }
+
+    /** {@code void cleanup(T *items, size_t count)}: frees what librbd allocated inside the items. */
+    private interface StructCleanup<S> {
+        void cleanup(S[] items, long count);
+    }
+
+    private static <S extends Structure, T> List<T> structList(String what, IntFunction<S[]> alloc, StructLister<S> lister,
+            StructCleanup<S> cleanup, Function<S, T> convert) throws RbdException {
+        S[] items = alloc.apply(8);
         while (true) {
-            LongByReference count = new LongByReference(arr.length);
-            int rc = LIB.rbd_trash_list(io, arr, count);
+            LongByReference count = new LongByReference(items.length);
+            int rc = lister.list(items, count);
             if (rc == -ERANGE) {
-                arr = structs((int) count.getValue(), n -> (LibRbd.TrashImageInfo[]) new LibRbd.TrashImageInfo().toArray(n));
+                items = alloc.apply((int) Math.max(1, count.getValue()));
                 continue;
             }
-            fail(rc, "trash ls " + pool);
+            fail(rc, what);
             int n = (int) count.getValue();
-            List<TrashEntry> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                LibRbd.TrashImageInfo t = arr[i];
-                out.add(new TrashEntry(LibRbd.string(t.id), LibRbd.string(t.name), t.source == LibRbd.RBD_TRASH_IMAGE_SOURCE_USER,
-                        Instant.ofEpochSecond(t.deletion_time), Instant.ofEpochSecond(t.deferment_end_time)));
+            try {
+                List<T> out = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    out.add(convert.apply(items[i]));
+                }
+                return out;
+            } finally {
+                cleanup.cleanup(items, n);
             }
-            LIB.rbd_trash_list_cleanup(arr, n);
-            return out;
         }
     }
 
@@ -172,10 +163,6 @@ final class NativeLists {
             }
             return out;
         }
-    }
-
-    private static <S extends Structure> S[] structs(int n, IntFunction<S[]> make) {
-        return make.apply(Math.max(1, n));
     }
 
     private static void fail(int rc, String what) throws RbdException {

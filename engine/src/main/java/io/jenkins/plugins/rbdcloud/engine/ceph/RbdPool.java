@@ -295,7 +295,7 @@ public final class RbdPool {
     }
 
     public List<TrashEntry> trashList() {
-        return poolCall("trash ls", ImageSpec.ofPool(name), () -> NativeLists.trash(ioctx.getPointer(), name));
+        return poolCall("trash ls", ImageSpec.ofPool(name), () -> NativeLists.trash(ioctx.getPointer()));
     }
 
     /**

@@ -15,19 +15,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DevEnvironmentExtension.class)
 class CephClusterIT {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(20);
-
-    static CephConfig controller(DevEnv env) {
-        return CephConfig.ofConfFile(env.cephConf(), env.cephUser(), env.cephKey());
-    }
-
-    static CephConfig hypervisor(DevEnv env) {
-        return CephConfig.ofConfFile(env.cephConf(), env.hvUser(), env.hvKey());
-    }
-
     @Test
     void connectsWithConfFileAndReportsFsid(DevEnv env) {
-        try (CephCluster c = CephCluster.connect(controller(env), TIMEOUT)) {
+        try (CephCluster c = CephCluster.connect(CephItBase.controller(env), CephItBase.TIMEOUT)) {
             assertEquals(env.fsid(), c.fsid());
             assertEquals(env.cephUser(), c.user());
         }
@@ -36,7 +26,7 @@ class CephClusterIT {
     @Test
     void connectsWithMonitorAddressesAlone(DevEnv env) {
         CephConfig byMon = CephConfig.ofMonHost(env.monHost() + ":" + env.monPort(), env.cephUser(), env.cephKey());
-        try (CephCluster c = CephCluster.connect(byMon, TIMEOUT)) {
+        try (CephCluster c = CephCluster.connect(byMon, CephItBase.TIMEOUT)) {
             assertEquals(env.fsid(), c.fsid());
             assertTrue(c.pool(env.imagesPool()).list() != null);
         }
@@ -67,7 +57,7 @@ class CephClusterIT {
 
     @Test
     void poolsAreCachedAndMissingPoolsNamed(DevEnv env) {
-        try (CephCluster c = CephCluster.connect(controller(env), TIMEOUT)) {
+        try (CephCluster c = CephCluster.connect(CephItBase.controller(env), CephItBase.TIMEOUT)) {
             assertSame(c.pool(env.agentsPool()), c.pool(env.agentsPool()));
             String missing = env.uniqueName("nopool");
             RbdNotFoundException e = assertThrows(RbdNotFoundException.class, () -> c.pool(missing));
@@ -79,9 +69,9 @@ class CephClusterIT {
     @Test
     void closeClosesOpenImagesAndLaterCallsFailCleanly(DevEnv env) {
         String name = env.uniqueName("close");
-        CephCluster c = CephCluster.connect(controller(env), TIMEOUT);
+        CephCluster c = CephCluster.connect(CephItBase.controller(env), CephItBase.TIMEOUT);
         RbdPool agents = c.pool(env.agentsPool());
-        try (CephCluster cleaner = CephCluster.connect(controller(env), TIMEOUT); ScratchImages scratch = new ScratchImages()) {
+        try (CephCluster cleaner = CephCluster.connect(CephItBase.controller(env), CephItBase.TIMEOUT); ScratchImages scratch = new ScratchImages()) {
             scratch.create(cleaner.pool(env.agentsPool()), name, 1 << 20);
             RbdImageHandle h = agents.open(name);
             assertEquals(1, c.openImageCount());
@@ -97,7 +87,7 @@ class CephClusterIT {
 
     @Test
     void hostileNamesAreRejectedBeforeLibrbd(DevEnv env) {
-        CephCluster c = CephCluster.connect(controller(env), TIMEOUT);
+        CephCluster c = CephCluster.connect(CephItBase.controller(env), CephItBase.TIMEOUT);
         RbdPool agents = c.pool(env.agentsPool());
         c.close();
         // The connection is closed: any call that reached native code would fail with

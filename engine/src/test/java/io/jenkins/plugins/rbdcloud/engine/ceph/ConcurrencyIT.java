@@ -29,7 +29,7 @@ class ConcurrencyIT {
     @Test
     void threadsShareOneConnection(DevEnv env) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (CephCluster cluster = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
+        try (CephCluster cluster = CephCluster.connect(CephItBase.controller(env), CephItBase.TIMEOUT);
                 ScratchImages scratch = new ScratchImages()) {
             RbdPool images = cluster.pool(env.imagesPool());
             String golden = scratch.create(images, env.uniqueName("cc-golden"), 16 * MiB);
@@ -68,10 +68,10 @@ class ConcurrencyIT {
     @Test
     void closeWaitsForIoInFlightAndLaterIoFailsCleanly(DevEnv env) throws Exception {
         String name = env.uniqueName("cc-close");
-        try (CephCluster owner = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
+        try (CephCluster owner = CephCluster.connect(CephItBase.controller(env), CephItBase.TIMEOUT);
                 ScratchImages scratch = new ScratchImages()) {
             scratch.create(owner.pool(env.agentsPool()), name, 8 * MiB);
-            CephCluster cluster = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
+            CephCluster cluster = CephCluster.connect(CephItBase.controller(env), CephItBase.TIMEOUT);
             RbdImageHandle h = cluster.pool(env.agentsPool()).open(name);
             AtomicLong reads = new AtomicLong();
             AtomicReference<Throwable> ended = new AtomicReference<>();

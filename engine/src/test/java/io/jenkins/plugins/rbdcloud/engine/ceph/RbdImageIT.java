@@ -7,48 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
-import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Image lifecycle and block I/O against the dev cluster, as client.rbd-cloud in the agents pool. */
-@ExtendWith(DevEnvironmentExtension.class)
-class RbdImageIT {
+class RbdImageIT extends CephItBase {
 
-    private static final int MiB = 1 << 20;
-
-    private static CephCluster cluster;
-    private static RbdPool pool;
-    private final ScratchImages scratch = new ScratchImages();
-    private final DevEnv env;
+    private RbdPool pool;
 
     RbdImageIT(DevEnv env) {
-        this.env = env;
+        super(env);
     }
 
-    @BeforeAll
-    static void connect(DevEnv env) {
-        cluster = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
-        pool = cluster.pool(env.agentsPool());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @AfterEach
-    void cleanUp() {
-        scratch.close();
+    @BeforeEach
+    void pool() {
+        pool = agents();
     }
 
     @Test

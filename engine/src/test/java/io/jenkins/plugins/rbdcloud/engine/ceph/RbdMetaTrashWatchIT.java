@@ -6,50 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
-import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Image metadata, the trash and watchers. */
-@ExtendWith(DevEnvironmentExtension.class)
-class RbdMetaTrashWatchIT {
+class RbdMetaTrashWatchIT extends CephItBase {
 
-    private static final int MiB = 1 << 20;
-
-    private static CephCluster cluster;
-    private static RbdPool pool;
-    private final ScratchImages scratch = new ScratchImages();
-    private final DevEnv env;
+    private RbdPool pool;
 
     RbdMetaTrashWatchIT(DevEnv env) {
-        this.env = env;
+        super(env);
     }
 
-    @BeforeAll
-    static void connect(DevEnv env) {
-        cluster = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
-        pool = cluster.pool(env.agentsPool());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @AfterEach
-    void cleanUp() {
-        scratch.close();
+    @BeforeEach
+    void pool() {
+        pool = agents();
     }
 
     @Test
@@ -120,7 +97,7 @@ class RbdMetaTrashWatchIT {
         String name = scratch.create(pool, env.uniqueName("watch"), MiB);
         assertEquals(List.of(), pool.watchers(name), "the read-only open used for the listing is no watcher");
         // Another client, as QEMU would be: its own connection, image open read-write.
-        try (CephCluster other = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
+        try (CephCluster other = CephCluster.connect(controller(env), TIMEOUT);
                 RbdImageHandle h = other.pool(pool.name()).open(name)) {
             h.write(0, new byte[] {1});
             List<Watcher> watchers = pool.watchers(name);
@@ -136,7 +113,7 @@ class RbdMetaTrashWatchIT {
     void trashMoveDoesNotRefuseAnOpenImage(DevEnv env) {
         // Documented on RbdPool.trashMove: callers check watchers themselves.
         String name = scratch.create(pool, env.uniqueName("trashopen"), MiB);
-        try (CephCluster other = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
+        try (CephCluster other = CephCluster.connect(controller(env), TIMEOUT);
                 RbdImageHandle h = other.pool(pool.name()).open(name)) {
             h.write(0, new byte[] {1});
             scratch.trackTrash(pool, pool.trashMove(name, Duration.ZERO));

@@ -6,52 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.ceph.rbd.Rbd;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
-import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Snapshots, format-2 clones from images into agents, children, parent and flatten. */
-@ExtendWith(DevEnvironmentExtension.class)
-class RbdSnapshotCloneIT {
+class RbdSnapshotCloneIT extends CephItBase {
 
-    private static final int MiB = 1 << 20;
-
-    private static CephCluster cluster;
-    private static RbdPool images;
-    private static RbdPool agents;
-    private final ScratchImages scratch = new ScratchImages();
-    private final DevEnv env;
+    private RbdPool images;
+    private RbdPool agents;
 
     RbdSnapshotCloneIT(DevEnv env) {
-        this.env = env;
+        super(env);
     }
 
-    @BeforeAll
-    static void connect(DevEnv env) {
-        cluster = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
-        images = cluster.pool(env.imagesPool());
-        agents = cluster.pool(env.agentsPool());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @AfterEach
-    void cleanUp() {
-        scratch.close();
+    @BeforeEach
+    void pools() {
+        images = images();
+        agents = agents();
     }
 
     @Test
@@ -148,6 +129,28 @@ class RbdSnapshotCloneIT {
         agents.remove(child);
         images.remove(golden);
         assertFalse(images.exists(golden));
+    }
+
+    @Test
+    void cloneAsksForFormat2WhateverTheClientDefault(@TempDir Path dir) throws Exception {
+        // A client whose default is format 1 would need a protected snapshot; the store passes
+        // RBD_IMAGE_OPTION_CLONE_FORMAT=2 to rbd_clone3, so it does not.
+        Path conf = dir.resolve("ceph.conf");
+        Files.writeString(conf, "[client]\nrbd default clone format = 1\n");
+        CephConfig v1Client = new CephConfig(conf, env.monHost() + ":" + env.monPort(), env.cephUser(), env.cephKey());
+        try (CephCluster c = CephCluster.connect(v1Client, TIMEOUT)) {
+            String golden = scratch.create(images, env.uniqueName("golden"), 8 * MiB);
+            images.snapCreate(golden, "v1");
+            String child = scratch.track(agents, env.uniqueName("clone"));
+            c.pool(images.name()).clone(golden, "v1", c.pool(agents.name()), child);
+            assertEquals(Optional.of(ImageSpec.of(images.name(), golden, "v1")), agents.parent(child));
+            assertFalse(images.snaps(golden).get(0).isProtected());
+            // Control: librbd's plain clone call, which follows the client default, refuses.
+            String control = scratch.track(agents, env.uniqueName("control"));
+            com.ceph.rbd.RbdException refused = assertThrows(com.ceph.rbd.RbdException.class,
+                    () -> new Rbd(c.pool(images.name()).ioctx()).clone(golden, "v1", c.pool(agents.name()).ioctx(), control, 1L, 0));
+            assertEquals(-22, refused.getReturnValue(), refused.getMessage());
+        }
     }
 
     @Test

@@ -6,61 +6,43 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
-import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
 /**
  * client.rbd-cloud-hv (what QEMU runs as) may only read {@code images} but does everything in
  * {@code agents}, including cloning images→agents: the store must open parents read-only.
  */
-@ExtendWith(DevEnvironmentExtension.class)
-class RestrictedUserIT {
+class RestrictedUserIT extends CephItBase {
 
-    private static final int MiB = 1 << 20;
-
-    private static CephCluster controller;
     private static CephCluster hv;
-    private final ScratchImages scratch = new ScratchImages();
-    private final DevEnv env;
 
     RestrictedUserIT(DevEnv env) {
-        this.env = env;
+        super(env);
     }
 
     @BeforeAll
-    static void connect(DevEnv env) {
-        controller = CephCluster.connect(CephClusterIT.controller(env), CephClusterIT.TIMEOUT);
-        hv = CephCluster.connect(CephClusterIT.hypervisor(env), CephClusterIT.TIMEOUT);
+    static void connectHypervisor(DevEnv env) {
+        hv = CephCluster.connect(hypervisor(env), TIMEOUT);
     }
 
     @AfterAll
-    static void disconnect() {
+    static void disconnectHypervisor() {
         if (hv != null) {
             hv.close();
         }
-        if (controller != null) {
-            controller.close();
-        }
-    }
-
-    @AfterEach
-    void cleanUp() {
-        scratch.close();
     }
 
     @Test
     void cannotChangeTheImagesPool() {
         RbdPool images = hv.pool(env.imagesPool());
-        String golden = scratch.create(controller.pool(env.imagesPool()), env.uniqueName("golden"), 8 * MiB);
-        controller.pool(env.imagesPool()).snapCreate(golden, "v1");
+        String golden = scratch.create(cluster.pool(env.imagesPool()), env.uniqueName("golden"), 8 * MiB);
+        cluster.pool(env.imagesPool()).snapCreate(golden, "v1");
 
-        denied(() -> images.create(scratch.track(controller.pool(env.imagesPool()), env.uniqueName("hv")), MiB));
+        denied(() -> images.create(scratch.track(cluster.pool(env.imagesPool()), env.uniqueName("hv")), MiB));
         denied(() -> images.open(golden));
         denied(() -> images.remove(golden));
         denied(() -> images.metaSet(golden, "rbd-cloud.owner", "hv"));
@@ -77,7 +59,7 @@ class RestrictedUserIT {
 
     @Test
     void clonesImagesIntoAgentsAndWritesThere() {
-        RbdPool controllerImages = controller.pool(env.imagesPool());
+        RbdPool controllerImages = cluster.pool(env.imagesPool());
         String golden = scratch.create(controllerImages, env.uniqueName("golden"), 8 * MiB);
         byte[] data = RbdImageIT.pattern(4096);
         try (RbdImageHandle h = controllerImages.open(golden)) {

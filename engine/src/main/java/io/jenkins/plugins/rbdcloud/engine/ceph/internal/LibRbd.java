@@ -24,12 +24,6 @@ public interface LibRbd extends Library {
 
     int RBD_IMAGE_OPTION_CLONE_FORMAT = 12;
 
-    long RBD_FEATURE_LAYERING = 1L;
-    long RBD_FEATURE_EXCLUSIVE_LOCK = 1L << 2;
-    long RBD_FEATURE_OBJECT_MAP = 1L << 3;
-    long RBD_FEATURE_FAST_DIFF = 1L << 4;
-    long RBD_FEATURE_DEEP_FLATTEN = 1L << 5;
-
     int RBD_TRASH_IMAGE_SOURCE_USER = 0;
     int RBD_SNAP_NAMESPACE_TYPE_USER = 0;
 
