@@ -1,0 +1,166 @@
+package io.jenkins.plugins.rbdcloud.engine.libvirt;
+
+import static io.jenkins.plugins.rbdcloud.engine.libvirt.internal.SafeXml.child;
+import static io.jenkins.plugins.rbdcloud.engine.libvirt.internal.SafeXml.text;
+
+import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.LibVirtNative;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.SafeXml;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+import org.libvirt.Secret;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * The libvirt secrets holding the cephx keys QEMU authenticates with, one per Ceph user on each
+ * hypervisor. A secret is {@code private} (libvirt never hands its value out) and
+ * {@code ephemeral} (kept in libvirtd's memory only, never in its config directory). It is
+ * created on first use, found again by its usage name {@code rbd-cloud/SCOPE/client.USER},
+ * and re-created after a libvirtd restart (QEMU already running keeps its copy of the key).
+ */
+public final class CephSecrets {
+
+    /** Usage names of all secrets rbd-cloud creates start with this. */
+    public static final String USAGE_PREFIX = "rbd-cloud/";
+
+    private record Known(Connect connection, UUID uuid, byte[] keyDigest) {}
+
+    private final Hypervisor hypervisor;
+    private final String scope;
+    private final Map<String, Known> known = new HashMap<>();
+
+    /** @param scope distinguishes secret sets on a shared hypervisor, e.g. the cloud name */
+    public CephSecrets(Hypervisor hypervisor, String scope) {
+        this.hypervisor = hypervisor;
+        this.scope = DomainNames.scope(scope);
+    }
+
+    /** The usage name of the secret for {@code cephUser}. */
+    public String usage(String cephUser) {
+        return USAGE_PREFIX + scope + "/client." + DomainNames.cephUser(cephUser);
+    }
+
+    /**
+     * The UUID of the secret holding {@code base64Key} for {@code cephUser}, defining it or
+     * updating its value when needed. The key is never logged or put in an exception.
+     */
+    public synchronized UUID ensure(String cephUser, String base64Key) {
+        byte[] key = decodeKey(base64Key);
+        byte[] digest = sha256(key);
+        Connect c = hypervisor.connection();
+        Known k = known.get(cephUser);
+        if (k != null && k.connection() == c && Arrays.equals(k.keyDigest(), digest) && exists(c, k.uuid())) {
+            return k.uuid();
+        }
+        String usage = usage(cephUser);
+        try {
+            Optional<UUID> existing = find(c, usage);
+            Secret s = existing.isPresent() ? c.secretLookupByUUIDString(existing.get().toString())
+                    : c.secretDefineXML(secretXml(usage, cephUser));
+            try {
+                s.setValue(key);
+                UUID uuid = UUID.fromString(s.getUUIDString());
+                known.put(cephUser, new Known(c, uuid, digest));
+                return uuid;
+            } finally {
+                s.free();
+            }
+        } catch (LibvirtException e) {
+            throw HypervisorException.of("defining the Ceph secret " + usage + " on " + hypervisor.uri(), e);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    /** Undefines the secret for {@code cephUser}; true when there was one. */
+    public synchronized boolean remove(String cephUser) {
+        known.remove(cephUser);
+        Connect c = hypervisor.connection();
+        Optional<UUID> uuid = find(c, usage(cephUser));
+        if (uuid.isEmpty()) {
+            return false;
+        }
+        try {
+            Secret s = c.secretLookupByUUIDString(uuid.get().toString());
+            try {
+                s.undefine();
+            } finally {
+                s.free();
+            }
+            return true;
+        } catch (LibvirtException e) {
+            throw HypervisorException.of("undefining the Ceph secret " + usage(cephUser), e);
+        }
+    }
+
+    /** Usage names of this scope's secrets present on the hypervisor. */
+    public List<String> list() {
+        String prefix = USAGE_PREFIX + scope + "/";
+        return LibVirtNative.listSecrets(hypervisor.connection()).stream()
+                .filter(s -> s.usageType() == LibVirtNative.SECRET_USAGE_CEPH && s.usageId() != null && s.usageId().startsWith(prefix))
+                .map(LibVirtNative.SecretInfo::usageId)
+                .toList();
+    }
+
+    private static Optional<UUID> find(Connect c, String usage) {
+        return LibVirtNative.listSecrets(c).stream()
+                .filter(s -> s.usageType() == LibVirtNative.SECRET_USAGE_CEPH && usage.equals(s.usageId()))
+                .map(s -> UUID.fromString(s.uuid()))
+                .findFirst();
+    }
+
+    private static boolean exists(Connect c, UUID uuid) {
+        try {
+            c.secretLookupByUUIDString(uuid.toString()).free();
+            return true;
+        } catch (LibvirtException e) {
+            return false;
+        }
+    }
+
+    static String secretXml(String usage, String cephUser) {
+        Document doc = SafeXml.newDocument();
+        Element secret = doc.createElement("secret");
+        doc.appendChild(secret);
+        secret.setAttribute("ephemeral", "yes");
+        secret.setAttribute("private", "yes");
+        text(secret, "description", "rbd-cloud: cephx key of client." + cephUser);
+        text(child(secret, "usage", "type", "ceph"), "name", usage);
+        return SafeXml.write(doc);
+    }
+
+    private static byte[] decodeKey(String base64Key) {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(base64Key == null ? "" : base64Key.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the Ceph key is not base64 (key not shown)");
+        }
+        if (key.length < 16) {
+            throw new IllegalArgumentException("the Ceph key is too short to be a cephx key (key not shown)");
+        }
+        return key;
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CephSecrets[" + hypervisor.uri() + ", " + USAGE_PREFIX + scope + "/...]";
+    }
+}

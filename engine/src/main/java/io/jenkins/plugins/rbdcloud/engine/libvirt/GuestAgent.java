@@ -1,0 +1,224 @@
+package io.jenkins.plugins.rbdcloud.engine.libvirt;
+
+import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.LibVirtNative;
+import io.jenkins.plugins.rbdcloud.engine.util.Json;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
+
+/**
+ * Calls into qemu-guest-agent through libvirt (so it works for remote hypervisors too):
+ * ping, exec with captured output, small file writes, fsfreeze/thaw and fstrim. Freeze, thaw
+ * and trim use libvirt's own API (no tainting of the domain), the others raw agent commands.
+ */
+public final class GuestAgent {
+
+    /** Largest file {@link #writeFile} accepts; the agent channel is not for bulk data. */
+    public static final int MAX_FILE_BYTES = 1024 * 1024;
+    private static final int CHUNK = 48 * 1024;
+
+    private final String name;
+    private final Supplier<Domain> domain;
+
+    /** @param domain gives the current handle (it changes when the connection is reopened) */
+    public GuestAgent(String name, Supplier<Domain> domain) {
+        this.name = DomainNames.domainName(name);
+        this.domain = domain;
+    }
+
+    /** Runs one agent command and returns its {@code return} value. */
+    public Object command(String execute, Map<String, Object> arguments, Duration timeout) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("execute", execute);
+        if (arguments != null && !arguments.isEmpty()) {
+            request.put("arguments", arguments);
+        }
+        String reply;
+        try {
+            reply = domain.get().qemuAgentCommand(Json.write(request), seconds(timeout), 0);
+        } catch (LibvirtException e) {
+            throw new GuestAgentException(execute + " on " + name + ": " + e.getMessage(), e);
+        }
+        if (reply == null) {
+            throw new GuestAgentException(execute + " on " + name + ": no reply");
+        }
+        Map<String, Object> m;
+        try {
+            m = Json.parseObject(reply);
+        } catch (Json.JsonException e) {
+            throw new GuestAgentException(execute + " on " + name + ": malformed reply (" + e.getMessage() + ")", e);
+        }
+        if (m.containsKey("error")) {
+            throw new GuestAgentException(execute + " on " + name + " failed: " + Json.write(m.get("error")));
+        }
+        return m.get("return");
+    }
+
+    /** Succeeds when the agent answers guest-ping within {@code timeout}. */
+    public void ping(Duration timeout) {
+        command("guest-ping", null, timeout);
+    }
+
+    /** Whether the agent answers now. */
+    public boolean isResponsive(Duration timeout) {
+        try {
+            ping(timeout);
+            return true;
+        } catch (GuestAgentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs {@code path} with {@code args} in the guest (no shell), captures its output and
+     * waits for it to exit. The command keeps running in the guest if {@code timeout} passes.
+     */
+    public ExecResult exec(String path, List<String> args, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("path", path);
+        a.put("arg", List.copyOf(args));
+        a.put("capture-output", true);
+        Object started = command("guest-exec", a, timeout);
+        long pid = ((Number) map(started, "guest-exec").get("pid")).longValue();
+        long pause = 20;
+        while (true) {
+            Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
+            Map<String, Object> st = map(command("guest-exec-status", Map.of("pid", pid), left), "guest-exec-status");
+            if (Boolean.TRUE.equals(st.get("exited"))) {
+                return new ExecResult(intOr(st.get("exitcode"), -1), intOr(st.get("signal"), 0), b64(st.get("out-data")),
+                        b64(st.get("err-data")), Boolean.TRUE.equals(st.get("out-truncated")) || Boolean.TRUE.equals(st.get("err-truncated")));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new DomainTimeoutException(name, "guest-exec " + path + " (pid " + pid + ")", timeout, "still running in the guest");
+            }
+            sleep(pause);
+            pause = Math.min(pause * 2, 250);
+        }
+    }
+
+    /** Writes a small file in the guest (created or truncated, mode from the guest's umask). */
+    public void writeFile(String guestPath, byte[] content, Duration timeout) {
+        if (content.length > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException("guest-file-write is for files up to " + MAX_FILE_BYTES + " bytes");
+        }
+        Object handle = command("guest-file-open", Map.of("path", guestPath, "mode", "w"), timeout);
+        try {
+            for (int off = 0; off < content.length; off += CHUNK) {
+                int len = Math.min(CHUNK, content.length - off);
+                String b64 = Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(content, off, off + len));
+                command("guest-file-write", Map.of("handle", handle, "buf-b64", b64, "count", len), timeout);
+            }
+            command("guest-file-flush", Map.of("handle", handle), timeout);
+        } finally {
+            command("guest-file-close", Map.of("handle", handle), timeout);
+        }
+    }
+
+    /** Freezes all guest filesystems; returns how many. Prefer {@link #withFrozenFilesystems}. */
+    public int fsFreeze() {
+        return LibVirtNative.fsFreeze(domain.get());
+    }
+
+    /** Thaws all guest filesystems; returns how many were thawed. */
+    public int fsThaw() {
+        return LibVirtNative.fsThaw(domain.get());
+    }
+
+    /**
+     * Freezes the guest's filesystems, runs {@code work} (e.g. an RBD snapshot) and thaws,
+     * whatever happens: also when freezing fails half-way, when {@code work} fails, and when
+     * {@code work} takes longer than {@code maxFrozen} (then it is interrupted, the guest is
+     * thawed and a {@link DomainTimeoutException} is thrown).
+     */
+    public <T> T withFrozenFilesystems(Duration maxFrozen, Callable<T> work) throws Exception {
+        ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rbd-cloud-frozen-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        Throwable failure = null;
+        try {
+            fsFreeze();
+            Future<T> f = ex.submit(work);
+            try {
+                return f.get(maxFrozen.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                throw new DomainTimeoutException(name, "work while filesystems frozen", maxFrozen, "thawed");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception x ? x : new RuntimeException(e.getCause());
+            }
+        } catch (Exception | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            ex.shutdownNow();
+            thawAfterFreeze(failure);
+        }
+    }
+
+    private void thawAfterFreeze(Throwable failure) {
+        HypervisorException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                fsThaw();
+                return;
+            } catch (HypervisorException e) {
+                last = e;
+                sleep(200);
+            }
+        }
+        if (failure != null) {
+            failure.addSuppressed(last);
+        } else {
+            throw new GuestAgentException("thawing filesystems of " + name + " failed; the guest may still be frozen", last);
+        }
+    }
+
+    /** Discards unused blocks in all mounted guest filesystems (extents of at least {@code minimumBytes}). */
+    public void fsTrim(long minimumBytes) {
+        LibVirtNative.fsTrim(domain.get(), minimumBytes);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> map(Object v, String what) {
+        if (v instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        throw new GuestAgentException(what + " on " + name + ": unexpected reply");
+    }
+
+    private static int intOr(Object v, int fallback) {
+        return v instanceof Number n ? n.intValue() : fallback;
+    }
+
+    private static byte[] b64(Object v) {
+        return v instanceof String s ? Base64.getDecoder().decode(s) : new byte[0];
+    }
+
+    private static int seconds(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (d.toMillis() + 999) / 1000));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuestAgentException("interrupted", e);
+        }
+    }
+}

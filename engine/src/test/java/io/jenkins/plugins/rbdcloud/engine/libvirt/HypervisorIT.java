@@ -1,0 +1,209 @@
+package io.jenkins.plugins.rbdcloud.engine.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libvirt.Connect;
+
+/** Connections to the real libvirtd, a dead one, a hanging one, and one that drops. */
+@ExtendWith(DevEnvironmentExtension.class)
+class HypervisorIT {
+
+    static final Hypervisor.Capacity CAPACITY = new Hypervisor.Capacity(2, 2048, 2);
+
+    @Test
+    void connectsLazilyAndReadsTheVirtType(DevEnv env) throws Exception {
+        try (Hypervisor hv = Hypervisor.of(env.libvirtUri(), CAPACITY)) {
+            assertFalse(hv.status().available(), "nothing opened before first use");
+            long t0 = System.nanoTime();
+            Connect c = hv.connection();
+            System.out.printf("connected in %d ms; host offers %s%n", ms(t0), hv.virtType());
+            assertTrue(hv.status().available());
+            assertSame(c, hv.connection(), "kept open and reused");
+            assertTrue(c.isAlive());
+        }
+    }
+
+    @Test
+    void deadHypervisorIsReportedUnavailableQuicklyAndRetriedLater(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Hypervisor dead = new Hypervisor("qemu:///system?socket=" + dir.resolve("no-such-sock"), CAPACITY,
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Clock.systemUTC());
+        long t0 = System.nanoTime();
+        HypervisorUnavailableException e = assertThrows(HypervisorUnavailableException.class, dead::connection);
+        long first = ms(t0);
+        t0 = System.nanoTime();
+        HypervisorUnavailableException again = assertThrows(HypervisorUnavailableException.class, dead::connection);
+        long second = ms(t0);
+        System.out.printf("dead URI: first failure %d ms, cached failure %d ms: %s%n", first, second, again.getMessage());
+        assertTrue(first < 2000, "fails fast: " + first);
+        assertTrue(second < 50, "no new attempt before retryAfter: " + second);
+        assertFalse(dead.status().available());
+        assertTrue(dead.status().error().contains("no-such-sock"), dead.status().error());
+        assertTrue(again.getMessage().contains("unavailable"), again.getMessage());
+        dead.close();
+    }
+
+    @Test
+    void hangingHypervisorTimesOutWithoutBlockingAnother(DevEnv env) throws Exception {
+        // accepts TCP connections and never answers: libvirt's handshake waits forever
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                Hypervisor hanging = new Hypervisor("qemu+tcp://127.0.0.1:" + silent.getLocalPort() + "/system", CAPACITY,
+                        Duration.ofSeconds(2), Duration.ofSeconds(30), Clock.systemUTC());
+                Hypervisor good = Hypervisor.of(env.libvirtUri(), CAPACITY)) {
+            List<Socket> accepted = new CopyOnWriteArrayList<>();
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+            long t0 = System.nanoTime();
+            CompletableFuture<Throwable> stuck = CompletableFuture.supplyAsync(() -> {
+                try {
+                    hanging.connection();
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(200);
+            long g0 = System.nanoTime();
+            good.connection();
+            long goodMs = ms(g0);
+            Throwable failure = stuck.get(10, TimeUnit.SECONDS);
+            long hangMs = ms(t0);
+            System.out.printf("hanging URI gave up after %d ms (%s); the good one connected meanwhile in %d ms%n",
+                    hangMs, failure == null ? "no error" : failure.getMessage(), goodMs);
+            assertTrue(failure instanceof HypervisorUnavailableException, String.valueOf(failure));
+            assertTrue(hangMs >= 1900 && hangMs < 4000, "bounded by the connect timeout: " + hangMs);
+            assertTrue(goodMs < 1500, "not blocked by the hanging one: " + goodMs);
+            assertFalse(hanging.status().available());
+            silent.close();
+            acceptor.join(1000);
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void droppedConnectionIsReopenedAndHooksRunAgain(DevEnv env, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path realSocket = Path.of(env.libvirtUri().substring(env.libvirtUri().indexOf("socket=") + "socket=".length()));
+        try (SocketProxy proxy = new SocketProxy(dir.resolve("proxy-sock"), realSocket);
+                Hypervisor hv = new Hypervisor("qemu:///system?socket=" + proxy.path, CAPACITY,
+                        Duration.ofSeconds(5), Duration.ofMillis(100), Clock.systemUTC());
+                DomainEvents events = new DomainEvents(hv)) {
+            AtomicInteger opened = new AtomicInteger();
+            hv.addConnectionHook(c -> opened.incrementAndGet());
+            Connect first = hv.connection();
+            assertEquals(1, opened.get());
+            proxy.dropAll(); // like a network cut or a libvirtd restart
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (first.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            long t0 = System.nanoTime();
+            Connect second = hv.connection();
+            System.out.printf("reopened after a drop in %d ms%n", ms(t0));
+            assertNotSame(first, second);
+            assertTrue(second.isAlive());
+            assertEquals(2, opened.get(), "hooks (event registration) ran for the new connection");
+            assertTrue(hv.status().available());
+            second.getCapabilities();
+        }
+    }
+
+    private static long ms(long t0) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    /** A UNIX socket that forwards to libvirtd's and can cut every connection at once. */
+    static final class SocketProxy implements AutoCloseable {
+        final Path path;
+        private final ServerSocketChannel server;
+        private final List<SocketChannel> open = new CopyOnWriteArrayList<>();
+
+        SocketProxy(Path path, Path target) throws IOException {
+            this.path = path;
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(path));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        SocketChannel client = server.accept();
+                        SocketChannel upstream = SocketChannel.open(UnixDomainSocketAddress.of(target));
+                        open.add(client);
+                        open.add(upstream);
+                        Thread.ofVirtual().start(() -> pump(client, upstream));
+                        Thread.ofVirtual().start(() -> pump(upstream, client));
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+        }
+
+        private static void pump(SocketChannel from, SocketChannel to) {
+            ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+            try {
+                while (from.read(b) >= 0) {
+                    b.flip();
+                    while (b.hasRemaining()) {
+                        to.write(b);
+                    }
+                    b.clear();
+                }
+            } catch (IOException e) {
+                // one side closed
+            }
+            try {
+                to.close();
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        void dropAll() throws IOException {
+            for (SocketChannel c : open) {
+                c.close();
+            }
+            open.clear();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            dropAll();
+            Files.deleteIfExists(path);
+        }
+    }
+}
