@@ -64,7 +64,7 @@ public final class DomainLauncher {
         String xml = DomainXml.render(resolved);
         ReadyWatch watch = new ReadyWatch();
         LaunchTimings timings = new LaunchTimings();
-        RunningDomain running = new RunningDomain(hypervisor, resolved, persistence, timings,
+        RunningDomain running = new RunningDomain(hypervisor, resolved, timings,
                 events.subscribe(resolved.name(), listener), events.subscribe(resolved.name(), watch));
         try {
             if (persistence == Persistence.PERSISTENT) {

@@ -101,7 +101,7 @@ public final class DomainNames {
 
     /** A launch environment value; it may be a secret, so the message never shows it. */
     public static String oemValue(String key, String s) {
-        if (s == null || s.length() > MAX_OEM_VALUE || hasControl(s) || hasLoneSurrogate(s)) {
+        if (!isPrintable(s, MAX_OEM_VALUE)) {
             throw new IllegalArgumentException("launch environment value of " + key + " must be at most " + MAX_OEM_VALUE
                     + " printable characters (value not shown)");
         }
@@ -110,8 +110,7 @@ public final class DomainNames {
 
     /** An absolute host path without control characters or {@code ..} segments. */
     public static String hostPath(String what, String s) {
-        if (s == null || !s.startsWith("/") || s.length() > MAX_PATH || hasControl(s) || hasLoneSurrogate(s)
-                || ("/" + s + "/").contains("/../") || ("/" + s + "/").contains("/./")) {
+        if (!isPrintable(s, MAX_PATH) || !s.startsWith("/") || ("/" + s + "/").contains("/../") || ("/" + s + "/").contains("/./")) {
             throw new IllegalArgumentException(what + " must be an absolute path of at most " + MAX_PATH
                     + " printable characters without . or .. segments, got " + visible(s));
         }
@@ -119,7 +118,7 @@ public final class DomainNames {
     }
 
     public static String kernelCmdline(String s) {
-        if (s == null || s.length() > MAX_CMDLINE || hasControl(s) || hasLoneSurrogate(s)) {
+        if (!isPrintable(s, MAX_CMDLINE)) {
             throw new IllegalArgumentException("kernel command line must be at most " + MAX_CMDLINE
                     + " printable characters, got " + visible(s));
         }
@@ -131,6 +130,11 @@ public final class DomainNames {
             throw new IllegalArgumentException(what + " must be " + rule + ", got " + visible(s));
         }
         return s;
+    }
+
+    /** Not null, at most {@code max} chars, no control characters, no lone surrogates (XML 1.0 cannot carry those). */
+    private static boolean isPrintable(String s, int max) {
+        return s != null && s.length() <= max && !hasControl(s) && !hasLoneSurrogate(s);
     }
 
     static boolean hasControl(String s) {

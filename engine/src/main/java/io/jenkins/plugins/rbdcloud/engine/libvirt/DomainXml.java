@@ -8,6 +8,7 @@ import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.SafeXml;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import javax.xml.XMLConstants;
 import org.w3c.dom.Document;
@@ -43,18 +44,28 @@ public final class DomainXml {
     }
 
     /**
-     * The ownership tags from a domain's XML (or from the bare metadata element that
-     * {@code virDomainGetMetadata} returns); empty when the domain is not rbd-cloud's.
+     * The ownership tags from a domain's XML, or from the element {@code virDomainGetMetadata}
+     * returns for our namespace (libvirt strips the namespace there, so a bare root
+     * {@code <ownership>} is accepted too); empty when the domain is not rbd-cloud's.
      */
     public static Optional<Ownership> readOwnership(String xml) {
         Document doc = SafeXml.parse(xml);
         NodeList found = doc.getElementsByTagNameNS(NAMESPACE, OWNERSHIP);
-        if (found.getLength() != 1) {
+        Element root = doc.getDocumentElement();
+        Element ownership;
+        String ns;
+        if (found.getLength() == 1) {
+            ownership = (Element) found.item(0);
+            ns = NAMESPACE;
+        } else if (found.getLength() == 0 && OWNERSHIP.equals(root.getLocalName()) && root.getNamespaceURI() == null) {
+            ownership = root;
+            ns = null;
+        } else {
             return Optional.empty();
         }
         Map<String, String> tags = new LinkedHashMap<>();
-        for (Node n = found.item(0).getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && NAMESPACE.equals(e.getNamespaceURI())) {
+        for (Node n = ownership.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && Objects.equals(ns, e.getNamespaceURI())) {
                 tags.putIfAbsent(e.getLocalName(), e.getTextContent());
             }
         }

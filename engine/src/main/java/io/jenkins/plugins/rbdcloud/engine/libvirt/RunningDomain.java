@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.UUID;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
-import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 
 /**
@@ -18,12 +17,8 @@ import org.libvirt.LibvirtException;
  */
 public final class RunningDomain implements AutoCloseable {
 
-    /** VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | SNAPSHOTS_METADATA | NVRAM | CHECKPOINTS_METADATA. */
-    private static final int UNDEFINE_EVERYTHING = 1 | 2 | 4 | 16;
-
     private final Hypervisor hypervisor;
     private final DomainSpec spec;
-    private final DomainLauncher.Persistence persistence;
     private final LaunchTimings timings;
     private final List<AutoCloseable> subscriptions;
     private final GuestAgent agent;
@@ -32,11 +27,10 @@ public final class RunningDomain implements AutoCloseable {
     private final Object handleLock = new Object();
     private boolean destroyed;
 
-    RunningDomain(Hypervisor hypervisor, DomainSpec spec, DomainLauncher.Persistence persistence, LaunchTimings timings,
+    RunningDomain(Hypervisor hypervisor, DomainSpec spec, LaunchTimings timings,
             AutoCloseable... subscriptions) {
         this.hypervisor = hypervisor;
         this.spec = spec;
-        this.persistence = persistence;
         this.timings = timings;
         this.subscriptions = List.of(subscriptions);
         this.agent = new GuestAgent(spec.name(), this::domain);
@@ -94,10 +88,10 @@ public final class RunningDomain implements AutoCloseable {
         if (destroyed) {
             return;
         }
-        DomainLauncher.bounded(spec.name(), "destroy", timeout, () -> {
-            destroyAndUndefine();
-            return null;
-        });
+        synchronized (handleLock) {
+            cachedDomain = null;
+        }
+        Domains.remove(hypervisor, spec.uuid(), timeout);
         destroyed = true;
         for (AutoCloseable s : subscriptions) {
             try {
@@ -105,44 +99,6 @@ public final class RunningDomain implements AutoCloseable {
             } catch (Exception e) {
                 // unsubscribing cannot fail
             }
-        }
-    }
-
-    private void destroyAndUndefine() throws LibvirtException {
-        Domain d;
-        try {
-            synchronized (handleLock) {
-                cachedDomain = null;
-            }
-            d = domain();
-        } catch (HypervisorException e) {
-            if (e.isNotFound()) {
-                return; // transient and already stopped, or never created
-            }
-            throw e;
-        }
-        if (d.isActive() == 1) {
-            try {
-                LibVirtNative.destroy(d, LibVirtNative.DESTROY_REMOVE_LOGS);
-            } catch (HypervisorException e) {
-                if (e.code() == ErrorNumber.VIR_ERR_INVALID_ARG || e.code() == ErrorNumber.VIR_ERR_NO_SUPPORT) {
-                    LibVirtNative.destroy(d, 0); // libvirt < 8.3 keeps the log
-                } else if (!e.isNotFound() && !e.isNotRunning()) {
-                    throw e;
-                }
-            }
-        }
-        if (persistence == DomainLauncher.Persistence.PERSISTENT) {
-            try {
-                d.undefine(UNDEFINE_EVERYTHING);
-            } catch (LibvirtException e) {
-                if (e.getError() == null || e.getError().getCode() != ErrorNumber.VIR_ERR_NO_DOMAIN) {
-                    throw e;
-                }
-            }
-        }
-        synchronized (handleLock) {
-            cachedDomain = null;
         }
     }
 

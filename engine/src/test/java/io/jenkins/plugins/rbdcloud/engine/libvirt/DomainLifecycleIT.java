@@ -122,6 +122,12 @@ class DomainLifecycleIT {
         Ownership o = DomainXml.readOwnership(live).orElseThrow();
         assertEquals(name, o.agent());
         assertEquals(scope, o.cloud());
+        // reconciliation finds it by its tags
+        Domains.OwnedDomain owned = Domains.listOwned(hypervisor).stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+        assertEquals(guest.uuid(), owned.uuid());
+        assertEquals("running", owned.state());
+        assertFalse(owned.persistent());
+        assertEquals(o, owned.ownership());
         // the launch environment reached the guest as SMBIOS OEM strings (type 11)
         ExecResult oem = guest.agent().exec("/bin/sh", List.of("-c", "cat /sys/firmware/dmi/entries/11-0/raw"), Duration.ofSeconds(20));
         String raw = new String(oem.stdout(), StandardCharsets.ISO_8859_1);
@@ -243,6 +249,7 @@ class DomainLifecycleIT {
         Connect c = hypervisor.connection();
         assertThrows(LibvirtException.class, () -> c.domainLookupByName(name));
         assertEquals("gone", guest.state());
+        assertTrue(Domains.listOwned(hypervisor).stream().noneMatch(d -> d.ownership().cloud().equals(scope)));
         rbd.removeClone(name);
         assertFalse(rbd.exists(env.agentsPool(), name));
         System.out.println("events heard by the first guest's listener: " + guestEvents);

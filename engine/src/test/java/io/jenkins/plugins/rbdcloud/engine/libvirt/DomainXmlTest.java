@@ -159,6 +159,12 @@ class DomainXmlTest {
         String xml = DomainXml.render(minimal().build());
         assertEquals(OWNER, DomainXml.readOwnership(xml).orElseThrow());
         assertEquals(OWNER, DomainXml.readOwnership(DomainXml.ownershipElement(OWNER)).orElseThrow());
+        // virDomainGetMetadata hands the element back without its namespace
+        String stripped = DomainXml.ownershipElement(OWNER).replace("rbdcloud:", "").replaceAll(" xmlns:[a-z]+=\"[^\"]*\"", "");
+        assertFalse(stripped.contains("xmlns"), stripped);
+        assertEquals(OWNER, DomainXml.readOwnership(stripped).orElseThrow());
+        // ... but a plain <ownership> inside someone else's domain XML is not ours
+        assertTrue(DomainXml.readOwnership("<domain><metadata>" + stripped + "</metadata></domain>").isEmpty());
         // libvirt may rename the prefix: the namespace is what counts
         String renamed = xml.replace("rbdcloud:", "x:").replace("xmlns:rbdcloud", "xmlns:x");
         assertEquals(OWNER, DomainXml.readOwnership(renamed).orElseThrow());

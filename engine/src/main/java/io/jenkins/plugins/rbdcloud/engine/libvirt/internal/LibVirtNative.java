@@ -13,6 +13,7 @@ import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.Stream;
@@ -85,9 +86,8 @@ public final class LibVirtNative {
     /** Connects {@code stream} (created on the domain's connection) to the guest's channel {@code name}. */
     public static void openChannel(Domain dom, String name, Stream stream) {
         try {
-            check("virDomainOpenChannel " + name, API.virDomainOpenChannel(ptr(DOMAIN_PTR, dom), name, ptr(STREAM_PTR, stream), 0));
+            onDomain(dom, "virDomainOpenChannel " + name, d -> API.virDomainOpenChannel(d, name, ptr(STREAM_PTR, stream), 0));
         } finally {
-            Reference.reachabilityFence(dom);
             Reference.reachabilityFence(stream);
         }
     }
@@ -107,37 +107,21 @@ public final class LibVirtNative {
 
     /** Freezes all guest filesystems through the guest agent; returns how many were frozen. */
     public static int fsFreeze(Domain dom) {
-        try {
-            return check("virDomainFSFreeze", API.virDomainFSFreeze(ptr(DOMAIN_PTR, dom), null, 0, 0));
-        } finally {
-            Reference.reachabilityFence(dom);
-        }
+        return onDomain(dom, "virDomainFSFreeze", d -> API.virDomainFSFreeze(d, null, 0, 0));
     }
 
     /** Thaws all guest filesystems; returns how many were thawed. */
     public static int fsThaw(Domain dom) {
-        try {
-            return check("virDomainFSThaw", API.virDomainFSThaw(ptr(DOMAIN_PTR, dom), null, 0, 0));
-        } finally {
-            Reference.reachabilityFence(dom);
-        }
+        return onDomain(dom, "virDomainFSThaw", d -> API.virDomainFSThaw(d, null, 0, 0));
     }
 
     /** Trims all mounted guest filesystems (null mount point), discarding extents of at least {@code minimum} bytes. */
     public static void fsTrim(Domain dom, long minimum) {
-        try {
-            check("virDomainFSTrim", API.virDomainFSTrim(ptr(DOMAIN_PTR, dom), null, minimum, 0));
-        } finally {
-            Reference.reachabilityFence(dom);
-        }
+        onDomain(dom, "virDomainFSTrim", d -> API.virDomainFSTrim(d, null, minimum, 0));
     }
 
     public static void destroy(Domain dom, int flags) {
-        try {
-            check("virDomainDestroyFlags", API.virDomainDestroyFlags(ptr(DOMAIN_PTR, dom), flags));
-        } finally {
-            Reference.reachabilityFence(dom);
-        }
+        onDomain(dom, "virDomainDestroyFlags", d -> API.virDomainDestroyFlags(d, flags));
     }
 
     /**
@@ -220,6 +204,15 @@ public final class LibVirtNative {
         } finally {
             Reference.reachabilityFence(conn);
             Reference.reachabilityFence(registration);
+        }
+    }
+
+    /** Calls {@code call} with the domain's native handle, keeping the Java object alive meanwhile. */
+    private static int onDomain(Domain dom, String action, ToIntFunction<Pointer> call) {
+        try {
+            return check(action, call.applyAsInt(ptr(DOMAIN_PTR, dom)));
+        } finally {
+            Reference.reachabilityFence(dom);
         }
     }
 

@@ -1,0 +1,118 @@
+package io.jenkins.plugins.rbdcloud.engine.libvirt;
+
+import io.jenkins.plugins.rbdcloud.engine.Ownership;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.LibVirtNative;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.Error.ErrorNumber;
+import org.libvirt.LibvirtException;
+
+/**
+ * Domains on a hypervisor as reconciliation sees them: the ones carrying rbd-cloud's ownership
+ * metadata, and a complete removal (destroy, then undefine when persistent) by UUID.
+ */
+public final class Domains {
+
+    /** VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | SNAPSHOTS_METADATA | NVRAM | CHECKPOINTS_METADATA. */
+    private static final int UNDEFINE_EVERYTHING = 1 | 2 | 4 | 16;
+
+    /** A domain with rbd-cloud's tags. */
+    public record OwnedDomain(String name, UUID uuid, String state, boolean persistent, Ownership ownership) {}
+
+    private Domains() {}
+
+    /** Every domain (running or only defined) whose metadata says rbd-cloud made it. */
+    public static List<OwnedDomain> listOwned(Hypervisor hypervisor) {
+        Connect c = hypervisor.connection();
+        List<OwnedDomain> out = new ArrayList<>();
+        try {
+            for (Domain d : c.listAllDomains(0)) {
+                try {
+                    ownership(d).ifPresent(o -> out.add(owned(d, o)));
+                } finally {
+                    d.free();
+                }
+            }
+        } catch (LibvirtException e) {
+            throw HypervisorException.of("listing domains on " + hypervisor.uri(), e);
+        }
+        return out;
+    }
+
+    /** The ownership tags of one domain; empty when it has none (not ours) or is gone. */
+    public static Optional<Ownership> ownership(Domain d) {
+        try {
+            return DomainXml.readOwnership(d.getMetadata(Domain.MetadataType.ELEMENT, DomainXml.NAMESPACE, 0));
+        } catch (LibvirtException e) {
+            return Optional.empty(); // VIR_ERR_NO_DOMAIN_METADATA: not ours; VIR_ERR_NO_DOMAIN: gone
+        }
+    }
+
+    /**
+     * Removes the domain completely: destroys it if running (and its QEMU log with it), then
+     * undefines it if persistent. Succeeds when it is already gone; bounded by {@code timeout}.
+     */
+    public static void remove(Hypervisor hypervisor, UUID uuid, Duration timeout) {
+        DomainLauncher.bounded(uuid.toString(), "destroy", timeout, () -> {
+            removeNow(hypervisor.connection(), uuid);
+            return null;
+        });
+    }
+
+    private static void removeNow(Connect c, UUID uuid) throws LibvirtException {
+        Domain d;
+        try {
+            d = c.domainLookupByUUID(uuid);
+        } catch (LibvirtException e) {
+            if (code(e) == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                return; // transient and stopped, or never created
+            }
+            throw e;
+        }
+        try {
+            if (d.isActive() == 1) {
+                destroy(d);
+            }
+            if (d.isPersistent() == 1) {
+                d.undefine(UNDEFINE_EVERYTHING);
+            }
+        } catch (LibvirtException e) {
+            if (code(e) != ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                throw e;
+            }
+        } finally {
+            d.free();
+        }
+    }
+
+    private static void destroy(Domain d) {
+        try {
+            LibVirtNative.destroy(d, LibVirtNative.DESTROY_REMOVE_LOGS);
+        } catch (HypervisorException e) {
+            if (e.code() == ErrorNumber.VIR_ERR_INVALID_ARG || e.code() == ErrorNumber.VIR_ERR_NO_SUPPORT) {
+                LibVirtNative.destroy(d, 0); // libvirt < 8.3 keeps the log
+            } else if (!e.isNotFound() && !e.isNotRunning()) {
+                throw e;
+            }
+        }
+    }
+
+    private static OwnedDomain owned(Domain d, Ownership o) {
+        try {
+            String state = LibVirtNative.state(d).state().name().toLowerCase(Locale.ROOT);
+            return new OwnedDomain(d.getName(), UUID.fromString(d.getUUIDString()), state, d.isPersistent() == 1, o);
+        } catch (LibvirtException e) {
+            throw HypervisorException.of("reading a domain", e);
+        }
+    }
+
+    private static ErrorNumber code(LibvirtException e) {
+        return e.getError() == null ? null : e.getError().getCode();
+    }
+}
