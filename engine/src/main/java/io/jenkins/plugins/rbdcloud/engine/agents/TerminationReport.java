@@ -20,6 +20,12 @@ public record TerminationReport(String agent, boolean domainRemoved, DiskFate di
         /** Moved to the trash: a golden version being flattened still reads from it; purged after the flatten. */
         TRASHED,
         /** There was no disk (any more). */
-        ABSENT
+        ABSENT,
+        /**
+         * Kept until the golden version promoted from it is flattened (in the background, the build does
+         * not wait), then removed: removing or trashing it while the flatten runs would race with the
+         * catalog releasing its promotion snapshot.
+         */
+        AFTER_FLATTEN
     }
 }

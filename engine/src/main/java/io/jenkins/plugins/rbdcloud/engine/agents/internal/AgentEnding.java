@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /** Ends an agent: the optional promotion after a successful build, then its deletion. */
 public final class AgentEnding {
@@ -32,7 +33,8 @@ public final class AgentEnding {
                 terminate(agent, t0, false);
                 throw e;
             }
-            TerminationReport t = terminate(agent, t0, r.domainRemoved());
+            TerminationReport t = r.flattened().isDone() ? terminate(agent, t0, r.domainRemoved())
+                    : terminateAfterFlatten(agent, t0, r.flattened());
             return new CompletionReport(agent.name(), r.label(), r.path(), r.failure(), r.buildWrittenBytes(),
                     r.trimmedBytes(), r.versionUsedBytes(), t);
         }
@@ -44,6 +46,25 @@ public final class AgentEnding {
 
     public TerminationReport terminate(AgentRecord agent) {
         return terminate(agent, ctx.now(), false);
+    }
+
+    /**
+     * The domain is gone and the capacity goes back now; the disk waits for the flatten of the version
+     * promoted from it (pinned meanwhile, so reconciliation leaves it alone), then is removed.
+     */
+    private TerminationReport terminateAfterFlatten(AgentRecord agent, Instant t0, CompletableFuture<?> flattened) {
+        agent.state(AgentRecord.State.ENDING);
+        ctx.ledger().release(agent.reservation());
+        ctx.agents().remove(agent.name(), agent);
+        flattened.whenCompleteAsync((v, e) -> {
+            if (e == null) {
+                teardown.removeDisk(agent); // a failure leaves an unknown, tagged disk: reconciliation removes it
+            }
+        }, ctx.executor());
+        TerminationReport report = new TerminationReport(agent.name(), true, TerminationReport.DiskFate.AFTER_FLATTEN, 0,
+                Duration.between(t0, ctx.now()));
+        ctx.tell(l -> l.terminated(report));
+        return report;
     }
 
     /** Domain, then disk, then capacity; the agent leaves the registry whatever fails (reconciliation sweeps up). */

@@ -8,6 +8,7 @@ import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.GuestAgent;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.logging.Level;
@@ -30,7 +31,8 @@ final class DiskPromotion {
 
     /** What the promotion did; the domain is gone afterwards whatever happened. */
     record Result(Optional<String> label, PromotionPath path, Optional<String> failure, long buildWrittenBytes,
-                  OptionalLong trimmedBytes, OptionalLong versionUsedBytes, boolean domainRemoved) {}
+                  OptionalLong trimmedBytes, OptionalLong versionUsedBytes, boolean domainRemoved,
+                  CompletableFuture<?> flattened) {}
 
     private final EngineContext ctx;
     private final Teardown teardown;
@@ -65,12 +67,13 @@ final class DiskPromotion {
                     LOG.log(Level.WARNING, "background flatten of " + p.version().label() + " failed; maintenance retries it", e);
                 }
             });
-            return done(agent, p.version(), PromotionPath.NATIVE, written, trimmed, used, domainRemoved);
+            return done(agent, p.version(), PromotionPath.NATIVE, written, trimmed, used, domainRemoved, p.flattened());
         } catch (RuntimeException nativeFailure) {
             LOG.log(Level.INFO, "native promotion of " + agent.name() + " failed, trying the copy path", nativeFailure);
             try {
                 GoldenVersion v = ctx.catalog().promoteByCopy(golden, ctx.agentsPool(), agent.disk());
-                return done(agent, v, PromotionPath.COPY, written, trimmed, OptionalLong.of(v.usedBytes()), domainRemoved);
+                return done(agent, v, PromotionPath.COPY, written, trimmed, OptionalLong.of(v.usedBytes()), domainRemoved,
+                        CompletableFuture.completedFuture(v));
             } catch (RuntimeException copyFailure) {
                 copyFailure.addSuppressed(nativeFailure);
                 return failed(agent, written, trimmed, domainRemoved, new IllegalStateException(
@@ -112,14 +115,14 @@ final class DiskPromotion {
     }
 
     private Result done(AgentRecord agent, GoldenVersion v, PromotionPath path, long written, OptionalLong trimmed,
-                        OptionalLong used, boolean domainRemoved) {
+                        OptionalLong used, boolean domainRemoved, CompletableFuture<?> flattened) {
         ctx.tell(l -> l.promoted(agent.name(), v.label()));
-        return new Result(Optional.of(v.label()), path, Optional.empty(), written, trimmed, used, domainRemoved);
+        return new Result(Optional.of(v.label()), path, Optional.empty(), written, trimmed, used, domainRemoved, flattened);
     }
 
     private Result failed(AgentRecord agent, long written, OptionalLong trimmed, boolean domainRemoved, Throwable e) {
         ctx.tell(l -> l.promotionFailed(agent.name(), e));
         return new Result(Optional.empty(), PromotionPath.NONE, Optional.of(ProvisionJob.describe(e)), written, trimmed,
-                OptionalLong.empty(), domainRemoved);
+                OptionalLong.empty(), domainRemoved, CompletableFuture.completedFuture(null));
     }
 }
