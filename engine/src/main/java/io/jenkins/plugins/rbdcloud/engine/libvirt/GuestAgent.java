@@ -3,6 +3,7 @@ package io.jenkins.plugins.rbdcloud.engine.libvirt;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.LibVirtNative;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,15 +116,26 @@ public final class GuestAgent {
             throw new IllegalArgumentException("guest-file-write is for files up to " + MAX_FILE_BYTES + " bytes");
         }
         Object handle = command("guest-file-open", Map.of("path", guestPath, "mode", "w"), timeout);
+        RuntimeException failure = null;
         try {
             for (int off = 0; off < content.length; off += CHUNK) {
                 int len = Math.min(CHUNK, content.length - off);
-                String b64 = Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(content, off, off + len));
+                String b64 = Base64.getEncoder().encodeToString(Arrays.copyOfRange(content, off, off + len));
                 command("guest-file-write", Map.of("handle", handle, "buf-b64", b64, "count", len), timeout);
             }
             command("guest-file-flush", Map.of("handle", handle), timeout);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
-            command("guest-file-close", Map.of("handle", handle), timeout);
+            try {
+                command("guest-file-close", Map.of("handle", handle), timeout); // the agent holds handles until closed
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
         }
     }
 
