@@ -1,0 +1,99 @@
+package io.jenkins.plugins.rbdcloud.engine.agents;
+
+import io.jenkins.plugins.rbdcloud.engine.Ownership;
+import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainXml;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.libvirt.Connect;
+
+/**
+ * Benchmarks, run on demand (not part of verify):
+ * {@code ./mvnw -B -q -pl engine verify -Dit.test=AgentsBench -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Prints {@code bench provision_overhead ...} (provision() until the domain runs, guest boot excluded;
+ * each agent is terminated right after its start) and {@code bench reconcile n=10000 ...} (orphan scan
+ * of 10,000 tagged domains on libvirt's in-process test driver: listing, tags, decision).
+ */
+@ExtendWith(DevEnvironmentExtension.class)
+class AgentsBench {
+
+    @Test
+    void provisionOverhead(DevEnv env) throws Exception {
+        int runs = Integer.getInteger("bench.runs", 20);
+        Map<String, Long> started = new ConcurrentHashMap<>();
+        AgentLifecycleListener listener = new AgentLifecycleListener() {
+            @Override
+            public void domainStarted(String agent, String hypervisor) {
+                started.put(agent, System.nanoTime());
+            }
+        };
+        try (EngineFixture fx = new EngineFixture(env, "bench")) {
+            TemplateSettings t = fx.template("bench").build();
+            try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
+                    EngineOptions.defaults().withListener(listener))) {
+                engine.provision("bench").ready().orTimeout(70, TimeUnit.SECONDS).handle((a, e) -> a)
+                        .thenCompose(a -> a == null ? null : engine.terminate(a.name())).get(); // warm-up
+                long[] ms = new long[runs];
+                for (int i = 0; i < runs; i++) {
+                    long t0 = System.nanoTime();
+                    Launch l = engine.provision("bench");
+                    while (!started.containsKey(l.name()) && !l.ready().isDone()) {
+                        Thread.sleep(1);
+                    }
+                    ms[i] = TimeUnit.NANOSECONDS.toMillis(started.getOrDefault(l.name(), System.nanoTime()) - t0);
+                    engine.terminate(l.name()).get(90, TimeUnit.SECONDS);
+                }
+                Arrays.sort(ms);
+                System.out.printf("bench provision_overhead millis=%d p95=%d runs=%d%n", ms[(runs - 1) / 2],
+                        ms[(int) Math.ceil(0.95 * runs) - 1], runs);
+                System.out.println("  phases " + engine.timings().summaries());
+            }
+        }
+    }
+
+    @Test
+    void reconcileScan() throws Exception {
+        int n = Integer.getInteger("bench.objects", 10_000);
+        String cloud = "bench";
+        Instant created = Instant.parse("2026-01-01T00:00:00Z");
+        try (Hypervisor h = Hypervisor.of("test:///default", new Hypervisor.Capacity(1, 1024, 1))) {
+            Connect c = h.connection();
+            for (int i = 0; i < n; i++) {
+                String name = String.format("tpl-%06d", i);
+                Ownership o = new Ownership("owner", cloud, "tpl", name, "g@v1", created);
+                c.domainCreateXML("<domain type='test'><name>" + name + "</name><memory>1024</memory><os><type>hvm</type>"
+                        + "</os><metadata>" + DomainXml.ownershipElement(o).replaceFirst("<\\?xml[^>]*>", "")
+                        + "</metadata></domain>", 0).free();
+            }
+            Reconciler reconciler = new Reconciler("owner", cloud, Duration.ofMinutes(10), Duration.ofMinutes(1));
+            long[] ms = new long[5];
+            int leaked = 0;
+            for (int r = 0; r < ms.length; r++) {
+                long t0 = System.nanoTime();
+                List<ListedObject> domains = new ArrayList<>();
+                for (Domains.OwnedDomain d : Domains.listOwned(h)) {
+                    domains.add(ListedObject.tagged(d.name(), d.ownership()));
+                }
+                ReconcilePlan plan = reconciler.reconcile(new Inventory(Set.of("tpl-000001"), Set.of(), List.of(), domains,
+                        Set.of()), Instant.parse("2026-01-02T00:00:00Z"));
+                ms[r] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                leaked = plan.domains().size();
+            }
+            Arrays.sort(ms);
+            System.out.printf("bench reconcile n=%d millis=%d (leaked found: %d)%n", n, ms[ms.length / 2], leaked);
+        }
+    }
+}
