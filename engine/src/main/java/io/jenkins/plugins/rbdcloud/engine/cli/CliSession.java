@@ -27,6 +27,7 @@ final class CliSession implements AutoCloseable {
     private final Path configFile;
     private CloudSettings settings;
     private Map<String, String> devEnv;
+    private String devGoldenImage = "rbd-cloud-test";
     private CephCluster ceph;
     private GoldenImages catalog;
 
@@ -42,6 +43,14 @@ final class CliSession implements AutoCloseable {
         return configFile == null;
     }
 
+    /** Which golden image the embedded default's template boots; call before {@link #settings()}. */
+    void goldenImageForDevTemplate(String name) {
+        if (settings != null) {
+            throw new IllegalStateException("settings already loaded");
+        }
+        devGoldenImage = name;
+    }
+
     Map<String, String> devEnv() {
         settings();
         return devEnv;
@@ -55,7 +64,7 @@ final class CliSession implements AutoCloseable {
                 } else {
                     DevEnvironment dev = DevEnvironment.locate();
                     devEnv = dev.start(err);
-                    settings = CloudSettingsLoader.load(DevEnvironment.cloudProperties(devEnv), dev.repoRoot());
+                    settings = CloudSettingsLoader.load(DevEnvironment.cloudProperties(devEnv, devGoldenImage), dev.repoRoot());
                 }
             } catch (IOException e) {
                 throw new CliException(ExitCode.USAGE, "cannot read " + configFile + ": " + e.getMessage());

@@ -1,45 +1,41 @@
 package io.jenkins.plugins.rbdcloud.engine.cli;
 
-import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
+import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
+import io.jenkins.plugins.rbdcloud.engine.agents.Launch;
+import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
+import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
+import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
-import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
-import io.jenkins.plugins.rbdcloud.engine.images.AgentCloneRequest;
-import io.jenkins.plugins.rbdcloud.engine.images.AgentDisk;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.CephMonitor;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEventListener;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEvents;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainLauncher;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainSpec;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.KernelBoot;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.RbdDisk;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.RunningDomain;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.VirtType;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.WatchdogAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code rbd-cloud demo}: on the embedded environment, import the test golden image (once), clone
- * it for an agent, boot the clone, run a command through the guest agent, tear everything down
- * and print the time of every phase.
+ * {@code rbd-cloud demo}, the main job on the embedded environment: import the test golden image,
+ * provision three agents in parallel, run a build in each, promote one successful agent's disk to
+ * a new golden version, boot a fourth agent from it and show the file the build left, delete
+ * everything, reconcile, and print timings, bytes and leaks.
  */
 final class DemoCommand {
 
+    /** What the demo "build" does: writes a cache file and a marker naming the agent. */
+    private static final String BUILD = "mkdir -p /build-cache && head -c 8388608 /dev/urandom > /build-cache/deps.bin"
+            + " && echo \"warmed by $AGENT\" > /build-cache/marker && sync && ls -l /build-cache";
+    private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(60);
+
     private final CliSession s;
-    private final Map<String, Long> phases = new LinkedHashMap<>();
+    private final Table steps = new Table("STEP", "MILLIS", "DETAIL");
 
     DemoCommand(CliSession s) {
         this.s = s;
@@ -51,83 +47,116 @@ final class DemoCommand {
             throw new CliException(ExitCode.USAGE, "demo runs on the embedded environment only (drop --config)");
         }
         long t = System.nanoTime();
+        String golden = "demo-" + Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+        s.goldenImageForDevTemplate(golden);
         CloudSettings cloud = s.settings();
         TemplateSettings template = cloud.templates().get(0);
-        HypervisorSettings hvSettings = cloud.hypervisors().get(0);
-        phase("environment", t);
+        step("environment up", t, "Ceph + libvirtd + test guest (dev/env)");
 
         t = System.nanoTime();
-        GoldenVersion golden = ensureGolden(template.image(), Path.of(s.devEnv().get("RBD_CLOUD_GUEST_IMAGE")));
-        phase("golden image", t);
+        ProgressBar bar = new ProgressBar(s.err, "import " + golden);
+        GoldenVersion v1 = s.catalog().importFile(golden, Path.of(s.devEnv().get("RBD_CLOUD_GUEST_IMAGE")),
+                (p, done, total) -> bar.update(done, total));
+        step("import golden image", t, v1.label() + ", " + ProgressBar.human(v1.usedBytes()) + " used");
 
-        String agent = template.name() + "-" + suffix();
-        RbdPool agents = s.ceph().pool(cloud.ceph().agentsPool());
-        try (Hypervisor hv = Hypervisor.of(hvSettings.uri(), new Hypervisor.Capacity(hvSettings.vcpus(), hvSettings.memoryMib(), hvSettings.maxAgents()));
-                DomainEvents events = new DomainEvents(hv)) {
+        boolean clean = false;
+        try (RbdCloudEngine engine = RbdCloudEngine.start(cloud, EngineOptions.defaults())) {
             t = System.nanoTime();
-            AgentDisk disk = s.catalog().cloneForAgent(agents, new AgentCloneRequest(template.image(), 0, agent,
-                    golden.sizeBytes(), cloud.name(), template.name(), agent));
-            phase("clone", t);
-            CephSecrets secrets = new CephSecrets(hv, cloud.name());
-            try {
-                UUID secret = secrets.ensure(cloud.ceph().hypervisorUser(), cloud.ceph().hypervisorKey().reveal());
-                var boot = template.directBoot().orElseThrow(() -> new CliException(ExitCode.USAGE, "the demo template needs a kernel"));
-                DomainSpec spec = DomainSpec.builder(agent)
-                        .virtType(VirtType.QEMU)
-                        .vcpus(template.vcpus()).memoryMiB(template.memoryMib())
-                        .bootDisk(RbdDisk.of(disk.spec().pool(), disk.spec().image(),
-                                List.of(new CephMonitor(s.devEnv().get("RBD_CLOUD_CEPH_MON_HOST"),
-                                        Integer.parseInt(s.devEnv().get("RBD_CLOUD_CEPH_MON_PORT")))),
-                                cloud.ceph().hypervisorUser(), secret))
-                        .kernelBoot(new KernelBoot(boot.kernel().toString(), boot.initrd().map(Path::toString).orElse(null), boot.cmdline()))
-                        .watchdog(WatchdogAction.RESET)
-                        .ownership(disk.ownership())
-                        .build();
-                t = System.nanoTime();
-                try (RunningDomain guest = new DomainLauncher(hv, events).launch(spec, DomainEventListener.NONE)) {
-                    phase("boot to ready", t);
-                    guest.timings().phases().forEach((k, v) -> phases.put("  " + k, v.toMillis()));
-                    t = System.nanoTime();
-                    ExecResult r = guest.agent().exec("/bin/sh", List.of("-c", "uname -r; cat /proc/cmdline | wc -c"), Duration.ofSeconds(30));
-                    phase("guest-exec", t);
-                    s.err.println("guest says: " + new String(r.stdout(), StandardCharsets.UTF_8).strip().replace('\n', ' '));
-                    t = System.nanoTime();
-                }
-                phase("destroy", t);
-            } finally {
-                t = System.nanoTime();
-                secrets.remove(cloud.ceph().hypervisorUser());
-                agents.remove(agent);
-                phase("remove clone", t);
+            List<Launch> launches = engine.plan(x -> x.name().equals(template.name()), 3 * template.executors());
+            List<Agent> agents = new ArrayList<>();
+            for (Launch l : launches) {
+                agents.add(l.ready().join());
             }
+            step("provision 3 agents in parallel", t, String.join(" ", agents.stream().map(Agent::name).toList()));
+
+            t = System.nanoTime();
+            List<CompletableFuture<ExecResult>> builds = agents.stream()
+                    .map(ag -> engine.exec(ag.name(), EXEC_TIMEOUT, "/bin/sh", "-c", "AGENT=" + ag.name() + "; " + BUILD)).toList();
+            for (CompletableFuture<ExecResult> b : builds) {
+                ExecResult r = b.join();
+                if (r.exitCode() != 0) {
+                    throw new CliException(ExitCode.FAILED, "demo build failed: " + new String(r.stderr(), StandardCharsets.UTF_8));
+                }
+            }
+            step("build in each (guest-exec)", t, "8 MiB cache + marker per agent");
+
+            t = System.nanoTime();
+            CompletionReport promoted = engine.complete(agents.get(0).name(), true).join();
+            step("complete+promote " + agents.get(0).name(), t, promoted.promotedVersion().orElse("not promoted")
+                    + " via " + promoted.promotionPath() + ", build wrote " + ProgressBar.human(promoted.buildWrittenBytes())
+                    + promoted.versionUsedBytes().stream().mapToObj(b -> ", version uses " + ProgressBar.human(b)).findFirst().orElse("")
+                    + promoted.promotionFailure().map(f -> ", failure: " + f).orElse(""));
+            if (promoted.promotedVersion().isEmpty()) {
+                throw new CliException(ExitCode.FAILED, "promotion failed: " + promoted.promotionFailure().orElse("?"));
+            }
+
+            t = System.nanoTime();
+            long freed = 0;
+            for (Agent ag : agents.subList(1, agents.size())) {
+                freed += engine.terminate(ag.name()).join().freedBytes();
+            }
+            step("terminate the other 2", t, ProgressBar.human(freed) + " freed (no trim: deleting a clone frees it all)");
+
+            t = System.nanoTime();
+            Agent fourth = engine.provision(template.name()).ready().join();
+            ExecResult marker = engine.exec(fourth.name(), EXEC_TIMEOUT, "/bin/cat", "/build-cache/marker").join();
+            String shown = new String(marker.stdout(), StandardCharsets.UTF_8).strip();
+            step("boot 4th agent from " + fourth.golden(), t, "/build-cache/marker: " + (shown.isEmpty() ? "MISSING" : shown));
+            if (!shown.contains(agents.get(0).name())) {
+                throw new CliException(ExitCode.FAILED, "the new version does not carry the build's file: '" + shown + "'");
+            }
+
+            t = System.nanoTime();
+            TerminationReport last = engine.terminate(fourth.name()).join();
+            step("terminate the 4th", t, last.disk() + ", " + ProgressBar.human(last.freedBytes()) + " freed");
+
+            t = System.nanoTime();
+            var maintained = engine.maintainImages(Instant.now()).join();
+            step("image maintenance", t, "flattened " + maintained.flattened());
+
+            t = System.nanoTime();
+            ReconcileReport rec = engine.reconcile(Set.of(), Instant.now()).join();
+            step("reconcile", t, "scanned " + rec.scanned() + ", removed " + rec.removedDomains().size() + " domains, "
+                    + rec.removedDisks().size() + " disks" + (rec.failures().isEmpty() ? "" : ", failures " + rec.failures()));
+
+            s.out.println();
+            steps.print(s.out);
+            s.out.println();
+            Table phases = new Table("PHASE", "COUNT", "P50 MS", "P95 MS");
+            for (PhaseTimings.Phase p : PhaseTimings.Phase.values()) {
+                engine.timings().summary(p).ifPresent(sum -> phases.row(p.name().toLowerCase(java.util.Locale.ROOT),
+                        sum.count(), sum.p50().toMillis(), sum.p95().toMillis()));
+            }
+            phases.print(s.out);
+            s.out.println();
+            Table versions = new Table("VERSION", "STATE", "CURRENT", "CREATED BY", "USED");
+            s.catalog().versions(golden).forEach(gv -> versions.row(gv.label(), gv.state().metaValue(), gv.current() ? "*" : "",
+                    gv.createdBy(), ProgressBar.human(gv.usedBytes())));
+            versions.print(s.out);
+            clean = true;
+        } finally {
+            removeGolden(golden);
         }
-        Table table = new Table("PHASE", "MILLIS");
-        phases.forEach(table::row);
-        table.print(s.out);
-        s.out.println("agent " + agent + " booted from " + golden.label() + " and removed; leaked objects: "
-                + (agents.exists(agent) ? 1 : 0));
-        return ExitCode.OK;
+        long leaked = new LeakCheck(s).count();
+        s.out.println();
+        s.out.println("leaked objects: " + leaked);
+        return clean && leaked == 0 ? ExitCode.OK : ExitCode.PROBLEMS_FOUND;
     }
 
-    private GoldenVersion ensureGolden(String name, Path raw) {
-        if (s.catalog().list().contains(name)) {
-            return s.catalog().show(name).current().orElseThrow();
+    private void removeGolden(String golden) {
+        long t = System.nanoTime();
+        try {
+            s.catalog().completeFlattens(golden);
+            s.catalog().remove(golden);
+            step("remove golden image " + golden, t, "all versions");
+        } catch (RuntimeException e) {
+            s.err.println("could not remove the demo golden image " + golden + ": " + e.getMessage());
         }
-        ProgressBar bar = new ProgressBar(s.err, "import " + name);
-        return s.catalog().importFile(name, raw, (p, done, total) -> bar.update(done, total));
     }
 
-    private void phase(String name, long startNanos) {
-        phases.put(name, (System.nanoTime() - startNanos) / 1_000_000);
-    }
-
-    private static String suffix() {
-        String abc = "abcdefghijklmnopqrstuvwxyz0123456789";
-        SecureRandom r = new SecureRandom();
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 6; i++) {
-            b.append(abc.charAt(r.nextInt(abc.length())));
-        }
-        return b.toString();
+    private void step(String name, long startNanos, String detail) {
+        long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        steps.row(name, ms, detail);
+        s.err.printf("%-40s %6d ms  %s%n", name, ms, detail);
     }
 }

@@ -101,7 +101,7 @@ final class DevEnvironment {
     }
 
     /** The cloud of docs/config.md for these values: one local hypervisor, template {@code tiny}. */
-    static Properties cloudProperties(Map<String, String> env) {
+    static Properties cloudProperties(Map<String, String> env, String goldenImage) {
         Properties p = new Properties();
         p.setProperty("cloud.name", "dev");
         p.setProperty("cloud.ownerId", "dev-controller");
@@ -121,7 +121,7 @@ final class DevEnvironment {
         p.setProperty("hypervisor.local.maxAgents", "4");
         p.setProperty("hypervisor.local.domainType", "qemu");
         p.setProperty("template.tiny.labels", "linux tiny rbd-test");
-        p.setProperty("template.tiny.image", "rbd-cloud-test");
+        p.setProperty("template.tiny.image", goldenImage);
         p.setProperty("template.tiny.vcpus", "1");
         p.setProperty("template.tiny.memoryMib", "512");
         p.setProperty("template.tiny.executors", "1");
