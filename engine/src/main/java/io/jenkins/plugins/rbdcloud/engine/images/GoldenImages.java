@@ -121,6 +121,12 @@ public final class GoldenImages implements AutoCloseable {
         return flattener.completeAll();
     }
 
+    /** Completes the pending flattens of one golden image. */
+    public void completeFlattens(String golden) {
+        GoldenNames.check(golden);
+        flattener.completeFor(golden);
+    }
+
     /**
      * Agent disks ({@code pool/image}) that flattening versions still depend on. Do not remove
      * them: move them to the trash instead, and {@link #completeFlattens()} purges them.

@@ -42,14 +42,14 @@ public final class Flattener {
         try {
             RbdPool images = store.images();
             Map<String, String> meta = images.metaList(image);
-            if (VersionState.ofMeta(meta.get(VersionMeta.STATE)) != VersionState.FLATTENING) {
+            if (store.version(golden, n).state() != VersionState.FLATTENING) {
                 return store.version(golden, n);
             }
             if (images.parent(image).isPresent()) {
                 images.flatten(image);
             }
             images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
-            Optional<ImageSpec> source = VersionMeta.source(meta);
+            Optional<ImageSpec> source = VersionMeta.source(meta, golden, n);
             if (source.isPresent()) {
                 releaseAgentSnap(source.get(), meta.get(VersionMeta.SOURCE_ID));
             }
@@ -111,9 +111,12 @@ public final class Flattener {
             if (again.isEmpty() || again.get().state() != VersionState.CREATING || again.get().current()) {
                 return;
             }
-            Map<String, String> meta = store.images().metaList(GoldenNames.versionImage(golden, v.version()));
-            store.removeVersionImage(GoldenNames.versionImage(golden, v.version()));
-            Optional<ImageSpec> source = VersionMeta.source(meta);
+            String image = GoldenNames.versionImage(golden, v.version());
+            Map<String, String> meta = store.images().metaList(image);
+            // Died before tagging: the parent is the agent disk's promotion snapshot.
+            Optional<ImageSpec> source = VersionMeta.source(meta, golden, v.version()).or(() -> store.images().parent(image)
+                    .filter(p -> p.snapshot().equals(GoldenNames.promoteSnap(golden, v.version()))));
+            store.removeVersionImage(image);
             if (source.isPresent()) {
                 releaseAgentSnap(source.get(), meta.get(VersionMeta.SOURCE_ID));
             }
@@ -127,6 +130,9 @@ public final class Flattener {
      * id is left alone.
      */
     void releaseAgentSnap(ImageSpec snap, String imageId) {
+        if (!snap.snapshot().startsWith("rbd-cloud.promote.")) {
+            throw new IllegalStateException("refusing to release " + snap + ": not a promotion snapshot");
+        }
         RbdPool pool = store.images().cluster().pool(snap.pool());
         if (pool.exists(snap.image()) && (imageId == null || pool.stat(snap.image()).id().equals(imageId))) {
             CatalogStore.removeSnap(pool, snap.image(), snap.snapshot());

@@ -150,8 +150,27 @@ public final class Promoter {
         return t;
     }
 
+    /**
+     * Writes the version tags. librbd copied the agent disk's metadata into the clone (its
+     * ownership tags and the keys of the version it came from): state {@code creating}, then the
+     * version and name keys go first, so the copies can never read as a usable version, then
+     * every other inherited rbd-cloud key is removed.
+     */
     void tag(String image, Map<String, String> tags) {
-        tags.forEach((k, v) -> store.images().metaSet(image, k, v));
+        RbdPool images = store.images();
+        images.metaSet(image, VersionMeta.STATE, VersionState.CREATING.metaValue());
+        images.metaSet(image, VersionMeta.VERSION, tags.get(VersionMeta.VERSION));
+        images.metaSet(image, VersionMeta.NAME, tags.get(VersionMeta.NAME));
+        for (String key : images.metaList(image).keySet()) {
+            if (key.startsWith(Ownership.META_PREFIX) && !tags.containsKey(key)) {
+                images.metaRemove(image, key);
+            }
+        }
+        tags.forEach((k, v) -> {
+            if (!k.equals(VersionMeta.VERSION) && !k.equals(VersionMeta.NAME) && !k.equals(VersionMeta.STATE)) {
+                images.metaSet(image, k, v);
+            }
+        });
     }
 
     /** Snapshot {@code v<N>} and protect it. The undo of the image removes both. */

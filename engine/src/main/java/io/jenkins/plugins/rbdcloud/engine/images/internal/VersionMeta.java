@@ -39,23 +39,35 @@ public final class VersionMeta {
 
     private VersionMeta() {}
 
-    /** Reads a version from its image's metadata; missing fields read as unknown, never fail. */
+    /**
+     * Reads a version from its image's metadata; missing fields read as unknown, never fail.
+     * librbd copies image metadata into clones, so a version image fresh from a clone carries
+     * its ancestors' keys until the promotion tags it: a {@link #VERSION} that is not {@code n}
+     * means the tags are inherited, and the version reads as {@code creating}.
+     */
     public static GoldenVersion parse(String pool, String golden, int n, Map<String, String> meta, boolean current,
             long sizeBytes) {
-        VersionState state = VersionState.ofMeta(meta.get(STATE));
+        boolean own = Integer.toString(n).equals(meta.get(VERSION)) && golden.equals(meta.get(NAME));
+        VersionState state = own ? VersionState.ofMeta(meta.get(STATE)) : VersionState.CREATING;
         Optional<ImageSpec> pinned = state == VersionState.FLATTENING || state == VersionState.CREATING
-                ? source(meta) : Optional.empty();
+                ? source(meta, golden, n) : Optional.empty();
         return new GoldenVersion(golden, n, ImageSpec.of(pool, GoldenNames.versionImage(golden, n), GoldenNames.versionSnap(n)),
                 state, current, instant(meta.get(CREATED_AT)), meta.getOrDefault(CREATED_BY, "unknown"),
                 Optional.ofNullable(meta.get(CHECKSUM)), (int) number(meta.get(PARENT_VERSION)), sizeBytes,
                 number(meta.get(USED_BYTES)), pinned);
     }
 
-    /** The agent disk snapshot recorded in {@link #SOURCE}. */
-    public static Optional<ImageSpec> source(Map<String, String> meta) {
+    /**
+     * The agent disk snapshot recorded in {@link #SOURCE}, if it is this version's own promotion
+     * snapshot (an inherited key names an ancestor's).
+     */
+    public static Optional<ImageSpec> source(Map<String, String> meta, String golden, int n) {
         String s = meta.get(SOURCE);
         Matcher m = s == null ? null : SPEC.matcher(s);
-        return m != null && m.matches() ? Optional.of(ImageSpec.of(m.group(1), m.group(2), m.group(3))) : Optional.empty();
+        if (m == null || !m.matches() || !m.group(3).equals(GoldenNames.promoteSnap(golden, n))) {
+            return Optional.empty();
+        }
+        return Optional.of(ImageSpec.of(m.group(1), m.group(2), m.group(3)));
     }
 
     /** The version number in an ownership tag {@code <golden>@v<N>}, else 0. */

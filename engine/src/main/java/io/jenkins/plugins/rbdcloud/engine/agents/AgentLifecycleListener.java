@@ -1,0 +1,40 @@
+package io.jenkins.plugins.rbdcloud.engine.agents;
+
+import java.time.Duration;
+
+/**
+ * Hears what happens to agents, e.g. to write it to a build log or a metrics registry. Every
+ * method has a no-op default; calls come from engine threads and must return quickly and not throw
+ * (an exception is logged and ignored).
+ */
+public interface AgentLifecycleListener {
+
+    AgentLifecycleListener NONE = new AgentLifecycleListener() {};
+
+    /** Capacity is reserved for a new agent on {@code hypervisor}. */
+    default void planned(String agent, String template, String hypervisor) {}
+
+    /** A provisioning step finished. */
+    default void stepDone(String agent, String step, Duration took) {}
+
+    /** The domain is running (the guest is booting). */
+    default void domainStarted(String agent, String hypervisor) {}
+
+    /** The agent is ready. */
+    default void ready(Agent agent) {}
+
+    /** Provisioning failed; everything done was undone. */
+    default void failed(String agent, ProvisioningException cause) {}
+
+    /** A successful build's disk became golden version {@code label}. */
+    default void promoted(String agent, String label) {}
+
+    /** Promotion was wanted but failed; the current version is unchanged. */
+    default void promotionFailed(String agent, Throwable cause) {}
+
+    /** The agent's domain and disk are gone. */
+    default void terminated(TerminationReport report) {}
+
+    /** Reconciliation removed leaked objects. */
+    default void reconciled(ReconcileReport report) {}
+}

@@ -1,0 +1,209 @@
+package io.jenkins.plugins.rbdcloud.engine.agents;
+
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentEnding;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentRecord;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineContext;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.ImageMaintenance;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.OrphanSweeper;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.Provisioner;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.Teardown;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.WarmPools;
+import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
+import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.AgentChannel;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The agent lifecycle engine of one rbd-cloud: plans agents against the caps, creates them
+ * (clone → start → ready), ends them (optional promotion, then deletion), keeps warm pools,
+ * reconciles leaked objects and maintains golden images. Thread-safe. Every blocking Ceph or
+ * libvirt call runs on the engine's own bounded executor, never on the caller's thread: the
+ * methods return futures, or, for {@link #plan}, launches whose futures complete later.
+ */
+public final class RbdCloudEngine implements AutoCloseable {
+
+    private final EngineContext ctx;
+    private final Provisioner provisioner;
+    private final AgentEnding ending;
+    private final OrphanSweeper sweeper;
+    private final ImageMaintenance maintenance;
+    private final WarmPools warm;
+
+    private RbdCloudEngine(EngineContext ctx) {
+        this.ctx = ctx;
+        Teardown teardown = new Teardown(ctx);
+        this.provisioner = new Provisioner(ctx, teardown);
+        this.ending = new AgentEnding(ctx, teardown);
+        this.sweeper = new OrphanSweeper(ctx, teardown);
+        this.maintenance = new ImageMaintenance(ctx);
+        this.warm = new WarmPools(ctx, provisioner, ending);
+    }
+
+    /** Connects to Ceph (blocking, bounded by the options' connect timeout); hypervisors are connected on first use. */
+    public static RbdCloudEngine start(CloudSettings settings, EngineOptions options) {
+        return new RbdCloudEngine(new EngineContext(settings, options));
+    }
+
+    public CloudSettings settings() {
+        return ctx.settings();
+    }
+
+    /**
+     * Agents for {@code excessWorkload} executors of the templates {@code matches} accepts, warm ones
+     * first (handed out at once), then new ones with capacity reserved before anything is created.
+     */
+    public List<Launch> plan(Predicate<TemplateSettings> matches, int excessWorkload) {
+        List<Launch> out = new ArrayList<>();
+        int remaining = excessWorkload;
+        for (TemplateSettings t : ctx.settings().templates()) {
+            while (remaining > 0 && matches.test(t)) {
+                Launch w = warm.take(t).orElse(null);
+                if (w == null) {
+                    break;
+                }
+                out.add(w);
+                remaining -= t.executors();
+            }
+        }
+        if (remaining > 0) {
+            out.addAll(provisioner.plan(matches, remaining));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Whether a template {@code matches} accepts could get an agent now (a warm one, or free capacity). */
+    public boolean canProvision(Predicate<TemplateSettings> matches) {
+        return ctx.settings().templates().stream().filter(matches).anyMatch(t -> warm.readyCount(t.name()) > 0)
+                || provisioner.hasRoom(matches);
+    }
+
+    /** One agent of {@code template}, under the same caps. */
+    public Launch provision(String template) {
+        TemplateSettings t = ctx.settings().template(template)
+                .orElseThrow(() -> new IllegalArgumentException("no template named " + template));
+        List<Launch> l = plan(x -> x == t, t.executors());
+        if (l.isEmpty()) {
+            CompletableFuture<Agent> failed = CompletableFuture.failedFuture(new ProvisioningException("-", "reserve",
+                    "no capacity for template " + template + " (" + ctx.ledger().usage() + ")", null));
+            return new Launch("-", t, t.executors(), failed);
+        }
+        return l.get(0);
+    }
+
+    /** Ends an agent after its build: promotes its disk when {@code success} and the template asks, then deletes it. */
+    public CompletableFuture<CompletionReport> complete(String agent, boolean success) {
+        return async(() -> ending.complete(takeForEnding(agent), success));
+    }
+
+    /** Deletes an agent (also one still being created: its launch fails and everything is undone). */
+    public CompletableFuture<TerminationReport> terminate(String agent) {
+        var job = provisioner.inFlight(agent);
+        if (job.isPresent()) {
+            job.get().abandon("terminated while provisioning");
+            return job.get().settled().thenCompose(live -> live ? terminate(agent)
+                    : CompletableFuture.completedFuture(new TerminationReport(agent, true,
+                            TerminationReport.DiskFate.REMOVED, 0, Duration.ZERO)));
+        }
+        return async(() -> ending.terminate(takeForEnding(agent)));
+    }
+
+    private AgentRecord takeForEnding(String agent) {
+        AgentRecord a = ctx.agents().get(agent);
+        if (a == null || a.state() == AgentRecord.State.PROVISIONING) {
+            throw new IllegalArgumentException("no ready agent named " + agent);
+        }
+        warm.remove(a);
+        return a;
+    }
+
+    /** Runs {@code command} (no shell) in the agent's guest through qemu-guest-agent. */
+    public CompletableFuture<ExecResult> exec(String agent, Duration timeout, String... command) {
+        if (command.length == 0) {
+            throw new IllegalArgumentException("a command is needed");
+        }
+        return async(() -> live(agent).handle().agent().exec(command[0], List.of(command).subList(1, command.length), timeout));
+    }
+
+    /** The agent's virtio-serial channel (one client at a time); blocks briefly on libvirt. */
+    public AgentChannel openChannel(String agent) {
+        return live(agent).handle().openChannel();
+    }
+
+    private AgentRecord live(String agent) {
+        AgentRecord a = ctx.agents().get(agent);
+        if (a == null || a.handle() == null || a.state() == AgentRecord.State.PROVISIONING) {
+            throw new IllegalArgumentException("no ready agent named " + agent);
+        }
+        return a;
+    }
+
+    /** Ready agents (warm ones included), by name. */
+    public List<Agent> agents() {
+        return ctx.agents().values().stream()
+                .filter(a -> a.state() == AgentRecord.State.READY || a.state() == AgentRecord.State.WARM)
+                .map(AgentRecord::toAgent).sorted(Comparator.comparing(Agent::name)).toList();
+    }
+
+    /** Bytes each agent's disk allocates itself (what its builds wrote), measured now. */
+    public CompletableFuture<java.util.Map<String, Long>> bytesWritten() {
+        return async(() -> {
+            java.util.Map<String, Long> m = new java.util.TreeMap<>();
+            for (Agent a : agents()) {
+                try {
+                    m.put(a.name(), ctx.agentsPool().usedBytes(a.name()));
+                } catch (RuntimeException e) {
+                    m.put(a.name(), -1L);
+                }
+            }
+            return m;
+        });
+    }
+
+    public CapacityUsage usage() {
+        return ctx.ledger().usage();
+    }
+
+    public PhaseTimings timings() {
+        return ctx.timings();
+    }
+
+    /**
+     * Removes our domains and disks that {@code knownAgents} does not name, that are not being created
+     * and are older than the reconcile grace. Never fails: what went wrong is in the report.
+     */
+    public CompletableFuture<ReconcileReport> reconcile(Set<String> knownAgents, Instant now) {
+        return async(() -> sweeper.sweep(knownAgents, now));
+    }
+
+    /** Completes pending flattens, prunes old golden versions and purges our trashed agent disks. */
+    public CompletableFuture<MaintenanceReport> maintainImages(Instant now) {
+        return async(() -> maintenance.run(now));
+    }
+
+    /**
+     * Periodic work: warm pools recycled (version change, max age) and topped up, long-lived agents
+     * trimmed. Starts the blocking part in the background; returns when to call again.
+     */
+    public Instant tick(Instant now) {
+        return warm.tick(now);
+    }
+
+    private <T> CompletableFuture<T> async(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, ctx.executor());
+    }
+
+    /** Stops the threads, removes this cloud's Ceph secrets from the hypervisors and disconnects. Agents keep running. */
+    @Override
+    public void close() {
+        ctx.close();
+    }
+}

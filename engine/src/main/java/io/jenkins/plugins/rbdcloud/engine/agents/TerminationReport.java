@@ -1,0 +1,31 @@
+package io.jenkins.plugins.rbdcloud.engine.agents;
+
+import java.time.Duration;
+
+/**
+ * What deleting an agent did.
+ *
+ * @param agent         agent name
+ * @param domainRemoved a domain was destroyed (false when there was none any more)
+ * @param disk          what happened to the disk
+ * @param freedBytes    bytes the disk allocated itself when it was removed (0 when trashed: freed later)
+ * @param took          how long it took
+ */
+public record TerminationReport(String agent, boolean domainRemoved, DiskFate disk, long freedBytes, Duration took) {
+
+    /** The agent disk's end. */
+    public enum DiskFate {
+        /** Removed with its data. */
+        REMOVED,
+        /** Moved to the trash: a golden version being flattened still reads from it; purged after the flatten. */
+        TRASHED,
+        /** There was no disk (any more). */
+        ABSENT,
+        /**
+         * Kept until the golden version promoted from it is flattened (in the background, the build does
+         * not wait), then removed: removing or trashing it while the flatten runs would race with the
+         * catalog releasing its promotion snapshot.
+         */
+        AFTER_FLATTEN
+    }
+}

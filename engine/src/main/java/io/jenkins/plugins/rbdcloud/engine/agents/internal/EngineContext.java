@@ -1,0 +1,154 @@
+package io.jenkins.plugins.rbdcloud.engine.agents.internal;
+
+import io.jenkins.plugins.rbdcloud.engine.agents.AgentLifecycleListener;
+import io.jenkins.plugins.rbdcloud.engine.agents.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.CapacityLedger;
+import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
+import io.jenkins.plugins.rbdcloud.engine.agents.HypervisorState;
+import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
+import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
+import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
+import io.jenkins.plugins.rbdcloud.engine.config.HostPort;
+import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
+import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * What every engine part shares: settings, the one Ceph connection, the golden image catalog,
+ * the hypervisors, the capacity ledger, the agents known, and the threads blocking calls run on.
+ */
+public final class EngineContext implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EngineContext.class.getName());
+
+    private final CloudSettings settings;
+    private final EngineOptions options;
+    private final CephCluster cluster;
+    private final RbdPool agentsPool;
+    private final GoldenImages catalog;
+    private final Map<String, HypervisorNode> nodes = new LinkedHashMap<>();
+    private final CapacityLedger ledger;
+    private final PhaseTimings timings = new PhaseTimings(200);
+    private final Map<String, AgentRecord> agents = new ConcurrentHashMap<>();
+    private final ExecutorService executor;
+    private final ScheduledExecutorService scheduler;
+
+    public EngineContext(CloudSettings settings, EngineOptions options) {
+        this.settings = settings;
+        this.options = options;
+        this.cluster = CephCluster.connect(cephConfig(settings), options.connectTimeout());
+        try {
+            this.agentsPool = cluster.pool(settings.ceph().agentsPool());
+            this.catalog = new GoldenImages(cluster.pool(settings.ceph().imagesPool()),
+                    CatalogOptions.defaults(settings.ownerId()).withSteps(options.catalogSteps()).withLockTimeout(
+                            java.time.Duration.ofSeconds(60)));
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        for (HypervisorSettings h : settings.hypervisors()) {
+            nodes.put(h.name(), new HypervisorNode(h, settings.name(), options.perHypervisorConcurrency()));
+        }
+        this.ledger = new CapacityLedger(settings.maxAgents(), new AgentNames(new SecureRandom()));
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(options.threads(), options.threads(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> daemon(r, "rbd-cloud-engine-" + n.incrementAndGet()));
+        pool.allowCoreThreadTimeOut(true);
+        this.executor = pool;
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "rbd-cloud-engine-timer"));
+        s.setRemoveOnCancelPolicy(true);
+        this.scheduler = s;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    static CephConfig cephConfig(CloudSettings s) {
+        String monHost = s.ceph().monitors().isEmpty() ? null
+                : s.ceph().monitors().stream().map(HostPort::toString).collect(Collectors.joining(","));
+        return new CephConfig(s.ceph().conf().orElse(null), monHost, s.ceph().user(), s.ceph().key().reveal());
+    }
+
+    public CloudSettings settings() { return settings; }
+    public EngineOptions options() { return options; }
+    public RbdPool agentsPool() { return agentsPool; }
+    public GoldenImages catalog() { return catalog; }
+    public CapacityLedger ledger() { return ledger; }
+    public PhaseTimings timings() { return timings; }
+    public Map<String, AgentRecord> agents() { return agents; }
+    public ExecutorService executor() { return executor; }
+    public ScheduledExecutorService scheduler() { return scheduler; }
+    public AgentLifecycleListener listener() { return options.listener(); }
+    public Instant now() { return options.clock().instant(); }
+
+    public HypervisorNode node(String name) {
+        HypervisorNode n = nodes.get(name);
+        if (n == null) {
+            throw new IllegalStateException("no hypervisor named " + name);
+        }
+        return n;
+    }
+
+    public List<HypervisorNode> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    public List<HypervisorState> hypervisorStates() {
+        Instant now = now();
+        List<HypervisorState> out = new ArrayList<>();
+        nodes.values().forEach(n -> out.add(n.state(now)));
+        return out;
+    }
+
+    /** Calls the listener, which must not break the engine. */
+    public void tell(java.util.function.Consumer<AgentLifecycleListener> event) {
+        try {
+            event.accept(options.listener());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "agent lifecycle listener failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        scheduler.shutdownNow();
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (HypervisorNode n : nodes.values()) {
+            try {
+                n.removeSecret(settings.ceph().hypervisorUser());
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "could not remove the Ceph secret from " + n.name(), e);
+            }
+            n.close();
+        }
+        catalog.close();
+        cluster.close();
+    }
+}

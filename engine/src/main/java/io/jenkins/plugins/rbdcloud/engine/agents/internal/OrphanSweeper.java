@@ -1,0 +1,148 @@
+package io.jenkins.plugins.rbdcloud.engine.agents.internal;
+
+import io.jenkins.plugins.rbdcloud.engine.Ownership;
+import io.jenkins.plugins.rbdcloud.engine.agents.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.Inventory;
+import io.jenkins.plugins.rbdcloud.engine.agents.ListedObject;
+import io.jenkins.plugins.rbdcloud.engine.agents.ReconcilePlan;
+import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.Reconciler;
+import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciliation against the backends: one listing of the agents pool and one of each reachable
+ * hypervisor, tags read only for images that could be orphans (agent-shaped names of our
+ * templates that nobody knows), the decision left to {@link Reconciler}, then removal. Never
+ * throws: every failure becomes a line of the report and the rest goes on.
+ */
+public final class OrphanSweeper {
+
+    private record DomainRef(HypervisorNode node, java.util.UUID uuid) {}
+
+    private final EngineContext ctx;
+    private final Teardown teardown;
+    private final Reconciler reconciler;
+
+    public OrphanSweeper(EngineContext ctx, Teardown teardown) {
+        this.ctx = ctx;
+        this.teardown = teardown;
+        this.reconciler = new Reconciler(ctx.settings().ownerId(), ctx.settings().name(), ctx.settings().reconcileGrace(),
+                ctx.options().reconcileInterval());
+    }
+
+    public ReconcileReport sweep(Set<String> knownAgents, Instant now) {
+        List<String> failures = new ArrayList<>();
+        try {
+            Set<String> known = new HashSet<>(knownAgents);
+            known.addAll(ctx.agents().keySet()); // ready and warm agents the caller may not have yet
+            Set<String> inFlight = ctx.ledger().inFlight();
+            Map<String, DomainRef> domainRefs = new HashMap<>();
+            List<ListedObject> domains = listDomains(domainRefs, failures);
+            List<ListedObject> images = listImages(known, inFlight, failures);
+            Set<String> pinned = pinned(failures);
+            ReconcilePlan plan = reconciler.reconcile(new Inventory(known, inFlight, images, domains, pinned), now);
+            List<String> removedDomains = new ArrayList<>();
+            for (ListedObject d : plan.domains()) {
+                DomainRef ref = domainRefs.get(d.name());
+                try {
+                    Domains.remove(ref.node().hypervisor(), ref.uuid(), Teardown.DESTROY_TIMEOUT);
+                    removedDomains.add(ref.node().name() + "/" + d.name());
+                } catch (RuntimeException e) {
+                    failures.add("remove domain " + d.name() + " on " + ref.node().name() + ": " + ProvisionJob.describe(e));
+                }
+            }
+            List<String> removedDisks = new ArrayList<>();
+            for (ListedObject i : plan.images()) {
+                try {
+                    teardown.removeDisk(i.name());
+                    removedDisks.add(ctx.agentsPool().name() + "/" + i.name());
+                } catch (RuntimeException e) {
+                    failures.add("remove disk " + i.name() + ": " + ProvisionJob.describe(e));
+                }
+            }
+            ReconcileReport r = new ReconcileReport(removedDomains, removedDisks, failures, domains.size() + images.size(),
+                    plan.nextDue());
+            if (!removedDomains.isEmpty() || !removedDisks.isEmpty()) {
+                ctx.tell(l -> l.reconciled(r));
+            }
+            return r;
+        } catch (RuntimeException | Error e) {
+            failures.add("reconciliation: " + ProvisionJob.describe(e));
+            return new ReconcileReport(List.of(), List.of(), failures, 0, now.plus(ctx.options().reconcileInterval()));
+        }
+    }
+
+    private List<ListedObject> listDomains(Map<String, DomainRef> refs, List<String> failures) {
+        List<ListedObject> out = new ArrayList<>();
+        for (HypervisorNode n : ctx.nodes()) {
+            if (!n.state(ctx.now()).available()) {
+                continue; // failing fast elsewhere; its domains wait for the next round
+            }
+            try {
+                for (Domains.OwnedDomain d : Domains.listOwned(n.hypervisor())) {
+                    out.add(ListedObject.tagged(d.name(), d.ownership()));
+                    refs.put(d.name(), new DomainRef(n, d.uuid()));
+                }
+            } catch (RuntimeException e) {
+                failures.add("list domains on " + n.name() + ": " + ProvisionJob.describe(e));
+            }
+        }
+        return out;
+    }
+
+    private List<ListedObject> listImages(Set<String> known, Set<String> inFlight, List<String> failures) {
+        Set<String> templates = ctx.settings().templates().stream().map(TemplateSettings::name).collect(Collectors.toSet());
+        List<ListedObject> out = new ArrayList<>();
+        List<String> names;
+        try {
+            names = ctx.agentsPool().list();
+        } catch (RuntimeException e) {
+            failures.add("list " + ctx.agentsPool().name() + ": " + ProvisionJob.describe(e));
+            return out;
+        }
+        for (String name : names) {
+            // Only agent-shaped names of our templates that nobody knows can be ours and leaked: read their tags.
+            if (!AgentNames.isAgentName(name) || !templates.contains(AgentNames.templateOf(name))
+                    || known.contains(name) || inFlight.contains(name)) {
+                continue;
+            }
+            try {
+                out.add(new ListedObject(name, ownership(name)));
+            } catch (RuntimeException e) {
+                failures.add("read tags of " + name + ": " + ProvisionJob.describe(e));
+            }
+        }
+        return out;
+    }
+
+    private Optional<Ownership> ownership(String image) {
+        Map<String, String> tags = new HashMap<>();
+        ctx.agentsPool().metaList(image).forEach((k, v) -> {
+            if (k.startsWith(Ownership.META_PREFIX)) {
+                tags.put(k.substring(Ownership.META_PREFIX.length()), v);
+            }
+        });
+        return Ownership.fromMap(tags);
+    }
+
+    private Set<String> pinned(List<String> failures) {
+        try {
+            return ctx.catalog().pinnedAgentDisks().stream().filter(s -> s.pool().equals(ctx.agentsPool().name()))
+                    .map(ImageSpec::image).collect(Collectors.toSet());
+        } catch (RuntimeException e) {
+            failures.add("list pinned agent disks: " + ProvisionJob.describe(e));
+            throw e; // without it a pinned disk could be removed: skip this round
+        }
+    }
+}

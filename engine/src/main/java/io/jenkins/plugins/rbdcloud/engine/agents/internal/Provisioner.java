@@ -1,0 +1,84 @@
+package io.jenkins.plugins.rbdcloud.engine.agents.internal;
+
+import io.jenkins.plugins.rbdcloud.engine.agents.Launch;
+import io.jenkins.plugins.rbdcloud.engine.agents.Plan;
+import io.jenkins.plugins.rbdcloud.engine.agents.PlannedAgent;
+import io.jenkins.plugins.rbdcloud.engine.agents.Reservation;
+import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/** Reserves capacity for new agents and starts a {@link ProvisionJob} for each. */
+public final class Provisioner {
+
+    private final EngineContext ctx;
+    private final Plan plan;
+    private final List<ProvisionStep> throttled;
+    private final List<ProvisionStep> after;
+    private final Map<String, ProvisionJob> inFlight = new ConcurrentHashMap<>();
+
+    public Provisioner(EngineContext ctx, Teardown teardown) {
+        this.ctx = ctx;
+        this.plan = new Plan(ctx.settings().templates(), ctx.ledger(), ctx::hypervisorStates);
+        this.throttled = List.of(new CloneStep(ctx, teardown), new StartDomainStep(ctx, teardown));
+        this.after = List.of(new AwaitReadyStep(ctx));
+    }
+
+    /** Reserves (under the ledger's one lock) and launches; fewer or none when caps or hypervisors are full. */
+    public List<Launch> plan(Predicate<TemplateSettings> matches, int excessWorkload) {
+        List<Launch> out = new ArrayList<>();
+        for (PlannedAgent p : plan.plan(matches, excessWorkload)) {
+            out.add(launch(p.template(), p.reservation()).toLaunch());
+        }
+        return out;
+    }
+
+    /** Starts one agent for a reservation already held. */
+    ProvisionJob launch(TemplateSettings t, Reservation r) {
+        AgentRecord agent = new AgentRecord(r, t, ctx.node(r.hypervisor()));
+        ctx.agents().put(agent.name(), agent);
+        ctx.tell(l -> l.planned(agent.name(), t.name(), r.hypervisor()));
+        ProvisionJob job = new ProvisionJob(ctx, agent, throttled, after);
+        inFlight.put(agent.name(), job);
+        job.settled().whenComplete((ok, e) -> inFlight.remove(agent.name(), job));
+        return job.start();
+    }
+
+    /** Whether at least one agent of a matching template fits now (checked by reserving and releasing). */
+    public boolean hasRoom(Predicate<TemplateSettings> matches) {
+        for (TemplateSettings t : ctx.settings().templates()) {
+            if (!matches.test(t)) {
+                continue;
+            }
+            List<Reservation> r = ctx.ledger().reserve(t, 1, ctx.hypervisorStates(),
+                    io.jenkins.plugins.rbdcloud.engine.agents.PlacementPolicy.forTemplate(t));
+            r.forEach(ctx.ledger()::release);
+            if (!r.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reserves and launches up to {@code count} agents of one template (warm pools). */
+    List<ProvisionJob> launch(TemplateSettings t, int count) {
+        List<ProvisionJob> jobs = new ArrayList<>();
+        for (Reservation r : ctx.ledger().reserve(t, count, ctx.hypervisorStates(),
+                io.jenkins.plugins.rbdcloud.engine.agents.PlacementPolicy.forTemplate(t))) {
+            jobs.add(launch(t, r));
+        }
+        return jobs;
+    }
+
+    public Optional<ProvisionJob> inFlight(String agent) {
+        return Optional.ofNullable(inFlight.get(agent));
+    }
+
+    int inFlightCount(String template) {
+        return (int) inFlight.values().stream().filter(j -> j.agent().template().name().equals(template)).count();
+    }
+}

@@ -1,0 +1,108 @@
+package io.jenkins.plugins.rbdcloud.engine.agents.internal;
+
+import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport.DiskFate;
+import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdException;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdHasSnapshotsException;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Removes an agent's backend objects: its domain, then its disk. A disk a flattening golden
+ * version still reads from, or one that keeps refusing removal while QEMU lets go of it, goes to
+ * the trash (maintenance purges it); a throw-away clone is never trimmed first, since removal
+ * frees all of it anyway.
+ */
+public final class Teardown {
+
+    static final Duration DESTROY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final EngineContext ctx;
+
+    public Teardown(EngineContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Destroys the agent's domain if it has one; true when there was one to destroy. */
+    public boolean removeDomain(AgentRecord agent) {
+        UUID uuid = agent.domain();
+        if (uuid == null) {
+            return false;
+        }
+        ctx.options().steps().before(agent.name(), "destroy");
+        Domains.remove(agent.node().hypervisor(), uuid, DESTROY_TIMEOUT);
+        agent.domain(null);
+        return true;
+    }
+
+    /** What removing a disk did, and the bytes it allocated. */
+    public record DiskRemoval(DiskFate fate, long freedBytes) {}
+
+    public DiskRemoval removeDisk(AgentRecord agent) {
+        String disk = agent.disk();
+        if (disk == null) {
+            return new DiskRemoval(DiskFate.ABSENT, 0);
+        }
+        ctx.options().steps().before(agent.name(), "remove-disk");
+        DiskRemoval r = removeDisk(disk);
+        agent.disk(null, agent.golden());
+        return r;
+    }
+
+    /** Removes {@code agents/disk}: gone already is fine; pinned or persistently busy goes to the trash. */
+    public DiskRemoval removeDisk(String disk) {
+        RbdPool pool = ctx.agentsPool();
+        long used;
+        try {
+            used = pool.usedBytes(disk);
+        } catch (RbdNotFoundException e) {
+            return new DiskRemoval(DiskFate.ABSENT, 0);
+        }
+        if (isPinned(disk)) {
+            return trash(pool, disk);
+        }
+        try {
+            ctx.options().deletion().call("remove image " + pool.name() + "/" + disk, () -> {
+                try {
+                    pool.remove(disk);
+                    return null;
+                } catch (RbdNotFoundException gone) {
+                    return null;
+                } catch (RbdHasSnapshotsException e) {
+                    throw e; // a promotion snapshot: not something waiting fixes
+                } catch (RbdException e) {
+                    throw BackendFailure.of(e, true);
+                }
+            }, d -> Thread.sleep(d.toMillis()));
+            return new DiskRemoval(DiskFate.REMOVED, used);
+        } catch (RbdHasSnapshotsException e) {
+            return trash(pool, disk);
+        } catch (BackendFailure e) {
+            if (e.hasWatchers()) {
+                // Still open after every retry: trashing does not need it closed; the purge retries later.
+                return trash(pool, disk);
+            }
+            throw e.unwrap();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while removing " + pool.name() + "/" + disk, e);
+        }
+    }
+
+    private boolean isPinned(String disk) {
+        ImageSpec spec = ImageSpec.of(ctx.agentsPool().name(), disk);
+        return ctx.catalog().pinnedAgentDisks().contains(spec);
+    }
+
+    private static DiskRemoval trash(RbdPool pool, String disk) {
+        try {
+            pool.trashMove(disk, Duration.ZERO);
+        } catch (RbdNotFoundException gone) {
+            return new DiskRemoval(DiskFate.ABSENT, 0);
+        }
+        return new DiskRemoval(DiskFate.TRASHED, 0);
+    }
+}
