@@ -56,6 +56,15 @@ public final class RbdCloud extends Cloud {
     @DataBoundSetter public void setMaxAgents(int v) { maxAgents = v; }
     @DataBoundSetter public void setReconcileGraceMinutes(int v) { reconcileGraceMinutes = v; }
 
+    /** For the cloud page: the running engine, or null while it starts or when it cannot (see {@link #getEngineError()}). */
+    public RbdCloudEngine getEngine() {
+        return Engines.running(this);
+    }
+
+    public String getEngineError() {
+        return Engines.lastError(name);
+    }
+
     /** The cloud called {@code name}, if it is an rbd-cloud. */
     static RbdCloud named(String name) {
         return Jenkins.get().clouds.getByName(name) instanceof RbdCloud c ? c : null;

@@ -7,7 +7,11 @@ import hudson.model.Run;
 import hudson.slaves.AbstractCloudComputer;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The computer of an {@link RbdAgent}. Remembers how the last build on it ended, because that
@@ -15,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * hypervisor, phase timings and bytes written (main.jelly).
  */
 public final class RbdComputer extends AbstractCloudComputer<RbdAgent> {
+
+    private static final Logger LOG = Logger.getLogger(RbdComputer.class.getName());
 
     private volatile Boolean buildSucceeded;
 
@@ -66,8 +72,9 @@ public final class RbdComputer extends AbstractCloudComputer<RbdAgent> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        } catch (Exception e) {
-            return -1; // the page shows "unknown"; the cause is in the engine's log
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.FINE, "bytes written by " + node.getNodeName() + " unknown", e);
+            return -1; // the page shows "unknown"
         }
     }
 }

@@ -5,6 +5,7 @@ import hudson.model.AsyncPeriodicWork;
 import hudson.model.Node;
 import hudson.model.TaskListener;
 import hudson.slaves.Cloud;
+import io.jenkins.plugins.rbdcloud.engine.agents.MaintenanceReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import java.time.Instant;
@@ -15,8 +16,9 @@ import jenkins.model.Jenkins;
 
 /**
  * Every minute, per rbd-cloud: tells the engine which agents Jenkins knows, so it removes the
- * guests and disks nobody knows (after the grace period; the engine decides and deletes). One
- * listing per backend, so it is cheap; one cloud failing never stops the others.
+ * guests and disks nobody knows (after the grace period; the engine decides and deletes), then
+ * lets it keep warm pools and golden images. One listing per backend, so it is cheap; one cloud
+ * failing never stops the others.
  */
 @Extension
 public final class ReconcileWork extends AsyncPeriodicWork {
@@ -62,5 +64,13 @@ public final class ReconcileWork extends AsyncPeriodicWork {
         listener.getLogger().println("rbd-cloud " + cloud.name + ": scanned " + r.scanned() + ", removed domains "
                 + r.removedDomains() + ", removed disks " + r.removedDisks());
         r.failures().forEach(f -> listener.error("rbd-cloud " + cloud.name + ": " + f));
+        // Warm pools and golden image upkeep ride on the same minute; the engine decides what is due.
+        engine.tick(Instant.now());
+        MaintenanceReport m = engine.maintainImages(Instant.now()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (!m.flattened().isEmpty() || !m.removed().isEmpty() || m.purgedTrash() > 0) {
+            listener.getLogger().println("rbd-cloud " + cloud.name + ": flattened " + m.flattened() + ", removed versions "
+                    + m.removed() + ", purged " + m.purgedTrash() + " trashed disks");
+        }
+        m.failures().forEach(f -> listener.error("rbd-cloud " + cloud.name + ": " + f));
     }
 }
