@@ -55,7 +55,7 @@ final class Engines {
 
     private static void start(String cloudName, CloudSettings settings) {
         try {
-            RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults());
+            RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults().withLaunchValues(Engines::launchValues));
             Entry old = RUNNING.put(cloudName, new Entry(settings, engine));
             LAST_ERROR.remove(cloudName);
             LOG.info(() -> "rbd-cloud " + cloudName + ": engine started");
@@ -68,6 +68,15 @@ final class Engines {
         } finally {
             STARTING.remove(cloudName);
         }
+    }
+
+    /**
+     * What every guest learns through SMBIOS besides its name: where the controller is, for inbound
+     * agents. Nothing secret goes here (libvirt logs QEMU's command line).
+     */
+    private static Map<String, String> launchValues(String agent) {
+        String url = jenkins.model.Jenkins.get().getRootUrl();
+        return url == null ? Map.of() : Map.of("JENKINS_URL", url);
     }
 
     /** Closes the engine of a cloud that no longer exists; its agents keep running until reconciled. */
