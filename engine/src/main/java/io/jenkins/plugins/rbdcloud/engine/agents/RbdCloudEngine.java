@@ -106,12 +106,14 @@ public final class RbdCloudEngine implements AutoCloseable {
 
     /** Deletes an agent (also one still being created: its launch fails and everything is undone). */
     public CompletableFuture<TerminationReport> terminate(String agent) {
+        AgentRecord a = ctx.agents().get(agent);
         var job = provisioner.inFlight(agent);
-        if (job.isPresent()) {
+        if (a != null && a.state() == AgentRecord.State.PROVISIONING && job.isPresent()) {
             job.get().abandon("terminated while provisioning");
-            return job.get().settled().thenCompose(live -> live ? terminate(agent)
-                    : CompletableFuture.completedFuture(new TerminationReport(agent, true,
-                            TerminationReport.DiskFate.REMOVED, 0, Duration.ZERO)));
+            // Became ready anyway (the abandon came too late): delete it like any other.
+            return job.get().settled().thenComposeAsync(live -> live ? async(() -> ending.terminate(takeForEnding(agent)))
+                    : CompletableFuture.completedFuture(new TerminationReport(agent, false, TerminationReport.DiskFate.ABSENT,
+                            0, Duration.ZERO)), ctx.executor());
         }
         return async(() -> ending.terminate(takeForEnding(agent)));
     }

@@ -83,9 +83,15 @@ final class EngineFixture implements AutoCloseable {
                 .map(Domains.OwnedDomain::name).toList();
     }
 
-    /** Agent disks of templates named {@code <template>-…} in the agents pool (not in the trash). */
+    /** This cloud's agent disks of {@code template} in the agents pool (not in the trash), by their tags. */
     List<String> disks(String template) {
-        return agentsPool().list().stream().filter(n -> n.startsWith(template + "-")).toList();
+        return agentsPool().list().stream().filter(n -> n.startsWith(template + "-")).filter(n -> {
+            try {
+                return agentsPool().metaGet(n, "rbd-cloud.cloud").orElse("").equals(cloud);
+            } catch (RuntimeException gone) {
+                return false;
+            }
+        }).toList();
     }
 
     List<String> secrets() {

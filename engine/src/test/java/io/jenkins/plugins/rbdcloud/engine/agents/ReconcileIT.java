@@ -1,0 +1,139 @@
+package io.jenkins.plugins.rbdcloud.engine.agents;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.images.AgentCloneRequest;
+import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Reconciliation removes our leaked domain and disk, and leaves young, known and other owners'
+ * objects; a randomized run of provision/terminate cycles with failures injected at random steps
+ * (stopping the shared libvirtd or an OSD is not allowed here) ends, after one reconciliation,
+ * with no domain, disk, secret or reservation left.
+ */
+@ExtendWith(DevEnvironmentExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReconcileIT {
+
+    private EngineFixture fx;
+
+    @BeforeAll
+    void setUp(DevEnv env) {
+        fx = new EngineFixture(env, "recon");
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    @Test
+    void removesATaggedOrphanAndLeavesYoungKnownAndForeignOnes() throws Exception {
+        TemplateSettings t = fx.template("orph").build();
+        var settings = fx.settings(List.of(t), b -> b);
+        String orphan;
+        try (RbdCloudEngine other = RbdCloudEngine.start(settings, EngineOptions.defaults())) {
+            orphan = other.provision("orph").ready().orTimeout(70, TimeUnit.SECONDS).join().name();
+        } // the controller "forgets" it: domain and disk stay
+        String foreign = "orph-zzzzzz";
+        try (GoldenImages theirs = new GoldenImages(fx.cluster.pool(fx.env.imagesPool()),
+                CatalogOptions.defaults(fx.owner + "-other"))) {
+            theirs.cloneForAgent(fx.agentsPool(), new AgentCloneRequest(fx.golden, 0, foreign, 1L << 30, fx.cloud, "orph", foreign));
+        }
+        try (RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults())) {
+            Instant now = Instant.now();
+            ReconcileReport young = engine.reconcile(Set.of(), now).get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(), young.removedDomains(), young.toString());
+            assertEquals(List.of(), young.removedDisks());
+            assertTrue(young.nextDue().isBefore(now.plus(Duration.ofMinutes(11))), "due again when the orphan ripens");
+
+            Instant later = now.plus(Duration.ofHours(1));
+            ReconcileReport known = engine.reconcile(Set.of(orphan), later).get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(), known.removedDomains(), known.toString());
+            assertEquals(List.of(), known.removedDisks());
+
+            long t0 = System.nanoTime();
+            ReconcileReport r = engine.reconcile(Set.of(), later).get(90, TimeUnit.SECONDS);
+            System.out.printf("reconcile in %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, r);
+            assertEquals(List.of("hv1/" + orphan), r.removedDomains());
+            assertEquals(List.of(fx.env.agentsPool() + "/" + orphan), r.removedDisks());
+            assertEquals(List.of(), r.failures());
+            assertEquals(List.of(), fx.domains());
+            assertEquals(List.of(foreign), fx.disks("orph"), "another owner's disk stays");
+        } finally {
+            fx.agentsPool().remove(foreign);
+        }
+        assertEquals(List.of(), fx.secrets());
+    }
+
+    @Test
+    void randomFailuresAtRandomStepsLeakNothingAfterReconciliation() throws Exception {
+        TemplateSettings t = fx.template("rand").startTimeout(Duration.ofSeconds(40)).build();
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        List<String> steps = List.of("clone", "start", "wait-ready", "destroy", "remove-disk");
+        List<String> injected = new ArrayList<>();
+        StepHook faults = (agent, step) -> {
+            synchronized (random) {
+                if (steps.contains(step) && random.nextInt(100) < 20) {
+                    injected.add(step);
+                    throw new IllegalStateException("injected failure at " + step);
+                }
+            }
+        };
+        int ready = 0;
+        int failed = 0;
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
+                EngineOptions.defaults().withSteps(faults).withDeletion(new RetryPolicy(6, Duration.ofSeconds(2))))) {
+            for (int cycle = 0; cycle < 10; cycle++) {
+                List<Launch> launches = engine.plan(x -> true, 2);
+                List<String> up = new ArrayList<>();
+                for (Launch l : launches) {
+                    try {
+                        up.add(l.ready().get(50, TimeUnit.SECONDS).name());
+                        ready++;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failed++;
+                        assertTrue(e.getCause() instanceof ProvisioningException, String.valueOf(e.getCause()));
+                    }
+                }
+                for (String a : up) {
+                    try {
+                        engine.terminate(a).get(90, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        failed++;
+                    }
+                }
+                EngineFixture.eventually(Duration.ofSeconds(20), () -> engine.usage().total() == 0);
+                assertEquals(0, engine.usage().total(), "reservations all released after cycle " + cycle);
+            }
+            ReconcileReport r = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1))).get(120, TimeUnit.SECONDS);
+            System.out.printf("seed %d: %d ready, %d failures, injected %s; reconciliation %s%n", seed, ready, failed,
+                    injected, r);
+            assertEquals(List.of(), r.failures());
+            assertEquals(List.of(), fx.domains(), "seed " + seed);
+            assertEquals(List.of(), fx.disks("rand"), "seed " + seed);
+            assertEquals(0, engine.usage().total());
+        }
+        assertEquals(List.of(), fx.secrets());
+    }
+}
