@@ -79,11 +79,14 @@ final class Engines {
         return url == null ? Map.of() : Map.of("JENKINS_URL", url);
     }
 
-    /** Closes the engine of a cloud that no longer exists; its agents keep running until reconciled. */
-    static void stop(String cloudName) {
-        Entry e = RUNNING.remove(cloudName);
-        if (e != null) {
-            e.engine().close();
+    /** Closes the engines of clouds that no longer exist; their guests keep running until a cloud of that name reconciles. */
+    static void retainOnly(java.util.Set<String> cloudNames) {
+        for (String name : java.util.List.copyOf(RUNNING.keySet())) {
+            Entry e = cloudNames.contains(name) ? null : RUNNING.remove(name);
+            if (e != null) {
+                e.engine().close();
+                LOG.info(() -> "rbd-cloud " + name + ": cloud removed, engine closed");
+            }
         }
     }
 }

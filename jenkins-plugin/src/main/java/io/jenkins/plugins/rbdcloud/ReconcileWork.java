@@ -37,6 +37,7 @@ public final class ReconcileWork extends AsyncPeriodicWork {
     @Override
     protected void execute(TaskListener listener) throws InterruptedException {
         Jenkins j = Jenkins.get();
+        Engines.retainOnly(j.clouds.stream().filter(RbdCloud.class::isInstance).map(c -> c.name).collect(Collectors.toSet()));
         for (Cloud c : j.clouds) {
             if (c instanceof RbdCloud cloud) {
                 try {
