@@ -2,7 +2,7 @@ package io.jenkins.plugins.rbdcloud;
 
 import hudson.Extension;
 import hudson.model.Label;
-import hudson.model.LoadStatistics;
+import hudson.model.Queue;
 import hudson.slaves.Cloud;
 import hudson.slaves.NodeProvisioner;
 import java.util.Collection;
@@ -19,10 +19,18 @@ public final class NoDelayProvisionerStrategy extends NodeProvisioner.Strategy {
     @Override
     public NodeProvisioner.StrategyDecision apply(NodeProvisioner.StrategyState state) {
         Label label = state.getLabel();
-        LoadStatistics.LoadStatisticsSnapshot snapshot = state.getSnapshot();
-        int available = snapshot.getAvailableExecutors() + snapshot.getConnectingExecutors()
-                + state.getPlannedCapacitySnapshot() + state.getAdditionalPlannedCapacity();
-        int demand = snapshot.getQueueLength();
+        if (label == null) {
+            return NodeProvisioner.StrategyDecision.CONSULT_REMAINING_STRATEGIES; // rbd-cloud agents are label-only
+        }
+        // Exact counts, not the smoothed load statistics: idle executors now, capacity already
+        // planned, and buildable items waiting for this label now.
+        int available = label.getIdleExecutors() + state.getPlannedCapacitySnapshot() + state.getAdditionalPlannedCapacity();
+        int demand = 0;
+        for (Queue.BuildableItem item : Queue.getInstance().getBuildableItems()) {
+            if (label.equals(item.getAssignedLabel())) {
+                demand++;
+            }
+        }
         for (Cloud cloud : Jenkins.get().clouds) {
             if (available >= demand) {
                 break;
