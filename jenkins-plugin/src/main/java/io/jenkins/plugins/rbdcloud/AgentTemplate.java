@@ -1,0 +1,180 @@
+package io.jenkins.plugins.rbdcloud;
+
+import hudson.model.Describable;
+import hudson.model.Label;
+import hudson.model.labels.LabelAtom;
+import hudson.slaves.NodeProperty;
+import io.jenkins.plugins.rbdcloud.engine.config.ConfigWord;
+import io.jenkins.plugins.rbdcloud.engine.config.Consistency;
+import io.jenkins.plugins.rbdcloud.engine.config.DirectBoot;
+import io.jenkins.plugins.rbdcloud.engine.config.LauncherKind;
+import io.jenkins.plugins.rbdcloud.engine.config.Network;
+import io.jenkins.plugins.rbdcloud.engine.config.Retention;
+import io.jenkins.plugins.rbdcloud.engine.config.SnapshotPolicy;
+import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.config.WatchdogAction;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * A kind of agent: the engine's {@link TemplateSettings} plus what only Jenkins knows (label
+ * expression matching, node properties, remote FS root). Defaults are the engine's.
+ */
+public final class AgentTemplate implements Describable<AgentTemplate> {
+
+    /** A one-shot agent nobody takes is removed after this long (OnceRetentionStrategy's idle backstop). */
+    static final int ONE_SHOT_UNUSED_MINUTES = 10;
+
+    private final String name;
+    private final String image;
+    private final String labelString;
+    private String imageVersion;
+    private int vcpus = 1;
+    private int memoryMib = 1024;
+    private Integer diskGib;
+    private int numExecutors = 1;
+    private Integer maxAgents;
+    private int idleMinutes;
+    private boolean snapshotOnSuccess;
+    private String consistency = Consistency.PREFERRED.word();
+    private String watchdog = WatchdogAction.POWEROFF.word();
+    private String network;
+    private Integer mtu;
+    private String launcher = LauncherKind.CHANNEL.word();
+    private List<EnvVar> env = new ArrayList<>();
+    private int startTimeoutSeconds = 300;
+    private int warmPool;
+    private int warmPoolMaxAgeMinutes = 480;
+    private int maxCloneDepth = 2;
+    private String kernel;
+    private String initrd;
+    private String cmdline;
+    private String hypervisorGroup;
+    private String remoteFs = "/var/lib/jenkins-agent";
+    private List<NodeProperty<?>> nodeProperties = new ArrayList<>();
+
+    @DataBoundConstructor
+    public AgentTemplate(String name, String image, String labelString) {
+        this.name = name;
+        this.image = image;
+        this.labelString = labelString;
+    }
+
+    public String getName() { return name; }
+    public String getImage() { return image; }
+    public String getLabelString() { return labelString; }
+    public String getImageVersion() { return imageVersion; }
+    public int getVcpus() { return vcpus; }
+    public int getMemoryMib() { return memoryMib; }
+    public Integer getDiskGib() { return diskGib; }
+    public int getNumExecutors() { return numExecutors; }
+    public Integer getMaxAgents() { return maxAgents; }
+    public int getIdleMinutes() { return idleMinutes; }
+    public boolean isSnapshotOnSuccess() { return snapshotOnSuccess; }
+    public String getConsistency() { return consistency; }
+    public String getWatchdog() { return watchdog; }
+    public String getNetwork() { return network; }
+    public Integer getMtu() { return mtu; }
+    public String getLauncher() { return launcher; }
+    public List<EnvVar> getEnv() { return List.copyOf(env); }
+    public int getStartTimeoutSeconds() { return startTimeoutSeconds; }
+    public int getWarmPool() { return warmPool; }
+    public int getWarmPoolMaxAgeMinutes() { return warmPoolMaxAgeMinutes; }
+    public int getMaxCloneDepth() { return maxCloneDepth; }
+    public String getKernel() { return kernel; }
+    public String getInitrd() { return initrd; }
+    public String getCmdline() { return cmdline; }
+    public String getHypervisorGroup() { return hypervisorGroup; }
+    public String getRemoteFs() { return remoteFs; }
+    public List<NodeProperty<?>> getNodeProperties() { return List.copyOf(nodeProperties); }
+
+    @DataBoundSetter public void setImageVersion(String v) { imageVersion = FormChecks.blankToNull(v); }
+    @DataBoundSetter public void setVcpus(int v) { vcpus = v; }
+    @DataBoundSetter public void setMemoryMib(int v) { memoryMib = v; }
+    @DataBoundSetter public void setDiskGib(Integer v) { diskGib = v; }
+    @DataBoundSetter public void setNumExecutors(int v) { numExecutors = v; }
+    /** Empty: only the cloud's and the hypervisors' caps apply. */
+    @DataBoundSetter public void setMaxAgents(Integer v) { maxAgents = v; }
+    /** 0: one-shot (deleted after its first build); more: deleted after that many idle minutes. */
+    @DataBoundSetter public void setIdleMinutes(int v) { idleMinutes = v; }
+    @DataBoundSetter public void setSnapshotOnSuccess(boolean v) { snapshotOnSuccess = v; }
+    @DataBoundSetter public void setConsistency(String v) { consistency = v; }
+    @DataBoundSetter public void setWatchdog(String v) { watchdog = v; }
+    /** {@code network:<libvirt network>} or {@code bridge:<host bridge>}; empty: no network interface. */
+    @DataBoundSetter public void setNetwork(String v) { network = FormChecks.blankToNull(v); }
+    @DataBoundSetter public void setMtu(Integer v) { mtu = v; }
+    @DataBoundSetter public void setLauncher(String v) { launcher = v; }
+    @DataBoundSetter public void setEnv(List<EnvVar> v) { env = v == null ? new ArrayList<>() : new ArrayList<>(v); }
+    @DataBoundSetter public void setStartTimeoutSeconds(int v) { startTimeoutSeconds = v; }
+    @DataBoundSetter public void setWarmPool(int v) { warmPool = v; }
+    @DataBoundSetter public void setWarmPoolMaxAgeMinutes(int v) { warmPoolMaxAgeMinutes = v; }
+    @DataBoundSetter public void setMaxCloneDepth(int v) { maxCloneDepth = v; }
+    @DataBoundSetter public void setKernel(String v) { kernel = FormChecks.blankToNull(v); }
+    @DataBoundSetter public void setInitrd(String v) { initrd = FormChecks.blankToNull(v); }
+    @DataBoundSetter public void setCmdline(String v) { cmdline = FormChecks.blankToNull(v); }
+    @DataBoundSetter public void setHypervisorGroup(String v) { hypervisorGroup = FormChecks.blankToNull(v); }
+    @DataBoundSetter public void setRemoteFs(String v) { remoteFs = v; }
+    @DataBoundSetter public void setNodeProperties(List<NodeProperty<?>> v) {
+        nodeProperties = v == null ? new ArrayList<>() : new ArrayList<>(v);
+    }
+
+    /** Whether agents of this template satisfy {@code label}. Unlabelled builds never get one: agents are exclusive. */
+    boolean matches(Label label) {
+        return label != null && label.matches(Label.parse(labelString));
+    }
+
+    /** The engine's view; throws the engine's {@code SettingException} (or IllegalArgumentException) when unusable. */
+    TemplateSettings toSettings() {
+        TemplateSettings.Builder b = TemplateSettings.builder(name).labels(labels(labelString)).image(image)
+                .imageVersion(imageVersion).vcpus(vcpus).memoryMib(memoryMib).diskGib(diskGib).executors(numExecutors)
+                .maxAgents(maxAgents == null ? TemplateSettings.UNLIMITED : maxAgents)
+                .retention(idleMinutes <= 0 ? Retention.oneShot() : Retention.idle(Duration.ofMinutes(idleMinutes)))
+                .snapshot(snapshotOnSuccess ? SnapshotPolicy.ON_SUCCESS : SnapshotPolicy.NEVER)
+                .consistency(ConfigWord.parse("consistency", consistency, Consistency.class))
+                .watchdog(ConfigWord.parse("watchdog", watchdog, WatchdogAction.class))
+                .launcher(launcherKind()).startTimeout(Duration.ofSeconds(startTimeoutSeconds)).warmPool(warmPool)
+                .warmPoolMaxAge(Duration.ofMinutes(warmPoolMaxAgeMinutes)).maxCloneDepth(maxCloneDepth)
+                .hypervisorGroup(hypervisorGroup);
+        if (network != null) {
+            b.network(Network.parse(network, mtu == null ? OptionalInt.empty() : OptionalInt.of(mtu)));
+        }
+        if (kernel != null) {
+            b.directBoot(new DirectBoot(Path.of(kernel), Optional.ofNullable(initrd).map(Path::of),
+                    cmdline == null ? "" : cmdline));
+        }
+        for (EnvVar e : env) {
+            b.env(e.getName(), e.toSecret());
+        }
+        return b.build();
+    }
+
+    LauncherKind launcherKind() {
+        LauncherKind k = ConfigWord.parse("launcher", launcher, LauncherKind.class);
+        if (k == LauncherKind.SSH) {
+            throw new IllegalArgumentException("launcher must be 'channel' or 'inbound'; the plugin has no SSH launcher");
+        }
+        return k;
+    }
+
+    /** The label atoms the engine records: the words of the label string. */
+    static Set<String> labels(String labelString) {
+        Set<String> out = new LinkedHashSet<>();
+        for (LabelAtom a : Label.parse(labelString)) {
+            out.add(a.getName());
+        }
+        return out;
+    }
+
+    @Override
+    public AgentTemplateDescriptor getDescriptor() {
+        return (AgentTemplateDescriptor) jenkins.model.Jenkins.get().getDescriptorOrDie(AgentTemplate.class);
+    }
+}

@@ -1,0 +1,47 @@
+package io.jenkins.plugins.rbdcloud;
+
+import hudson.Extension;
+import hudson.model.Describable;
+import hudson.model.Descriptor;
+import hudson.util.FormValidation;
+import hudson.util.Secret;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/** A variable the guest can read at launch. Stored encrypted; the engine treats every value as a secret. */
+public final class EnvVar implements Describable<EnvVar> {
+
+    private final String name;
+    private final Secret value;
+
+    @DataBoundConstructor
+    public EnvVar(String name, Secret value) {
+        this.name = name;
+        this.value = value;
+    }
+
+    public String getName() { return name; }
+    public Secret getValue() { return value; }
+
+    io.jenkins.plugins.rbdcloud.engine.config.Secret toSecret() {
+        return io.jenkins.plugins.rbdcloud.engine.config.Secret.of(Secret.toString(value));
+    }
+
+    @Extension
+    @Symbol("env")
+    public static final class DescriptorImpl extends Descriptor<EnvVar> {
+
+        @Override
+        public String getDisplayName() {
+            return "Launch variable";
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            return FormChecks.check("env." + value, () -> AgentTemplateDescriptor.builder()
+                    .env(value, io.jenkins.plugins.rbdcloud.engine.config.Secret.of("")).build());
+        }
+    }
+}

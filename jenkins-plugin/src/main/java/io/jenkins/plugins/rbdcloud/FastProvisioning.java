@@ -1,0 +1,23 @@
+package io.jenkins.plugins.rbdcloud;
+
+import hudson.Extension;
+import hudson.model.Label;
+import hudson.model.Queue;
+import hudson.model.queue.QueueListener;
+import jenkins.model.Jenkins;
+
+/** Asks for a provisioning review the moment a build for rbd-cloud agents becomes buildable, instead of at the next tick. */
+@Extension
+public final class FastProvisioning extends QueueListener {
+
+    @Override
+    public void onEnterBuildable(Queue.BuildableItem item) {
+        Label label = item.getAssignedLabel();
+        for (var cloud : Jenkins.get().clouds) {
+            if (cloud instanceof RbdCloud c && c.canProvision(new hudson.slaves.Cloud.CloudState(label, 0))) {
+                label.nodeProvisioner.suggestReviewNow();
+                return;
+            }
+        }
+    }
+}

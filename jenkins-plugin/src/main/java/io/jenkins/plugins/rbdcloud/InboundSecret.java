@@ -1,0 +1,38 @@
+package io.jenkins.plugins.rbdcloud;
+
+import hudson.Extension;
+import hudson.model.Computer;
+import hudson.model.TaskListener;
+import hudson.slaves.ComputerListener;
+import hudson.slaves.JNLPLauncher;
+import java.io.IOException;
+
+/**
+ * Hands an inbound rbd-cloud agent its secret just before Jenkins waits for it to connect.
+ *
+ * <p>The controller URL and agent name reach the guest as SMBIOS OEM strings; they are not secret.
+ * The secret must not go that way: libvirt logs QEMU's command line, SMBIOS values included. It
+ * is written into the guest through qemu-guest-agent once the node exists, and never through a
+ * shared metadata service. The guest-side script waits for {@link #SECRET_FILE}.
+ */
+@Extension
+public final class InboundSecret extends ComputerListener {
+
+    /** Where the guest-side script waits for the secret (tmpfs, root only). */
+    static final String SECRET_FILE = "/run/rbd-cloud/agent-secret";
+
+    @Override
+    public void preLaunch(Computer c, TaskListener listener) throws IOException {
+        if (!(c instanceof RbdComputer computer) || !(computer.getLauncher() instanceof JNLPLauncher)) {
+            return;
+        }
+        RbdAgent agent = computer.getNode();
+        if (agent == null || agent.engine() == null) {
+            throw new IOException("rbd-cloud agent " + c.getName() + ": its cloud is not running; cannot hand over the secret");
+        }
+        // ENGINE GAP: RbdCloudEngine has no guest-file-write (GuestAgent.writeFile is not reachable through the
+        // facade). Refuse rather than send the secret any other way.
+        throw new IOException("rbd-cloud agent " + c.getName() + ": the engine cannot yet write the agent secret into "
+                + "the guest through qemu-guest-agent; use the channel launcher");
+    }
+}

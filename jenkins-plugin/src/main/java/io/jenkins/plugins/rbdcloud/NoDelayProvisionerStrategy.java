@@ -1,0 +1,49 @@
+package io.jenkins.plugins.rbdcloud;
+
+import hudson.Extension;
+import hudson.model.Label;
+import hudson.model.Queue;
+import hudson.slaves.Cloud;
+import hudson.slaves.NodeProvisioner;
+import java.util.Collection;
+import jenkins.model.Jenkins;
+
+/**
+ * Provisions rbd-cloud agents as soon as builds wait, without the default strategy's delay and
+ * queue-length smoothing: an RBD clone costs nothing until written, and a guest is gone after its
+ * build. Other labels are left to the remaining strategies.
+ */
+@Extension(ordinal = 100)
+public final class NoDelayProvisionerStrategy extends NodeProvisioner.Strategy {
+
+    @Override
+    public NodeProvisioner.StrategyDecision apply(NodeProvisioner.StrategyState state) {
+        Label label = state.getLabel();
+        if (label == null) {
+            return NodeProvisioner.StrategyDecision.CONSULT_REMAINING_STRATEGIES; // rbd-cloud agents are label-only
+        }
+        // Exact counts, not the smoothed load statistics: idle executors now, capacity already
+        // planned, and buildable items waiting for this label now.
+        int available = label.getIdleExecutors() + state.getPlannedCapacitySnapshot() + state.getAdditionalPlannedCapacity();
+        int demand = 0;
+        for (Queue.BuildableItem item : Queue.getInstance().getBuildableItems()) {
+            if (label.equals(item.getAssignedLabel())) {
+                demand++;
+            }
+        }
+        for (Cloud cloud : Jenkins.get().clouds) {
+            if (available >= demand) {
+                break;
+            }
+            Cloud.CloudState cloudState = new Cloud.CloudState(label, state.getAdditionalPlannedCapacity());
+            if (!(cloud instanceof RbdCloud) || !cloud.canProvision(cloudState)) {
+                continue;
+            }
+            Collection<NodeProvisioner.PlannedNode> planned = cloud.provision(cloudState, demand - available);
+            state.recordPendingLaunches(planned);
+            available += planned.stream().mapToInt(p -> p.numExecutors).sum();
+        }
+        return available >= demand ? NodeProvisioner.StrategyDecision.PROVISIONING_COMPLETED
+                : NodeProvisioner.StrategyDecision.CONSULT_REMAINING_STRATEGIES;
+    }
+}

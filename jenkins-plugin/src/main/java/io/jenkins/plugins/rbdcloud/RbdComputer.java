@@ -1,0 +1,80 @@
+package io.jenkins.plugins.rbdcloud;
+
+import hudson.model.Executor;
+import hudson.model.Queue;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.slaves.AbstractCloudComputer;
+import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The computer of an {@link RbdAgent}. Remembers how the last build on it ended, because that
+ * decides snapshot-on-success when the agent is terminated, and shows the agent's golden version,
+ * hypervisor, phase timings and bytes written (main.jelly).
+ */
+public final class RbdComputer extends AbstractCloudComputer<RbdAgent> {
+
+    private static final Logger LOG = Logger.getLogger(RbdComputer.class.getName());
+
+    private volatile Boolean buildSucceeded;
+
+    public RbdComputer(RbdAgent agent) {
+        super(agent);
+    }
+
+    /** True after a SUCCESS build, false after any other end, null before the first build ended. */
+    public Boolean getBuildSucceeded() {
+        return buildSucceeded;
+    }
+
+    // Recorded before super: the retention strategy, told by super, may terminate the agent at once.
+    @Override
+    public void taskCompleted(Executor executor, Queue.Task task, long durationMS) {
+        buildSucceeded = resultOf(executor.getCurrentExecutable()) == Result.SUCCESS;
+        super.taskCompleted(executor, task, durationMS);
+    }
+
+    @Override
+    public void taskCompletedWithProblems(Executor executor, Queue.Task task, long durationMS, Throwable problems) {
+        buildSucceeded = false;
+        super.taskCompletedWithProblems(executor, task, durationMS, problems);
+    }
+
+    /**
+     * The result that counts: a freestyle build's own, or, for a Pipeline {@code node} block (whose
+     * build is still running), the build's result as set so far; that is SUCCESS only when the
+     * Pipeline set {@code currentBuild.result = 'SUCCESS'} before leaving the block.
+     */
+    private static Result resultOf(Queue.Executable executable) {
+        Queue.Executable e = executable;
+        while (e != null && !(e instanceof Run<?, ?>)) {
+            e = e.getParentExecutable();
+        }
+        return e instanceof Run<?, ?> run ? run.getResult() : null;
+    }
+
+    /** Bytes the agent's disk allocates itself (what its builds wrote so far); -1 when unknown. */
+    public long getBytesWritten() {
+        RbdAgent node = getNode();
+        RbdCloudEngine engine = node == null ? null : node.engine();
+        if (engine == null) {
+            return -1;
+        }
+        try {
+            Map<String, Long> m = engine.bytesWritten().get(5, TimeUnit.SECONDS);
+            return m.getOrDefault(node.getNodeName(), -1L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.FINE, "bytes written by " + node.getNodeName() + " unknown", e);
+            return -1; // the page shows "unknown"
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.jenkins.plugins.rbdcloud;
+
+import hudson.Extension;
+import hudson.model.AsyncPeriodicWork;
+import hudson.model.Node;
+import hudson.model.TaskListener;
+import hudson.slaves.Cloud;
+import io.jenkins.plugins.rbdcloud.engine.agents.MaintenanceReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
+import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import jenkins.model.Jenkins;
+
+/**
+ * Every minute, per rbd-cloud: tells the engine which agents Jenkins knows, so it removes the
+ * guests and disks nobody knows (after the grace period; the engine decides and deletes), then
+ * lets it keep warm pools and golden images. One listing per backend, so it is cheap; one cloud
+ * failing never stops the others.
+ */
+@Extension
+public final class ReconcileWork extends AsyncPeriodicWork {
+
+    private static final long TIMEOUT_SECONDS = 50; // less than the period: rounds never pile up
+
+    public ReconcileWork() {
+        super("rbd-cloud reconciliation");
+    }
+
+    @Override
+    public long getRecurrencePeriod() {
+        return MIN;
+    }
+
+    @Override
+    protected void execute(TaskListener listener) throws InterruptedException {
+        Jenkins j = Jenkins.get();
+        Engines.retainOnly(j.clouds.stream().filter(RbdCloud.class::isInstance).map(c -> c.name).collect(Collectors.toSet()));
+        for (Cloud c : j.clouds) {
+            if (c instanceof RbdCloud cloud) {
+                try {
+                    reconcile(j, cloud, listener);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    e.printStackTrace(listener.error("rbd-cloud " + cloud.name + ": reconciliation failed"));
+                }
+            }
+        }
+    }
+
+    private static void reconcile(Jenkins j, RbdCloud cloud, TaskListener listener) throws Exception {
+        RbdCloudEngine engine = Engines.running(cloud);
+        if (engine == null) {
+            listener.getLogger().println("rbd-cloud " + cloud.name + ": engine not running yet ("
+                    + Engines.lastError(cloud.name) + ")");
+            return;
+        }
+        // Taken after the engine is running: nodes are loaded by then, so the set is complete.
+        Set<String> known = j.getNodes().stream().filter(n -> n instanceof RbdAgent a && a.getCloudName().equals(cloud.name))
+                .map(Node::getNodeName).collect(Collectors.toSet());
+        ReconcileReport r = engine.reconcile(known, Instant.now()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        listener.getLogger().println("rbd-cloud " + cloud.name + ": scanned " + r.scanned() + ", removed domains "
+                + r.removedDomains() + ", removed disks " + r.removedDisks());
+        r.failures().forEach(f -> listener.error("rbd-cloud " + cloud.name + ": " + f));
+        // Warm pools and golden image upkeep ride on the same minute; the engine decides what is due.
+        engine.tick(Instant.now());
+        MaintenanceReport m = engine.maintainImages(Instant.now()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (!m.flattened().isEmpty() || !m.removed().isEmpty() || m.purgedTrash() > 0) {
+            listener.getLogger().println("rbd-cloud " + cloud.name + ": flattened " + m.flattened() + ", removed versions "
+                    + m.removed() + ", purged " + m.purgedTrash() + " trashed disks");
+        }
+        m.failures().forEach(f -> listener.error("rbd-cloud " + cloud.name + ": " + f));
+    }
+}
