@@ -10,26 +10,20 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPermissionException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.CephMonitor;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEventListener;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEvents;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainLauncher;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainSpec;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.KernelBoot;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.RbdDisk;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.RunningDomain;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.VirtType;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.WatchdogAction;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import io.jenkins.plugins.rbdcloud.engine.testing.TestGoldenImage;
+import io.jenkins.plugins.rbdcloud.engine.testing.TestGuests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -59,19 +53,10 @@ class BootFromCloneIT {
             ImageSpec disk = ceph.pool(env.imagesPool()).clone(golden, TestGoldenImage.SNAP, agents, agent);
             long cloned = System.nanoTime();
             UUID secret = secrets.ensure(env.hvUser(), env.hvKey());
-            DomainSpec spec = DomainSpec.builder(agent)
-                    .virtType(VirtType.QEMU) // TCG: /dev/kvm here is a nested emulation that crawls
-                    .vcpus(1).memoryMiB(512)
-                    .bootDisk(RbdDisk.of(disk.pool(), disk.image(), List.of(new CephMonitor(env.monHost(), env.monPort())),
-                            env.hvUser(), secret))
-                    .kernelBoot(new KernelBoot(env.guestKernel().toString(), env.guestInitrd().toString(), env.guestCmdline()))
-                    .serialLog(console.toString())
-                    .watchdog(WatchdogAction.RESET)
-                    .ownership(new Ownership("it-owner", "it-cloud", "test", agent, golden + "@v1", Instant.now()))
-                    .build();
+            DomainSpec spec = TestGuests.spec(env, agent, disk.image(), secret, console);
             long readyAt;
             long serialReadyAt;
-            try (RunningDomain guest = new DomainLauncher(hv, events).launch(spec, DomainEventListener.NONE)) {
+            try (RunningDomain guest = TestGuests.boot(new DomainLauncher(hv, events), spec)) {
                 readyAt = System.nanoTime();
                 serialReadyAt = waitForSerial(console, "READY", Duration.ofSeconds(60));
                 System.out.printf("bench boot_from_clone clone_ms=%d %s guest_agent_ready_ms=%d serial_READY_ms=%d%n",
