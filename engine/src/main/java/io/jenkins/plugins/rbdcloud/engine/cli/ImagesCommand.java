@@ -22,7 +22,8 @@ final class ImagesCommand {
             images promote NAME DISK [--copy]
                                            make agent disk DISK (agents pool) the next version
             images rollback NAME VERSION   make an older version current again
-            images prune NAME [--keep N]   remove old versions (never current, never with live clones)""";
+            images prune NAME [--keep N]   remove old versions (never current, never with live clones)
+            images remove NAME             remove a golden image and all its versions (refused while agents use it)""";
 
     private final CliSession s;
 
@@ -31,7 +32,7 @@ final class ImagesCommand {
     }
 
     ExitCode run(Args a) {
-        String verb = a.next("images sub-command (import, list, show, promote, rollback, prune)");
+        String verb = a.next("images sub-command (import, list, show, promote, rollback, prune, remove)");
         a.rejectUnknown(Set.of("copy", "json"), Set.of("keep", "config"));
         switch (verb) {
             case "import" -> {
@@ -82,6 +83,11 @@ final class ImagesCommand {
                 } else {
                     s.out.println("removed versions: " + r.removed() + "; retired (still have clones): " + r.retired());
                 }
+            }
+            case "remove" -> {
+                String name = a.next("golden image name");
+                s.catalog().remove(name);
+                s.out.println("removed golden image " + name);
             }
             default -> throw new CliException(ExitCode.USAGE, "unknown images sub-command '" + verb + "'\n" + USAGE);
         }

@@ -21,6 +21,8 @@ public final class Main {
             commands:
               demo                           the main job on the embedded environment, with a timing table
             %s
+            %s
+            %s
               help                           this text
 
             exit codes: 0 ok, 1 failed, 2 usage/config error, 3 service unavailable, 4 not found, 5 problems found
@@ -41,6 +43,8 @@ public final class Main {
                 return switch (command) {
                     case "images" -> new ImagesCommand(s).run(a);
                     case "demo" -> new DemoCommand(s).run(a);
+                    case "agents" -> new AgentsCommand(s).run(a);
+                    case "gc" -> new GcCommand(s).run(a);
                     case "help", "--help", "-h" -> {
                         out.print(usage());
                         yield ExitCode.OK;
@@ -67,7 +71,7 @@ public final class Main {
     }
 
     static String usage() {
-        return USAGE.formatted(indent(ImagesCommand.USAGE));
+        return USAGE.formatted(indent(ImagesCommand.USAGE), indent(AgentsCommand.USAGE), indent(GcCommand.USAGE));
     }
 
     private static String indent(String s) {
