@@ -11,11 +11,12 @@ import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Counts what this cloud owns on the backends right now: domains whose metadata names our owner
- * and cloud, agent disks whose image metadata does, and our Ceph secrets on the hypervisors.
- * Printed by the demo and gc; after everything is deleted it must be zero.
+ * and cloud, agent disks whose image metadata does (both narrowed by a predicate on the tags), and
+ * our Ceph secrets on the hypervisors. After the demo deleted everything it made, it must be zero.
  */
 final class LeakCheck {
 
@@ -25,18 +26,23 @@ final class LeakCheck {
         this.s = s;
     }
 
-    /** Names of the objects found, prefixed with their kind. */
-    List<String> find() {
+    /** Names of the objects found whose tags {@code which} accepts, prefixed with their kind. */
+    List<String> find(Predicate<Ownership> which) {
         CloudSettings cloud = s.settings();
         List<String> found = new ArrayList<>();
         RbdPool agents = s.ceph().pool(cloud.ceph().agentsPool());
         for (String image : agents.list()) {
             try {
                 Map<String, String> meta = agents.metaList(image);
-                if (cloud.ownerId().equals(meta.get(Ownership.META_PREFIX + "owner"))
-                        && cloud.name().equals(meta.get(Ownership.META_PREFIX + "cloud"))) {
-                    found.add("disk " + agents.name() + "/" + image);
-                }
+                Map<String, String> tags = new java.util.HashMap<>();
+                meta.forEach((k, v) -> {
+                    if (k.startsWith(Ownership.META_PREFIX)) {
+                        tags.put(k.substring(Ownership.META_PREFIX.length()), v);
+                    }
+                });
+                // image == agent: a clone carries its golden version's keys too, only the disk itself counts
+                Ownership.fromMap(tags).filter(o -> image.equals(o.agent()) && ours(cloud, o) && which.test(o))
+                        .ifPresent(o -> found.add("disk " + agents.name() + "/" + image));
             } catch (RbdNotFoundException gone) {
                 // removed while we listed
             }
@@ -44,7 +50,7 @@ final class LeakCheck {
         for (HypervisorSettings h : cloud.hypervisors()) {
             try (Hypervisor hv = Hypervisor.of(h.uri(), new Hypervisor.Capacity(h.vcpus(), h.memoryMib(), h.maxAgents()))) {
                 Domains.listOwned(hv).stream()
-                        .filter(d -> d.ownership().ownerId().equals(cloud.ownerId()) && d.ownership().cloud().equals(cloud.name()))
+                        .filter(d -> ours(cloud, d.ownership()) && which.test(d.ownership()))
                         .forEach(d -> found.add("domain " + h.name() + "/" + d.name()));
                 new CephSecrets(hv, cloud.name()).list().forEach(u -> found.add("secret " + h.name() + "/" + u));
             }
@@ -52,8 +58,23 @@ final class LeakCheck {
         return found;
     }
 
-    long count() {
-        List<String> found = find();
+    /** Agent names behind {@link #find}'s objects (the last path element of each). */
+    java.util.Set<String> agentNames(Predicate<Ownership> which) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (String f : find(which)) {
+            if (!f.startsWith("secret ")) {
+                names.add(f.substring(f.lastIndexOf('/') + 1));
+            }
+        }
+        return names;
+    }
+
+    private static boolean ours(CloudSettings cloud, Ownership o) {
+        return o.ownerId().equals(cloud.ownerId()) && o.cloud().equals(cloud.name());
+    }
+
+    long count(Predicate<Ownership> which) {
+        List<String> found = find(which);
         found.forEach(f -> s.err.println("leaked: " + f));
         return found.size();
     }
