@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * The embedded default: starts {@code dev/env} when it is not up and turns what {@code dev/env env}
  * prints into the config file form of docs/config.md, so the CLI needs no config file on a dev box.
  */
-final class DevEnvironment {
+public final class DevEnvironment {
 
     private final Path repoRoot;
 
@@ -84,20 +84,36 @@ final class DevEnvironment {
         }
     }
 
-    static Map<String, String> parse(String output) {
+    /** Parses {@code KEY=VALUE} lines; values may be single- or double-quoted or backslash-escaped. */
+    public static Map<String, String> parse(String output) {
         Map<String, String> m = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
+            line = line.strip();
+            if (line.startsWith("export ")) {
+                line = line.substring("export ".length());
+            }
             int eq = line.indexOf('=');
-            if (eq < 1 || line.startsWith("#")) {
+            if (line.isEmpty() || line.startsWith("#") || eq < 1) {
                 continue;
             }
-            String v = line.substring(eq + 1).strip();
-            if (v.length() >= 2 && v.startsWith("'") && v.endsWith("'")) {
-                v = v.substring(1, v.length() - 1);
-            }
-            m.put(line.substring(0, eq).strip(), v);
+            m.put(line.substring(0, eq), unquote(line.substring(eq + 1)));
         }
         return m;
+    }
+
+    private static String unquote(String v) {
+        if (v.length() >= 2 && (v.startsWith("'") && v.endsWith("'") || v.startsWith("\"") && v.endsWith("\""))) {
+            return v.substring(1, v.length() - 1);
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '\\' && i + 1 < v.length()) {
+                c = v.charAt(++i);
+            }
+            b.append(c);
+        }
+        return b.toString();
     }
 
     /** The cloud of docs/config.md for these values: one local hypervisor, template {@code tiny}. */

@@ -1,11 +1,11 @@
 package io.jenkins.plugins.rbdcloud.engine.testing;
 
 import java.io.IOException;
+import io.jenkins.plugins.rbdcloud.engine.cli.DevEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -26,36 +26,9 @@ public final class DevEnv {
         this.values = Map.copyOf(values);
     }
 
-    /** Parses {@code KEY=VALUE} lines; values may be single- or double-quoted or backslash-escaped. */
+    /** What {@code dev/env env} printed, as the CLI reads it. */
     static Map<String, String> parse(String output) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String line : output.split("\n")) {
-            line = line.strip();
-            if (line.startsWith("export ")) {
-                line = line.substring("export ".length());
-            }
-            int eq = line.indexOf('=');
-            if (line.isEmpty() || line.startsWith("#") || eq < 1) {
-                continue;
-            }
-            m.put(line.substring(0, eq), unquote(line.substring(eq + 1)));
-        }
-        return m;
-    }
-
-    private static String unquote(String v) {
-        if (v.length() >= 2 && (v.startsWith("'") && v.endsWith("'") || v.startsWith("\"") && v.endsWith("\""))) {
-            return v.substring(1, v.length() - 1);
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c == '\\' && i + 1 < v.length()) {
-                c = v.charAt(++i);
-            }
-            b.append(c);
-        }
-        return b.toString();
+        return DevEnvironment.parse(output);
     }
 
     public Path repoRoot() { return repoRoot; }
