@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud;
 
 import hudson.model.Computer;
 import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
+import io.jenkins.plugins.rbdcloud.engine.agents.LaunchValues;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import java.util.Map;
@@ -74,9 +75,9 @@ final class Engines {
      * What every guest learns through SMBIOS besides its name: where the controller is, for inbound
      * agents. Nothing secret goes here (libvirt logs QEMU's command line).
      */
-    private static Map<String, String> launchValues(String agent) {
+    private static LaunchValues launchValues(String agent) {
         String url = jenkins.model.Jenkins.get().getRootUrl();
-        return url == null ? Map.of() : Map.of("JENKINS_URL", url);
+        return url == null ? LaunchValues.NONE : LaunchValues.ofPublic(Map.of("JENKINS_URL", url));
     }
 
     /** Closes the engines of clouds that no longer exist; their guests keep running until a cloud of that name reconciles. */

@@ -3,6 +3,7 @@ package io.jenkins.plugins.rbdcloud.engine.agents;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentEnding;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentRecord;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineContext;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.GuestSecretFile;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.ImageMaintenance;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.OrphanSweeper;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Provisioner;
@@ -30,6 +31,8 @@ import java.util.function.Supplier;
  * methods return futures, or, for {@link #plan}, launches whose futures complete later.
  */
 public final class RbdCloudEngine implements AutoCloseable {
+
+    private static final Duration GUEST_FILE_TIMEOUT = Duration.ofSeconds(30);
 
     private final EngineContext ctx;
     private final Provisioner provisioner;
@@ -133,6 +136,23 @@ public final class RbdCloudEngine implements AutoCloseable {
             throw new IllegalArgumentException("a command is needed");
         }
         return async(() -> live(agent).handle().agent().exec(command[0], List.of(command).subList(1, command.length), timeout));
+    }
+
+    /**
+     * Writes a small file ({@value GuestSecretFile#MAX_BYTES} bytes at most) into the agent's guest through
+     * qemu-guest-agent, readable by root only: mode 0600, its directory created with mode 0700 if missing.
+     * For secrets such as an inbound agent's; the content never reaches a log or SMBIOS.
+     */
+    public CompletableFuture<Void> writeGuestFile(String agent, String path, byte[] content) {
+        GuestSecretFile.checkPath(path);
+        if (content.length > GuestSecretFile.MAX_BYTES) {
+            throw new IllegalArgumentException("guest files written by the engine are at most " + GuestSecretFile.MAX_BYTES + " bytes");
+        }
+        byte[] copy = content.clone();
+        return async(() -> {
+            GuestSecretFile.write(live(agent).handle().agent(), path, copy, GUEST_FILE_TIMEOUT);
+            return null;
+        });
     }
 
     /** The agent's virtio-serial channel (one client at a time); blocks briefly on libvirt. */
