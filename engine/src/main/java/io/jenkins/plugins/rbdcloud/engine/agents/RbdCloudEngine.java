@@ -40,6 +40,7 @@ public final class RbdCloudEngine implements AutoCloseable {
     private final OrphanSweeper sweeper;
     private final ImageMaintenance maintenance;
     private final WarmPools warm;
+    private final ImageCatalog images;
 
     private RbdCloudEngine(EngineContext ctx) {
         this.ctx = ctx;
@@ -49,6 +50,7 @@ public final class RbdCloudEngine implements AutoCloseable {
         this.sweeper = new OrphanSweeper(ctx, teardown);
         this.maintenance = new ImageMaintenance(ctx);
         this.warm = new WarmPools(ctx, provisioner, ending);
+        this.images = new ImageCatalog(ctx);
     }
 
     /** Connects to Ceph (blocking, bounded by the options' connect timeout); hypervisors are connected on first use. */
@@ -204,6 +206,11 @@ public final class RbdCloudEngine implements AutoCloseable {
      */
     public CompletableFuture<ReconcileReport> reconcile(Set<String> knownAgents, Instant now) {
         return async(() -> sweeper.sweep(knownAgents, now));
+    }
+
+    /** The golden image catalog: list (versions, clones), rollback, prune. */
+    public ImageCatalog images() {
+        return images;
     }
 
     /** Completes pending flattens, prunes old golden versions and purges our trashed agent disks. */
