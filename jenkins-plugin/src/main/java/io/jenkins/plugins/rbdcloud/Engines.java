@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud;
 
 import hudson.model.Computer;
+import io.jenkins.plugins.rbdcloud.engine.agents.AdoptionReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
 import io.jenkins.plugins.rbdcloud.engine.agents.LaunchValues;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
@@ -57,6 +58,10 @@ final class Engines {
     private static void start(String cloudName, CloudSettings settings) {
         try {
             RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults().withLaunchValues(Engines::launchValues));
+            // Agents of an earlier engine (before a restart or a settings change) keep working through this one.
+            AdoptionReport adopted = engine.adopt(java.time.Instant.now()).join();
+            LOG.info(() -> "rbd-cloud " + cloudName + ": adopted " + adopted.adopted() + ", skipped " + adopted.skipped()
+                    + (adopted.failures().isEmpty() ? "" : ", failures " + adopted.failures()));
             Entry old = RUNNING.put(cloudName, new Entry(settings, engine));
             LAST_ERROR.remove(cloudName);
             LOG.info(() -> "rbd-cloud " + cloudName + ": engine started");

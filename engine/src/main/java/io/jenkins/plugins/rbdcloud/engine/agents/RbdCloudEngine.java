@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.Adopter;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentEnding;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentRecord;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineContext;
@@ -41,6 +42,7 @@ public final class RbdCloudEngine implements AutoCloseable {
     private final ImageMaintenance maintenance;
     private final WarmPools warm;
     private final ImageCatalog images;
+    private final Adopter adopter;
 
     private RbdCloudEngine(EngineContext ctx) {
         this.ctx = ctx;
@@ -51,6 +53,7 @@ public final class RbdCloudEngine implements AutoCloseable {
         this.maintenance = new ImageMaintenance(ctx);
         this.warm = new WarmPools(ctx, provisioner, ending);
         this.images = new ImageCatalog(ctx);
+        this.adopter = new Adopter(ctx);
     }
 
     /** Connects to Ceph (blocking, bounded by the options' connect timeout); hypervisors are connected on first use. */
@@ -102,6 +105,16 @@ public final class RbdCloudEngine implements AutoCloseable {
             return new Launch("-", t, t.executors(), failed);
         }
         return l.get(0);
+    }
+
+    /**
+     * Takes over the agents an earlier engine of this controller and cloud left running (after a
+     * controller restart): running domains with our tags whose disk is present become ready agents,
+     * counted against the caps, usable with {@link #exec}, {@link #openChannel}, {@link #terminate}
+     * and {@link #complete}. Call it once after start, before the first {@link #reconcile}.
+     */
+    public CompletableFuture<AdoptionReport> adopt(Instant now) {
+        return async(() -> adopter.adopt(now));
     }
 
     /** Ends an agent after its build: promotes its disk when {@code success} and the template asks, then deletes it. */
