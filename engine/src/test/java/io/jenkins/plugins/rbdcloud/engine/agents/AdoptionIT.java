@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A controller restart: engine A starts an agent and closes (the guest keeps running), engine B
- * adopts it, runs a command in it and deletes it. Nothing is left behind. One guest.
+ * adopts it, runs a command in it and deletes it; reconciliation names known agents without a
+ * domain as gone. Nothing is left behind. One guest.
  */
 @ExtendWith(DevEnvironmentExtension.class)
 class AdoptionIT {
@@ -48,13 +49,17 @@ class AdoptionIT {
                 ExecResult x = second.exec(a.name(), Duration.ofSeconds(20), "/bin/sh", "-c", "echo adopted-$((6*7))")
                         .get(30, TimeUnit.SECONDS);
                 assertEquals("adopted-42\n", x.stdoutText());
-                ReconcileReport rr = second.reconcile(Set.of(), Instant.now().plus(Duration.ofDays(1))).get(60, TimeUnit.SECONDS);
+                String ghost = "adp-zzzzzz"; // a Jenkins node whose guest never existed here
+                ReconcileReport rr = second.reconcile(Set.of(ghost), Instant.now().plus(Duration.ofDays(1))).get(60, TimeUnit.SECONDS);
                 assertEquals(List.of(), rr.removedDomains(), "an adopted agent is known: not an orphan");
+                assertEquals(List.of(ghost), rr.goneAgents(), "the adopted agent has its domain; the ghost has none");
 
                 TerminationReport tr = second.terminate(a.name()).get(90, TimeUnit.SECONDS);
                 assertTrue(tr.domainRemoved());
                 assertEquals(TerminationReport.DiskFate.REMOVED, tr.disk());
                 assertEquals(0, second.usage().total());
+                assertEquals(List.of(a.name()), second.reconcile(Set.of(a.name()), Instant.now()).get(60, TimeUnit.SECONDS)
+                        .goneAgents(), "its node is still in Jenkins, its domain is gone");
             }
             assertEquals(List.of(), fx.domains());
             assertEquals(List.of(), fx.disks("adp"));
