@@ -18,6 +18,16 @@ oem() {
   dmidecode -q -t 11 2>/dev/null | sed -n "s/^[[:space:]]*String [0-9]*: $1=//p" | head -n 1
 }
 
+# Secret launch values (the template's env): KEY=VALUE lines the controller writes through
+# qemu-guest-agent into $STATE/env (root only, 0600) before the agent counts as ready. Exported
+# line by line, never sourced: a value is data, not shell code.
+load_env() {
+  [ -r "$STATE/env" ] || return 0
+  while IFS= read -r line; do
+    case "$line" in [A-Za-z_]*=*) export "$line" ;; esac
+  done <"$STATE/env"
+}
+
 run_agent() {
   if [ "$(id -u)" -eq 0 ] && [ "$RUN_AS" != root ]; then
     runuser -u "$RUN_AS" -- "$@"
@@ -32,6 +42,7 @@ channel() {
   # which waits for its capability preamble.
   while :; do
     if [ -c "$PORT" ]; then
+      load_env
       # One read-write open of the port serves as stdin and stdout.
       run_agent "$JAVA" -jar "$AGENT_JAR" -workDir "$WORKDIR" 0<>"$PORT" 1>&0 2>>"$LOG"
     fi
@@ -50,6 +61,7 @@ inbound() {
   # travels through SMBIOS (libvirt logs QEMU's command line) or a metadata service.
   until [ -s "$STATE/agent-secret" ]; do sleep 1; done
   install -m 0400 -o "$RUN_AS" "$STATE/agent-secret" "$STATE/agent-secret.user"
+  load_env
   # agent.jar from the controller itself, so its version always matches.
   curl -fsS --retry 5 -o "$STATE/agent.jar" "${url%/}/jnlpJars/agent.jar" || exit 1
   run_agent "$JAVA" -jar "$STATE/agent.jar" -url "$url" -name "$name" \

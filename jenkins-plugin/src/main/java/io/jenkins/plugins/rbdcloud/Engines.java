@@ -1,7 +1,9 @@
 package io.jenkins.plugins.rbdcloud;
 
 import hudson.model.Computer;
+import io.jenkins.plugins.rbdcloud.engine.agents.AdoptionReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
+import io.jenkins.plugins.rbdcloud.engine.agents.LaunchValues;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import java.util.Map;
@@ -56,6 +58,10 @@ final class Engines {
     private static void start(String cloudName, CloudSettings settings) {
         try {
             RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults().withLaunchValues(Engines::launchValues));
+            // Agents of an earlier engine (before a restart or a settings change) keep working through this one.
+            AdoptionReport adopted = engine.adopt(java.time.Instant.now()).join();
+            LOG.info(() -> "rbd-cloud " + cloudName + ": adopted " + adopted.adopted() + ", skipped " + adopted.skipped()
+                    + (adopted.failures().isEmpty() ? "" : ", failures " + adopted.failures()));
             Entry old = RUNNING.put(cloudName, new Entry(settings, engine));
             LAST_ERROR.remove(cloudName);
             LOG.info(() -> "rbd-cloud " + cloudName + ": engine started");
@@ -74,9 +80,9 @@ final class Engines {
      * What every guest learns through SMBIOS besides its name: where the controller is, for inbound
      * agents. Nothing secret goes here (libvirt logs QEMU's command line).
      */
-    private static Map<String, String> launchValues(String agent) {
+    private static LaunchValues launchValues(String agent) {
         String url = jenkins.model.Jenkins.get().getRootUrl();
-        return url == null ? Map.of() : Map.of("JENKINS_URL", url);
+        return url == null ? LaunchValues.NONE : LaunchValues.ofPublic(Map.of("JENKINS_URL", url));
     }
 
     /** Closes the engines of clouds that no longer exist; their guests keep running until a cloud of that name reconciles. */

@@ -8,7 +8,9 @@ import hudson.slaves.Cloud;
 import io.jenkins.plugins.rbdcloud.engine.agents.MaintenanceReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -65,6 +67,7 @@ public final class ReconcileWork extends AsyncPeriodicWork {
         listener.getLogger().println("rbd-cloud " + cloud.name + ": scanned " + r.scanned() + ", removed domains "
                 + r.removedDomains() + ", removed disks " + r.removedDisks());
         r.failures().forEach(f -> listener.error("rbd-cloud " + cloud.name + ": " + f));
+        removeGoneNodes(j, cloud, r.goneAgents(), listener);
         // Warm pools and golden image upkeep ride on the same minute; the engine decides what is due.
         engine.tick(Instant.now());
         MaintenanceReport m = engine.maintainImages(Instant.now()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -73,5 +76,17 @@ public final class ReconcileWork extends AsyncPeriodicWork {
                     + m.removed() + ", purged " + m.purgedTrash() + " trashed disks");
         }
         m.failures().forEach(f -> listener.error("rbd-cloud " + cloud.name + ": " + f));
+    }
+
+    /** Nodes whose guest is gone (crashed, removed by hand) cannot run anything: remove them from Jenkins. */
+    private static void removeGoneNodes(Jenkins j, RbdCloud cloud, List<String> gone, TaskListener listener)
+            throws IOException {
+        for (String name : gone) {
+            Node n = j.getNode(name);
+            if (n instanceof RbdAgent a && a.getCloudName().equals(cloud.name)) {
+                listener.getLogger().println("rbd-cloud " + cloud.name + ": removing node " + name + ", its guest is gone");
+                j.removeNode(n);
+            }
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.jenkins.plugins.rbdcloud.engine.agents;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -11,8 +10,8 @@ import java.util.function.Function;
  *
  * @param threads                  threads for blocking librados/libvirt calls (all engine work runs there)
  * @param perHypervisorConcurrency clones and domain starts at the same time per hypervisor
- * @param launchValues             per-agent launch values (e.g. the Jenkins URL and the agent's secret) given to
- *                                 the guest as SMBIOS OEM strings, next to the template's env
+ * @param launchValues             per-agent launch values: public ones (e.g. the Jenkins URL) as SMBIOS OEM
+ *                                 strings, secret ones (and the template's env) in a root-only file in the guest
  * @param listener                 lifecycle events
  * @param clock                    time for ownership tags and timings
  * @param steps                    told before each agent step; tests inject failures here
@@ -23,7 +22,7 @@ import java.util.function.Function;
  * @param reconcileInterval        how often to reconcile when nothing is about to expire
  * @param connectTimeout           Ceph connect and per-request timeout
  */
-public record EngineOptions(int threads, int perHypervisorConcurrency, Function<String, Map<String, String>> launchValues,
+public record EngineOptions(int threads, int perHypervisorConcurrency, Function<String, LaunchValues> launchValues,
                             AgentLifecycleListener listener, Clock clock, StepHook steps,
                             io.jenkins.plugins.rbdcloud.engine.images.StepHook catalogSteps, int keepVersions,
                             Duration trimInterval, RetryPolicy deletion, Duration reconcileInterval, Duration connectTimeout) {
@@ -45,7 +44,7 @@ public record EngineOptions(int threads, int perHypervisorConcurrency, Function<
 
     /** 8 threads, 2 concurrent starts per hypervisor, keep 3 versions, trim hourly, Nova-like deletion retries. */
     public static EngineOptions defaults() {
-        return new EngineOptions(8, 2, agent -> Map.of(), AgentLifecycleListener.NONE, Clock.systemUTC(), StepHook.NONE,
+        return new EngineOptions(8, 2, agent -> LaunchValues.NONE, AgentLifecycleListener.NONE, Clock.systemUTC(), StepHook.NONE,
                 io.jenkins.plugins.rbdcloud.engine.images.StepHook.NONE, 3, Duration.ofHours(1), RetryPolicy.deletion(),
                 Duration.ofMinutes(1), Duration.ofSeconds(20));
     }
@@ -60,7 +59,7 @@ public record EngineOptions(int threads, int perHypervisorConcurrency, Function<
                 trimInterval, deletion, reconcileInterval, connectTimeout);
     }
 
-    public EngineOptions withLaunchValues(Function<String, Map<String, String>> v) {
+    public EngineOptions withLaunchValues(Function<String, LaunchValues> v) {
         return new EngineOptions(threads, perHypervisorConcurrency, v, listener, clock, steps, catalogSteps, keepVersions,
                 trimInterval, deletion, reconcileInterval, connectTimeout);
     }

@@ -13,9 +13,11 @@ import java.util.Set;
  * @param domains         libvirt domains of every reachable hypervisor
  * @param protectedImages images that must stay whatever their tags say, e.g. the parent of a
  *                        golden version still being flattened
+ * @param everyHypervisorListed whether {@code domains} covers every hypervisor; only then can a known
+ *                        agent without a domain be called gone
  */
 public record Inventory(Set<String> knownAgents, Set<String> inFlight, List<ListedObject> images,
-                        List<ListedObject> domains, Set<String> protectedImages) {
+                        List<ListedObject> domains, Set<String> protectedImages, boolean everyHypervisorListed) {
 
     public Inventory {
         knownAgents = Set.copyOf(knownAgents);

@@ -1,8 +1,10 @@
 package io.jenkins.plugins.rbdcloud.engine.agents;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.Adopter;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentEnding;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentRecord;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineContext;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.GuestSecretFile;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.ImageMaintenance;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.OrphanSweeper;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Provisioner;
@@ -31,12 +33,16 @@ import java.util.function.Supplier;
  */
 public final class RbdCloudEngine implements AutoCloseable {
 
+    private static final Duration GUEST_FILE_TIMEOUT = Duration.ofSeconds(30);
+
     private final EngineContext ctx;
     private final Provisioner provisioner;
     private final AgentEnding ending;
     private final OrphanSweeper sweeper;
     private final ImageMaintenance maintenance;
     private final WarmPools warm;
+    private final ImageCatalog images;
+    private final Adopter adopter;
 
     private RbdCloudEngine(EngineContext ctx) {
         this.ctx = ctx;
@@ -46,6 +52,8 @@ public final class RbdCloudEngine implements AutoCloseable {
         this.sweeper = new OrphanSweeper(ctx, teardown);
         this.maintenance = new ImageMaintenance(ctx);
         this.warm = new WarmPools(ctx, provisioner, ending);
+        this.images = new ImageCatalog(ctx);
+        this.adopter = new Adopter(ctx);
     }
 
     /** Connects to Ceph (blocking, bounded by the options' connect timeout); hypervisors are connected on first use. */
@@ -99,6 +107,16 @@ public final class RbdCloudEngine implements AutoCloseable {
         return l.get(0);
     }
 
+    /**
+     * Takes over the agents an earlier engine of this controller and cloud left running (after a
+     * controller restart): running domains with our tags whose disk is present become ready agents,
+     * counted against the caps, usable with {@link #exec}, {@link #openChannel}, {@link #terminate}
+     * and {@link #complete}. Call it once after start, before the first {@link #reconcile}.
+     */
+    public CompletableFuture<AdoptionReport> adopt(Instant now) {
+        return async(() -> adopter.adopt(now));
+    }
+
     /** Ends an agent after its build: promotes its disk when {@code success} and the template asks, then deletes it. */
     public CompletableFuture<CompletionReport> complete(String agent, boolean success) {
         return async(() -> ending.complete(takeForEnding(agent), success));
@@ -133,6 +151,23 @@ public final class RbdCloudEngine implements AutoCloseable {
             throw new IllegalArgumentException("a command is needed");
         }
         return async(() -> live(agent).handle().agent().exec(command[0], List.of(command).subList(1, command.length), timeout));
+    }
+
+    /**
+     * Writes a small file ({@value GuestSecretFile#MAX_BYTES} bytes at most) into the agent's guest through
+     * qemu-guest-agent, readable by root only: mode 0600, its directory created with mode 0700 if missing.
+     * For secrets such as an inbound agent's; the content never reaches a log or SMBIOS.
+     */
+    public CompletableFuture<Void> writeGuestFile(String agent, String path, byte[] content) {
+        GuestSecretFile.checkPath(path);
+        if (content.length > GuestSecretFile.MAX_BYTES) {
+            throw new IllegalArgumentException("guest files written by the engine are at most " + GuestSecretFile.MAX_BYTES + " bytes");
+        }
+        byte[] copy = content.clone();
+        return async(() -> {
+            GuestSecretFile.write(live(agent).handle().agent(), path, copy, GUEST_FILE_TIMEOUT);
+            return null;
+        });
     }
 
     /** The agent's virtio-serial channel (one client at a time); blocks briefly on libvirt. */
@@ -184,6 +219,11 @@ public final class RbdCloudEngine implements AutoCloseable {
      */
     public CompletableFuture<ReconcileReport> reconcile(Set<String> knownAgents, Instant now) {
         return async(() -> sweeper.sweep(knownAgents, now));
+    }
+
+    /** The golden image catalog: list (versions, clones), rollback, prune. */
+    public ImageCatalog images() {
+        return images;
     }
 
     /** Completes pending flattens, prunes old golden versions and purges our trashed agent disks. */

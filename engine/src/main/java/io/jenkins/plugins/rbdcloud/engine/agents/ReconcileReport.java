@@ -8,16 +8,21 @@ import java.util.List;
  *
  * @param removedDomains  leaked domains destroyed, as {@code hypervisor/name}
  * @param removedDisks    leaked agent disks removed (or trashed), as {@code pool/image}
+ * @param goneAgents      known agents that have no domain on any hypervisor and are not being created,
+ *                        sorted: their Jenkins nodes can be removed. Computed only when every
+ *                        hypervisor was listed; otherwise empty, and {@code failures} says so
  * @param failures        what could not be listed or removed, one line each (tried again next time)
  * @param scanned         tagged and untagged objects looked at
  * @param nextDue         when to reconcile next
  */
-public record ReconcileReport(List<String> removedDomains, List<String> removedDisks, List<String> failures,
+public record ReconcileReport(List<String> removedDomains, List<String> removedDisks, List<String> goneAgents,
+                              List<String> failures,
                               int scanned, Instant nextDue) {
 
     public ReconcileReport {
         removedDomains = List.copyOf(removedDomains);
         removedDisks = List.copyOf(removedDisks);
+        goneAgents = List.copyOf(goneAgents);
         failures = List.copyOf(failures);
     }
 }

@@ -64,7 +64,25 @@ public final class Reconciler {
                 images.add(i);
             }
         }
-        return new ReconcilePlan(domains, images, nextDue);
+        return new ReconcilePlan(domains, images, nextDue, goneAgents(inventory));
+    }
+
+    /**
+     * Known agents that no listed domain belongs to (by tag or by name, whoever's tags they carry)
+     * and that are not being created. Only a complete listing can prove absence.
+     */
+    private static List<String> goneAgents(Inventory inventory) {
+        if (!inventory.everyHypervisorListed()) {
+            return List.of();
+        }
+        Set<String> present = new HashSet<>();
+        for (ListedObject d : inventory.domains()) {
+            present.add(d.name());
+            d.ownership().ifPresent(o -> present.add(o.agent()));
+        }
+        return inventory.knownAgents().stream()
+                .filter(a -> !present.contains(a) && !inventory.inFlight().contains(a))
+                .sorted().toList();
     }
 
     /** Whether one object is leaked, and when an object still too young to tell should be looked at again. */

@@ -69,6 +69,11 @@ public final class GoldenImages implements AutoCloseable {
         return store.versions(golden);
     }
 
+    /** Clones of one version (agent disks, trashed ones included, and promoted versions still flattening). */
+    public List<io.jenkins.plugins.rbdcloud.engine.ceph.ChildInfo> children(GoldenVersion v) {
+        return retention.children(v);
+    }
+
     /** Clones the current (or pinned) version into {@code agents} as an agent disk owned by this controller. */
     public AgentDisk cloneForAgent(RbdPool agents, AgentCloneRequest request) {
         return cloner.cloneForAgent(agents, request);

@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Key/value pairs handed to the guest as SMBIOS OEM strings (type 11), e.g. the Jenkins URL and
- * the agent's secret. Values may be secrets: they leave this class only towards the domain XML
- * given to libvirt, never through {@link #toString()}, logs or the redacted XML.
+ * Key/value pairs handed to the guest as SMBIOS OEM strings (type 11), e.g. the agent's name and
+ * the Jenkins URL. libvirt logs QEMU's command line, SMBIOS values included, and {@code ps} shows
+ * it, so callers must put NO secrets here (the engine writes those into the guest through the guest
+ * agent). Values are still kept out of {@link #toString()} and the redacted XML, as defence in depth.
  */
 public final class LaunchEnvironment {
 

@@ -88,7 +88,7 @@ class AgentsBench {
                     domains.add(ListedObject.tagged(d.name(), d.ownership()));
                 }
                 ReconcilePlan plan = reconciler.reconcile(new Inventory(Set.of("tpl-000001"), Set.of(), List.of(), domains,
-                        Set.of()), Instant.parse("2026-01-02T00:00:00Z"));
+                        Set.of(), true), Instant.parse("2026-01-02T00:00:00Z"));
                 ms[r] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 leaked = plan.domains().size();
             }

@@ -28,7 +28,7 @@ class ReconcilerTest {
 
     private static Inventory inventory(Set<String> known, Set<String> inFlight, List<ListedObject> objects,
                                        Set<String> protectedImages) {
-        return new Inventory(known, inFlight, objects, objects, protectedImages);
+        return new Inventory(known, inFlight, objects, objects, protectedImages, true);
     }
 
     private static List<String> names(List<ListedObject> objects) {
@@ -84,7 +84,7 @@ class ReconcilerTest {
     void aDiskStaysWhileItsDomainStays() {
         // The domain is young (maybe just redefined); the disk is old: the domain still uses it.
         Inventory inv = new Inventory(Set.of(), Set.of(), List.of(ours("debian-bbbbbb", Duration.ofHours(1))),
-                List.of(ours("debian-bbbbbb", Duration.ofMinutes(1))), Set.of());
+                List.of(ours("debian-bbbbbb", Duration.ofMinutes(1))), Set.of(), true);
         ReconcilePlan plan = reconciler.reconcile(inv, NOW);
         assertTrue(plan.isEmpty(), plan.toString());
     }
@@ -99,5 +99,22 @@ class ReconcilerTest {
         ReconcilePlan plan = reconciler.reconcile(inventory(Set.of(), Set.of(), objects, Set.of()), NOW);
         assertEquals(25_000, plan.images().size());
         assertTrue(System.nanoTime() - start < 2_000_000_000L, "one pass over 100k objects takes well under 2 s");
+    }
+
+    @Test
+    void knownAgentsWithoutADomainAndNotInFlightAreGone() {
+        List<ListedObject> domains = List.of(ours("debian-aaaaaa", Duration.ofHours(1)),
+                ListedObject.tagged("renamed", tag("other-owner", "dev", "debian-bbbbbb", Duration.ofHours(1))),
+                ListedObject.untagged("debian-cccccc"));
+        Set<String> known = Set.of("debian-aaaaaa", "debian-bbbbbb", "debian-cccccc", "debian-dddddd", "debian-eeeeee");
+        Inventory complete = new Inventory(known, Set.of("debian-eeeeee"), List.of(), domains, Set.of(), true);
+        assertEquals(List.of("debian-dddddd"), reconciler.reconcile(complete, NOW).goneAgents(),
+                "a domain by tag (any owner's) or by name keeps an agent; so does being created");
+    }
+
+    @Test
+    void noAgentIsGoneUnlessEveryHypervisorWasListed() {
+        Inventory partial = new Inventory(Set.of("debian-dddddd"), Set.of(), List.of(), List.of(), Set.of(), false);
+        assertEquals(List.of(), reconciler.reconcile(partial, NOW).goneAgents());
     }
 }

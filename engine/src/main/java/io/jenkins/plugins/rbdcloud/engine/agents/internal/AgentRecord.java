@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
+import io.jenkins.plugins.rbdcloud.engine.agents.LaunchValues;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
 import io.jenkins.plugins.rbdcloud.engine.agents.Reservation;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
@@ -32,6 +33,7 @@ public final class AgentRecord {
     private AgentHandle handle;
     private Instant readyAt;
     private Instant lastTrim;
+    private LaunchValues launchValues = LaunchValues.NONE;
 
     public AgentRecord(Reservation reservation, TemplateSettings template, HypervisorNode node) {
         this.reservation = reservation;
@@ -69,6 +71,10 @@ public final class AgentRecord {
         domain = uuid;
         handle = uuid == null ? null : new AgentHandle(name(), node.hypervisor(), uuid);
     }
+
+    /** What the guest is given at launch; the secret part is dropped once delivered. */
+    public synchronized LaunchValues launchValues() { return launchValues; }
+    public synchronized void launchValues(LaunchValues v) { launchValues = java.util.Objects.requireNonNull(v); }
 
     public synchronized void phase(PhaseTimings.Phase p, Duration d) { phases.merge(p, d, Duration::plus); }
     public synchronized Map<PhaseTimings.Phase, Duration> phases() { return Map.copyOf(phases); }

@@ -22,7 +22,7 @@ import java.util.UUID;
 /** The domain of an agent, from its template, its hypervisor and its disk. */
 final class DomainSpecs {
 
-    /** Launch values the engine always sets; the guest reads them from SMBIOS OEM strings. */
+    /** Public launch values the engine always sets; the guest reads them from SMBIOS OEM strings. */
     static final String AGENT_NAME = "RBD_CLOUD_AGENT_NAME";
     static final String TEMPLATE = "RBD_CLOUD_TEMPLATE";
 
@@ -41,7 +41,7 @@ final class DomainSpecs {
                 .virtType(virtType(agent.node().settings().domainType()))
                 .bootDisk(RbdDisk.of(ceph.agentsPool(), agent.disk(), monitors, ceph.hypervisorUser(), secret))
                 .watchdog(WatchdogAction.valueOf(t.watchdog().name()))
-                .launchEnvironment(LaunchEnvironment.of(launchValues(ctx, agent)))
+                .launchEnvironment(LaunchEnvironment.of(launchValues(agent)))
                 .ownership(new Ownership(ctx.settings().ownerId(), ctx.settings().name(), t.name(), agent.name(),
                         agent.golden(), now));
         t.directBoot().ifPresent(d -> b.kernelBoot(new KernelBoot(d.kernel().toString(),
@@ -50,10 +50,9 @@ final class DomainSpecs {
         return b.build();
     }
 
-    private static Map<String, String> launchValues(EngineContext ctx, AgentRecord agent) {
-        Map<String, String> m = new LinkedHashMap<>();
-        agent.template().env().forEach((k, v) -> m.put(k, v.reveal()));
-        m.putAll(ctx.options().launchValues().apply(agent.name()));
+    /** Only public values: SMBIOS strings end up in libvirt's domain log and QEMU's command line. */
+    private static Map<String, String> launchValues(AgentRecord agent) {
+        Map<String, String> m = new LinkedHashMap<>(agent.launchValues().publicValues());
         m.put(AGENT_NAME, agent.name());
         m.put(TEMPLATE, agent.template().name());
         return m;

@@ -48,10 +48,16 @@ public final class OrphanSweeper {
             known.addAll(ctx.agents().keySet()); // ready and warm agents the caller may not have yet
             Set<String> inFlight = ctx.ledger().inFlight();
             Map<String, DomainRef> domainRefs = new HashMap<>();
+            int failuresBefore = failures.size();
             List<ListedObject> domains = listDomains(domainRefs, failures);
+            boolean everyHypervisorListed = failures.size() == failuresBefore;
+            if (!everyHypervisorListed) {
+                failures.add("gone agents not computed: not every hypervisor was listed");
+            }
             List<ListedObject> images = listImages(known, inFlight, failures);
             Set<String> pinned = pinned(failures);
-            ReconcilePlan plan = reconciler.reconcile(new Inventory(known, inFlight, images, domains, pinned), now);
+            ReconcilePlan plan = reconciler.reconcile(new Inventory(known, inFlight, images, domains, pinned,
+                    everyHypervisorListed), now);
             List<String> removedDomains = new ArrayList<>();
             for (ListedObject d : plan.domains()) {
                 DomainRef ref = domainRefs.get(d.name());
@@ -71,7 +77,7 @@ public final class OrphanSweeper {
                     failures.add("remove disk " + i.name() + ": " + ProvisionJob.describe(e));
                 }
             }
-            ReconcileReport r = new ReconcileReport(removedDomains, removedDisks, failures, domains.size() + images.size(),
+            ReconcileReport r = new ReconcileReport(removedDomains, removedDisks, plan.goneAgents(), failures, domains.size() + images.size(),
                     plan.nextDue());
             if (!removedDomains.isEmpty() || !removedDisks.isEmpty()) {
                 ctx.tell(l -> l.reconciled(r));
@@ -79,7 +85,7 @@ public final class OrphanSweeper {
             return r;
         } catch (RuntimeException | Error e) {
             failures.add("reconciliation: " + ProvisionJob.describe(e));
-            return new ReconcileReport(List.of(), List.of(), failures, 0, now.plus(ctx.options().reconcileInterval()));
+            return new ReconcileReport(List.of(), List.of(), List.of(), failures, 0, now.plus(ctx.options().reconcileInterval()));
         }
     }
 
@@ -87,7 +93,9 @@ public final class OrphanSweeper {
         List<ListedObject> out = new ArrayList<>();
         for (HypervisorNode n : ctx.nodes()) {
             if (!n.state(ctx.now()).available()) {
-                continue; // failing fast elsewhere; its domains wait for the next round
+                // Failing fast elsewhere; its domains wait for the next round.
+                failures.add("list domains on " + n.name() + ": skipped, it failed recently");
+                continue;
             }
             try {
                 for (Domains.OwnedDomain d : Domains.listOwned(n.hypervisor())) {

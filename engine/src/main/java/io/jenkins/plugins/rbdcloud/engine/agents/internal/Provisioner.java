@@ -25,7 +25,7 @@ public final class Provisioner {
         this.ctx = ctx;
         this.plan = new Plan(ctx.settings().templates(), ctx.ledger(), ctx::hypervisorStates);
         this.throttled = List.of(new CloneStep(ctx, teardown), new StartDomainStep(ctx, teardown));
-        this.after = List.of(new AwaitReadyStep(ctx));
+        this.after = List.of(new AwaitReadyStep(ctx), new DeliverSecretsStep(ctx));
     }
 
     /** Reserves (under the ledger's one lock) and launches; fewer or none when caps or hypervisors are full. */

@@ -40,6 +40,7 @@ final class StartDomainStep implements ProvisionStep {
         HypervisorNode node = agent.node();
         Hypervisor h = node.hypervisor();
         try {
+            agent.launchValues(ctx.options().launchValues().apply(agent.name()));
             UUID secret = node.cephSecret(ctx.settings().ceph().hypervisorUser(),
                     ctx.settings().ceph().hypervisorKey().reveal());
             DomainSpec spec = h.resolve(DomainSpecs.spec(ctx, agent, secret, ctx.now()));

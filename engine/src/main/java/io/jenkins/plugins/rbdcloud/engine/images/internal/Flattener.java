@@ -140,27 +140,48 @@ public final class Flattener {
 
     /**
      * Removes the promotion snapshot from the agent disk. The disk may have been moved to the
-     * trash meanwhile (deleting a pinned disk does that): then it is restored under a private
-     * name, the snapshot removed, and the disk removed for good. A namesake with another image
-     * id is left alone.
+     * trash meanwhile (deleting a pinned disk does that), also between the look-up by name and the
+     * removal: then it is found in the trash by the image id the version recorded, restored under a
+     * private name, the snapshot removed, and the disk removed for good. A namesake with another
+     * image id is left alone.
      */
     void releaseAgentSnap(ImageSpec snap, String imageId) {
         if (!snap.snapshot().startsWith("rbd-cloud.promote.")) {
             throw new IllegalStateException("refusing to release " + snap + ": not a promotion snapshot");
         }
         RbdPool pool = store.images().cluster().pool(snap.pool());
-        if (pool.exists(snap.image()) && (imageId == null || pool.stat(snap.image()).id().equals(imageId))) {
-            CatalogStore.removeSnap(pool, snap.image(), snap.snapshot());
-            return;
+        try {
+            if (imageId == null || pool.stat(snap.image()).id().equals(imageId)) {
+                store.step("release-agent-snap");
+                removeSnapOrThrow(pool, snap.image(), snap.snapshot());
+                return;
+            }
+        } catch (RbdNotFoundException gone) {
+            // Not under its name (any more): trashed or removed, perhaps just now. The trash is looked at below.
         }
-        if (imageId == null) {
-            return;
+        if (imageId != null) {
+            releaseFromTrash(pool, imageId, snap.snapshot());
         }
+    }
+
+    /** Like {@link CatalogStore#removeSnap}, but a missing IMAGE is an error: the caller then looks in the trash. */
+    private static void removeSnapOrThrow(RbdPool pool, String image, String snap) {
+        for (io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo s : pool.snaps(image)) {
+            if (s.name().equals(snap)) {
+                if (s.isProtected()) {
+                    pool.snapUnprotect(image, snap);
+                }
+                pool.snapRemove(image, snap);
+            }
+        }
+    }
+
+    private static void releaseFromTrash(RbdPool pool, String imageId, String snap) {
         for (TrashEntry e : pool.trashList()) {
             if (e.id().equals(imageId)) {
                 String restored = "rbd-cloud.reap." + imageId;
                 pool.trashRestore(imageId, restored);
-                CatalogStore.removeSnap(pool, restored, snap.snapshot());
+                CatalogStore.removeSnap(pool, restored, snap);
                 if (pool.snaps(restored).isEmpty()) {
                     pool.remove(restored);
                 } else {

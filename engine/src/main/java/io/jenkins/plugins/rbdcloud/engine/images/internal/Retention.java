@@ -94,7 +94,8 @@ public final class Retention {
         store.lock().removeObject(golden);
     }
 
-    private List<ChildInfo> children(GoldenVersion v) {
+    /** Clones of the version's snapshot (trashed ones included); none when the snapshot is gone. */
+    public List<ChildInfo> children(GoldenVersion v) {
         try {
             return store.images().children(v.snapshot().image(), v.snapshot().snapshot());
         } catch (io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException e) {
