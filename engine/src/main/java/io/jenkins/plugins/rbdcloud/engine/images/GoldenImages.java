@@ -1,0 +1,147 @@
+package io.jenkins.plugins.rbdcloud.engine.images;
+
+import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.AgentCloner;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.Flattener;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.Importer;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.Promoter;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.Retention;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The golden image catalog in one images pool (layout: docs/golden-images.md). Versions are
+ * protected snapshots agents are cloned from; promotions turn an agent disk into the next
+ * version without copying data, and a background thread flattens it afterwards.
+ *
+ * <p>Changes to one golden image are serialized across controllers by a RADOS object lock.
+ * Every call blocks; run them off latency-sensitive threads. The {@code CephCluster} must
+ * outlive this object. {@link #close()} waits for a running background flatten.
+ */
+public final class GoldenImages implements AutoCloseable {
+
+    private final CatalogStore store;
+    private final Flattener flattener;
+    private final Promoter promoter;
+    private final Importer importer;
+    private final Retention retention;
+    private final AgentCloner cloner;
+    private final ExecutorService background;
+
+    public GoldenImages(RbdPool images, CatalogOptions options) {
+        this.store = new CatalogStore(images, options);
+        this.flattener = new Flattener(store);
+        this.promoter = new Promoter(store, flattener);
+        this.importer = new Importer(store, promoter);
+        this.retention = new Retention(store, flattener);
+        this.cloner = new AgentCloner(store);
+        this.background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rbd-cloud golden flatten " + images.name());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Imports a disk image file (raw, qcow2 or anything qemu-img reads) as the next, current version. */
+    public GoldenVersion importFile(String golden, Path file, ImportProgress progress) {
+        return importer.importFile(golden, file, progress);
+    }
+
+    /** Golden image names, sorted. */
+    public List<String> list() {
+        return store.names();
+    }
+
+    /** @throws GoldenImageException when there is no such golden image */
+    public GoldenImage show(String golden) {
+        GoldenNames.check(golden);
+        return store.show(golden);
+    }
+
+    public List<GoldenVersion> versions(String golden) {
+        GoldenNames.check(golden);
+        return store.versions(golden);
+    }
+
+    /** Clones the current (or pinned) version into {@code agents} as an agent disk owned by this controller. */
+    public AgentDisk cloneForAgent(RbdPool agents, AgentCloneRequest request) {
+        return cloner.cloneForAgent(agents, request);
+    }
+
+    /**
+     * Makes agent disk {@code agents/disk} the next, current version, without copying data. Stop
+     * or freeze the guest first: the snapshot is crash-consistent only. The disk stays pinned
+     * (see {@link #pinnedAgentDisks()}) until {@link Promotion#flattened()} completes.
+     */
+    public Promotion promote(String golden, RbdPool agents, String disk) {
+        GoldenVersion v = promoter.promote(golden, agents, disk);
+        if (v.state() != VersionState.FLATTENING) {
+            return new Promotion(v, CompletableFuture.completedFuture(v));
+        }
+        if (!store.options().backgroundFlatten()) {
+            return new Promotion(v, new CompletableFuture<>());
+        }
+        return new Promotion(v, CompletableFuture.supplyAsync(() -> flattener.flatten(golden, v.version()), background));
+    }
+
+    /** Makes agent disk {@code agents/disk} (any cluster) the next, current version by copying its data. */
+    public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk) {
+        return promoter.promoteByCopy(golden, agents, disk);
+    }
+
+    /** Makes an older (or newer) usable version current again. */
+    public GoldenVersion rollback(String golden, int version) {
+        GoldenNames.check(golden);
+        return retention.rollback(golden, version);
+    }
+
+    /** Keeps the newest {@code keep} versions plus the current one; versions with clones are retired, not removed. */
+    public PruneResult prune(String golden, int keep) {
+        GoldenNames.check(golden);
+        return retention.prune(golden, keep);
+    }
+
+    /** Removes a golden image and all its versions; refused while any version has clones. */
+    public void remove(String golden) {
+        GoldenNames.check(golden);
+        retention.remove(golden);
+    }
+
+    /**
+     * Completes pending flattens and cleans up after promotions a crash interrupted; safe to run
+     * again after a crash at any point.
+     */
+    public List<GoldenVersion> completeFlattens() {
+        return flattener.completeAll();
+    }
+
+    /** Completes the pending flattens of one golden image. */
+    public void completeFlattens(String golden) {
+        GoldenNames.check(golden);
+        flattener.completeFor(golden);
+    }
+
+    /**
+     * Agent disks ({@code pool/image}) that flattening versions still depend on. Do not remove
+     * them: move them to the trash instead, and {@link #completeFlattens()} purges them.
+     */
+    public List<ImageSpec> pinnedAgentDisks() {
+        return flattener.pinnedAgentDisks();
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+        try {
+            background.awaitTermination(1, TimeUnit.HOURS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

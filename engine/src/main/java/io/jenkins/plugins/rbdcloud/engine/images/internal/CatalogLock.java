@@ -1,0 +1,167 @@
+package io.jenkins.plugins.rbdcloud.engine.images.internal;
+
+import com.ceph.rados.IoCTX;
+import com.sun.jna.Pointer;
+import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdException;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serializes changes to one golden image across controllers: an exclusive RADOS object lock
+ * ({@code cls_lock}) on {@code rbd-cloud.golden.<name>.lock} in the images pool, held as a lease
+ * that a timer renews. A controller that dies loses the lock when the lease runs out; one that
+ * stalls past the lease is told so at {@link Held#close()}.
+ *
+ * <p>Not an RBD advisory lock: those break the exclusive-lock feature (environment notes).
+ */
+public final class CatalogLock {
+
+    private static final int EBUSY = 16;
+    private static final int EEXIST = 17;
+    private static final int ENOENT = 2;
+    private static final String LOCK_NAME = "rbd-cloud.golden";
+    private static final ScheduledExecutorService RENEWER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rbd-cloud golden lock renewer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final RbdPool pool;
+    private final Duration lease;
+
+    public CatalogLock(RbdPool pool, Duration lease) {
+        this.pool = pool;
+        this.lease = lease;
+    }
+
+    /** The RADOS object holding the lock of {@code golden}. */
+    public static String objectName(String golden) {
+        return "rbd-cloud.golden." + golden + ".lock";
+    }
+
+    /**
+     * Takes the lock, waiting up to {@code timeout} while another holder has it.
+     *
+     * @throws GoldenImageException when it stays taken
+     */
+    public Held acquire(String golden, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Held h = tryAcquire(golden);
+            if (h != null) {
+                return h;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new GoldenImageException("golden image " + golden + " is busy: another promotion, import or prune holds "
+                        + "its lock (" + pool.name() + "/" + objectName(golden) + ") for longer than " + timeout.toSeconds() + " s");
+            }
+            sleep(100);
+        }
+    }
+
+    /** Takes the lock if free, else null. */
+    public Held tryAcquire(String golden) {
+        String oid = objectName(golden);
+        String cookie = UUID.randomUUID().toString();
+        int rc = lock(oid, cookie, (byte) 0);
+        if (rc == -EBUSY || rc == -EEXIST) {
+            return null;
+        }
+        check(rc, "lock", oid);
+        return new Held(oid, cookie);
+    }
+
+    /** Removes the lock object of a golden image that is gone. */
+    public void removeObject(String golden) {
+        String oid = objectName(golden);
+        int rc = LibRados.INSTANCE.rados_remove(ioctx(pool), oid);
+        if (rc != -ENOENT) {
+            check(rc, "remove", oid);
+        }
+    }
+
+    /** A held lock; {@link #close()} releases it. */
+    public final class Held implements AutoCloseable {
+        private final String oid;
+        private final String cookie;
+        private final ScheduledFuture<?> renewal;
+        private volatile RuntimeException lost;
+
+        private Held(String oid, String cookie) {
+            this.oid = oid;
+            this.cookie = cookie;
+            long every = Math.max(1, lease.toMillis() / 3);
+            this.renewal = RENEWER.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+        }
+
+        private void renew() {
+            int rc = lock(oid, cookie, LibRados.LOCK_FLAG_RENEW);
+            if (rc < 0 && lost == null) {
+                lost = RbdException.fromErrno(rc, "renew lock", ImageSpec.of(pool.name(), oid));
+            }
+        }
+
+        /** Fails when the lease could not be renewed (another controller may have taken over). */
+        public void check() {
+            if (lost != null) {
+                throw new GoldenImageException("lost the lock " + pool.name() + "/" + oid + ": " + lost.getMessage(), lost);
+            }
+        }
+
+        @Override
+        public void close() {
+            renewal.cancel(false);
+            int rc = LibRados.INSTANCE.rados_unlock(ioctx(pool), oid, LOCK_NAME, cookie);
+            if (rc != -ENOENT) {
+                CatalogLock.check(pool, rc, "unlock", oid);
+            }
+        }
+    }
+
+    private int lock(String oid, String cookie, byte flags) {
+        long seconds = Math.max(1, lease.toSeconds());
+        return LibRados.INSTANCE.rados_lock_exclusive(ioctx(pool), oid, LOCK_NAME, cookie, "rbd-cloud catalog",
+                new LibRados.TimeVal(seconds), flags);
+    }
+
+    private void check(int rc, String op, String oid) {
+        check(pool, rc, op, oid);
+    }
+
+    private static void check(RbdPool pool, int rc, String op, String oid) {
+        if (rc < 0) {
+            throw RbdException.fromErrno(rc, op, ImageSpec.of(pool.name(), oid));
+        }
+    }
+
+    /**
+     * The pool's librados handle. The RBD store has no object-lock verb yet and keeps its IoCTX
+     * package-private; read it reflectively here, in one place, until it has one.
+     */
+    private static Pointer ioctx(RbdPool pool) {
+        try {
+            Method m = RbdPool.class.getDeclaredMethod("ioctx");
+            m.setAccessible(true);
+            return ((IoCTX) m.invoke(pool)).getPointer();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach the librados handle of pool " + pool.name(), e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GoldenImageException("interrupted while waiting for a golden image lock", e);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.jenkins.plugins.rbdcloud.engine.images.internal;
+
+import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Cuts promoted versions loose from the agent disks they were cloned from, and cleans up after
+ * promotions a crash interrupted. Every step can be repeated: a flatten of a standalone image
+ * is skipped, a released snapshot is not released again, so {@link #completeAll()} resumes
+ * wherever a crash stopped the last run.
+ */
+public final class Flattener {
+
+    private final CatalogStore store;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+    public Flattener(CatalogStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Flattens version {@code n} if it still has a parent, releases the agent disk snapshot it
+     * pinned, and marks it ready. Waits for a flatten of the same version running on another
+     * thread of this process instead of starting a second one.
+     */
+    public GoldenVersion flatten(String golden, int n) {
+        String image = GoldenNames.versionImage(golden, n);
+        while (!running.add(image)) {
+            sleep();
+        }
+        try {
+            RbdPool images = store.images();
+            Map<String, String> meta = images.metaList(image);
+            if (store.version(golden, n).state() != VersionState.FLATTENING) {
+                return store.version(golden, n);
+            }
+            stripInherited(image);
+            if (images.parent(image).isPresent()) {
+                images.flatten(image);
+            }
+            images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
+            Optional<ImageSpec> source = VersionMeta.source(meta, golden, n);
+            if (source.isPresent()) {
+                releaseAgentSnap(source.get(), VersionMeta.field(meta, VersionMeta.SOURCE_ID));
+            }
+            store.setState(golden, n, VersionState.READY);
+            return store.version(golden, n);
+        } finally {
+            running.remove(image);
+        }
+    }
+
+    /**
+     * Completes every pending flatten and removes the leftovers of interrupted promotions
+     * (versions still {@code creating} whose image's lock is free).
+     *
+     * @return the versions that were completed
+     */
+    public List<GoldenVersion> completeAll() {
+        List<GoldenVersion> done = new ArrayList<>();
+        for (String golden : store.names()) {
+            for (GoldenVersion v : store.versions(golden)) {
+                if (v.state() == VersionState.FLATTENING) {
+                    done.add(flatten(golden, v.version()));
+                } else if (v.state() == VersionState.CREATING) {
+                    removeLeftover(golden, v);
+                }
+            }
+        }
+        return done;
+    }
+
+    /** Agent disks ({@code pool/image}) that flattening or half-made versions still depend on. */
+    public List<ImageSpec> pinnedAgentDisks() {
+        List<ImageSpec> out = new ArrayList<>();
+        for (String golden : store.names()) {
+            for (GoldenVersion v : store.versions(golden)) {
+                v.pinnedDisk().ifPresent(s -> out.add(ImageSpec.of(s.pool(), s.image())));
+            }
+        }
+        return out;
+    }
+
+    /** Completes the pending flattens of one golden image (before a promotion would chain too deep). */
+    public void completeFor(String golden) {
+        for (GoldenVersion v : store.versions(golden)) {
+            if (v.state() == VersionState.FLATTENING) {
+                flatten(golden, v.version());
+            }
+        }
+    }
+
+    private void removeLeftover(String golden, GoldenVersion v) {
+        // A promotion in progress holds the lock; only a dead one's leftovers are free to take.
+        CatalogLock.Held held = store.lock().tryAcquire(golden);
+        if (held == null) {
+            return;
+        }
+        try (held) {
+            Optional<GoldenVersion> again = store.findVersion(golden, v.version());
+            if (again.isEmpty() || again.get().state() != VersionState.CREATING || again.get().current()) {
+                return;
+            }
+            String image = GoldenNames.versionImage(golden, v.version());
+            Map<String, String> meta = store.images().metaList(image);
+            // Died before tagging: the parent is the agent disk's promotion snapshot.
+            Optional<ImageSpec> source = VersionMeta.source(meta, golden, v.version()).or(() -> store.images().parent(image)
+                    .filter(p -> p.snapshot().equals(GoldenNames.promoteSnap(golden, v.version()))));
+            store.removeVersionImage(image);
+            if (source.isPresent()) {
+                releaseAgentSnap(source.get(), VersionMeta.field(meta, VersionMeta.SOURCE_ID));
+            }
+        }
+    }
+
+    /**
+     * Removes the rbd-cloud keys librbd copied into a promoted version from the agent disk (its
+     * ownership tags, its version's keys). Done here, off the promotion's critical path: each
+     * metadata call opens the image, and the parse rules already ignore inherited keys.
+     */
+    public void stripInherited(String image) {
+        RbdPool images = store.images();
+        for (String key : images.metaList(image).keySet()) {
+            if (key.startsWith(io.jenkins.plugins.rbdcloud.engine.Ownership.META_PREFIX) && !VersionMeta.OWN_KEYS.contains(key)) {
+                images.metaRemove(image, key);
+            }
+        }
+    }
+
+    /**
+     * Removes the promotion snapshot from the agent disk. The disk may have been moved to the
+     * trash meanwhile (deleting a pinned disk does that): then it is restored under a private
+     * name, the snapshot removed, and the disk removed for good. A namesake with another image
+     * id is left alone.
+     */
+    void releaseAgentSnap(ImageSpec snap, String imageId) {
+        if (!snap.snapshot().startsWith("rbd-cloud.promote.")) {
+            throw new IllegalStateException("refusing to release " + snap + ": not a promotion snapshot");
+        }
+        RbdPool pool = store.images().cluster().pool(snap.pool());
+        if (pool.exists(snap.image()) && (imageId == null || pool.stat(snap.image()).id().equals(imageId))) {
+            CatalogStore.removeSnap(pool, snap.image(), snap.snapshot());
+            return;
+        }
+        if (imageId == null) {
+            return;
+        }
+        for (TrashEntry e : pool.trashList()) {
+            if (e.id().equals(imageId)) {
+                String restored = "rbd-cloud.reap." + imageId;
+                pool.trashRestore(imageId, restored);
+                CatalogStore.removeSnap(pool, restored, snap.snapshot());
+                if (pool.snaps(restored).isEmpty()) {
+                    pool.remove(restored);
+                } else {
+                    pool.trashMove(restored, java.time.Duration.ZERO);
+                }
+                return;
+            }
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a flatten", e);
+        }
+    }
+
+}

@@ -1,0 +1,191 @@
+package io.jenkins.plugins.rbdcloud.engine.images.internal;
+
+import io.jenkins.plugins.rbdcloud.engine.Ownership;
+import io.jenkins.plugins.rbdcloud.engine.ceph.ImageInfo;
+import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdImageHandle;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns an agent disk into the next version of a golden image, under the image's catalog lock.
+ * Each step pushes its undo; {@code current} is written last, so a failure anywhere before it
+ * leaves the catalog as it was and removes what the promotion made.
+ */
+public final class Promoter {
+
+    private final CatalogStore store;
+    private final Flattener flattener;
+
+    public Promoter(CatalogStore store, Flattener flattener) {
+        this.store = store;
+        this.flattener = flattener;
+    }
+
+    /**
+     * Native path: snapshot the agent disk, clone it into the images pool, snapshot and protect
+     * the clone, mark it current. Metadata only, unless the chain would exceed the maximum depth.
+     */
+    public GoldenVersion promote(String golden, RbdPool agents, String disk) {
+        GoldenNames.check(golden);
+        RbdNames.check("agent disk", disk);
+        RbdPool images = store.images();
+        if (agents.cluster() != images.cluster()) {
+            throw new GoldenImageException("agent disk " + agents.name() + "/" + disk + " is reached through another Ceph "
+                    + "connection than pool " + images.name() + ": clone needs both in one cluster connection; use the copy path");
+        }
+        try (CatalogLock.Held lock = store.acquire(golden)) {
+            store.requireGolden(golden);
+            ImageInfo diskInfo = agents.stat(disk);
+            boolean flattenNow = false;
+            if (store.depth(agents, disk) + 1 > store.options().maxCloneDepth()) {
+                flattener.completeFor(golden);
+                flattenNow = store.depth(agents, disk) + 1 > store.options().maxCloneDepth();
+            }
+            int n = store.nextVersion(golden);
+            String image = GoldenNames.versionImage(golden, n);
+            String agentSnap = GoldenNames.promoteSnap(golden, n);
+            Undo undo = new Undo();
+            try {
+                snapshotAgentDisk(undo, agents, disk, agentSnap);
+
+                store.step("clone");
+                agents.clone(disk, agentSnap, images, image);
+                undo.push(() -> store.removeVersionImage(image));
+
+                store.step("tag");
+                Map<String, String> info = info(n, "promotion:" + disk, parentVersion(golden, agents, disk));
+                info.put(VersionMeta.SOURCE, ImageSpec.of(agents.name(), disk, agentSnap).toString());
+                info.put(VersionMeta.SOURCE_ID, diskInfo.id());
+                tag(image, info);
+
+                finishVersion(golden, n, lock);
+                if (flattenNow) {
+                    store.step("flatten");
+                    flattener.stripInherited(image);
+                    images.flatten(image);
+                    images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
+                    CatalogStore.removeSnap(agents, disk, agentSnap);
+                }
+                VersionState state = flattenNow ? VersionState.READY : VersionState.FLATTENING;
+                publish(golden, n, state, lock);
+                undo.commit();
+                // Built from what was written: reading it back would cost three more image opens.
+                return VersionMeta.parse(images.name(), golden, n, Map.of(VersionMeta.STATE, state.metaValue(),
+                        VersionMeta.VERSION, golden + "@v" + n, VersionMeta.INFO, VersionMeta.encode(info)), true, diskInfo.size());
+            } catch (RuntimeException | Error e) {
+                undo.rollback(e);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Copy path, for when cloning is impossible (agent disk in another cluster, no clone rights):
+     * read the agent disk through a snapshot and write its data, zero runs skipped, into a new
+     * standalone version. Same steps and atomicity as the native path.
+     */
+    public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk) {
+        GoldenNames.check(golden);
+        RbdNames.check("agent disk", disk);
+        RbdPool images = store.images();
+        try (CatalogLock.Held lock = store.acquire(golden)) {
+            store.requireGolden(golden);
+            long size = agents.stat(disk).size();
+            int n = store.nextVersion(golden);
+            String image = GoldenNames.versionImage(golden, n);
+            String agentSnap = GoldenNames.promoteSnap(golden, n);
+            Undo undo = new Undo();
+            try {
+                snapshotAgentDisk(undo, agents, disk, agentSnap);
+
+                store.step("create");
+                images.create(image, size);
+                undo.push(() -> store.removeVersionImage(image));
+
+                store.step("tag");
+                tag(image, info(n, "copy:" + disk, parentVersion(golden, agents, disk)));
+
+                store.step("copy");
+                try (RbdImageHandle src = agents.openReadOnly(disk, agentSnap); RbdImageHandle dst = images.open(image)) {
+                    SparseCopy.imageToImage(src, dst);
+                    dst.flush();
+                }
+                images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
+                store.step("release-agent-snapshot");
+                CatalogStore.removeSnap(agents, disk, agentSnap);
+
+                finishVersion(golden, n, lock);
+                publish(golden, n, VersionState.READY, lock);
+                undo.commit();
+            } catch (RuntimeException | Error e) {
+                undo.rollback(e);
+                throw e;
+            }
+            return store.version(golden, n);
+        }
+    }
+
+    private void snapshotAgentDisk(Undo undo, RbdPool agents, String disk, String agentSnap) {
+        store.step("snapshot-agent-disk");
+        agents.snapCreate(disk, agentSnap);
+        undo.push(() -> CatalogStore.removeSnap(agents, disk, agentSnap));
+    }
+
+    /** The provenance every new version records in its info key. */
+    Map<String, String> info(int n, String createdBy, int parentVersion) {
+        Map<String, String> t = new LinkedHashMap<>();
+        t.put(VersionMeta.CREATED_AT, store.options().clock().instant().toString());
+        t.put(VersionMeta.CREATED_BY, createdBy);
+        t.put(VersionMeta.PARENT_VERSION, Integer.toString(parentVersion));
+        t.put(VersionMeta.FORMAT, "raw");
+        return t;
+    }
+
+    /**
+     * Writes the info key: one metadata call. The state is not written yet: until
+     * {@link #publish} sets the version label, the image reads as {@code creating} whatever
+     * state librbd copied into it from the clone's parent.
+     */
+    void tag(String image, Map<String, String> info) {
+        store.images().metaSet(image, VersionMeta.INFO, VersionMeta.encode(info));
+    }
+
+    /** Snapshot {@code v<N>} and protect it. The undo of the image removes both. */
+    void finishVersion(String golden, int n, CatalogLock.Held lock) {
+        String image = GoldenNames.versionImage(golden, n);
+        lock.check();
+        store.step("snapshot-version");
+        store.images().snapCreate(image, GoldenNames.versionSnap(n));
+        store.step("protect");
+        store.images().snapProtect(image, GoldenNames.versionSnap(n));
+    }
+
+    /** State, then the version label (which makes the state count), then {@code current}: the commit point. */
+    void publish(String golden, int n, VersionState state, CatalogLock.Held lock) {
+        store.step("state");
+        store.setState(golden, n, state);
+        store.images().metaSet(GoldenNames.versionImage(golden, n), VersionMeta.VERSION, golden + "@v" + n);
+        store.step("mark-current");
+        lock.check();
+        store.markCurrent(golden, n);
+    }
+
+    /** The version the agent disk was cloned from: its ownership tag, else its parent. */
+    private int parentVersion(String golden, RbdPool agents, String disk) {
+        Optional<String> tag = agents.metaGet(disk, Ownership.META_PREFIX + "golden");
+        int fromTag = VersionMeta.versionOfLabel(golden, tag.orElse(null));
+        if (fromTag > 0) {
+            return fromTag;
+        }
+        return agents.parent(disk).filter(p -> p.pool().equals(store.images().name()))
+                .map(p -> GoldenNames.versionOf(golden, p.image()).orElse(0)).orElse(0);
+    }
+}

@@ -1,0 +1,105 @@
+package io.jenkins.plugins.rbdcloud.engine.images.internal;
+
+import io.jenkins.plugins.rbdcloud.engine.ceph.ChildInfo;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
+import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Rollback, retention and removal: the catalog changes that only move {@code current} or drop
+ * versions. A version with clones (in a trash or not) is never removed: it is marked retired
+ * and removed by a later prune once its last clone is gone.
+ */
+public final class Retention {
+
+    private final CatalogStore store;
+    private final Flattener flattener;
+
+    public Retention(CatalogStore store, Flattener flattener) {
+        this.store = store;
+        this.flattener = flattener;
+    }
+
+    public GoldenVersion rollback(String golden, int n) {
+        try (CatalogLock.Held lock = store.acquire(golden)) {
+            store.requireGolden(golden);
+            GoldenVersion v = store.findVersion(golden, n).orElseThrow(
+                    () -> new GoldenImageException("golden image " + golden + " has no version v" + n));
+            if (!v.state().isUsable()) {
+                throw new GoldenImageException("cannot roll " + golden + " back to v" + n + ": it is " + v.state().metaValue());
+            }
+            lock.check();
+            store.markCurrent(golden, n);
+            return store.version(golden, n);
+        }
+    }
+
+    /** Keeps the newest {@code keep} versions, the current one and flattening ones; removes or retires the rest. */
+    public PruneResult prune(String golden, int keep) {
+        if (keep < 0) {
+            throw new IllegalArgumentException("versions to keep must not be negative, got " + keep);
+        }
+        try (CatalogLock.Held lock = store.acquire(golden)) {
+            List<GoldenVersion> versions = new ArrayList<>(store.versions(golden));
+            versions.sort(Comparator.comparingInt(GoldenVersion::version).reversed());
+            List<Integer> removed = new ArrayList<>();
+            List<Integer> retired = new ArrayList<>();
+            for (int i = 0; i < versions.size(); i++) {
+                GoldenVersion v = versions.get(i);
+                boolean kept = i < keep && v.state() != VersionState.RETIRED;
+                if (kept || v.current() || v.state() == VersionState.FLATTENING || v.state() == VersionState.CREATING) {
+                    continue;
+                }
+                if (children(v).isEmpty()) {
+                    lock.check();
+                    store.removeVersionImage(GoldenNames.versionImage(golden, v.version()));
+                    removed.add(v.version());
+                } else {
+                    if (v.state() != VersionState.RETIRED) {
+                        store.setState(golden, v.version(), VersionState.RETIRED);
+                    }
+                    retired.add(v.version());
+                }
+            }
+            return new PruneResult(removed, retired);
+        }
+    }
+
+    /**
+     * Removes a golden image with all its versions. Refused while any version has clones.
+     * Pending flattens are completed first, so the agent disks they pinned are released.
+     */
+    public void remove(String golden) {
+        try (CatalogLock.Held lock = store.acquire(golden)) {
+            store.requireGolden(golden);
+            flattener.completeFor(golden);
+            List<GoldenVersion> versions = store.versions(golden);
+            for (GoldenVersion v : versions) {
+                List<ChildInfo> children = children(v);
+                if (!children.isEmpty()) {
+                    throw new GoldenImageException("cannot remove golden image " + golden + ": v" + v.version()
+                            + " still has clones " + children.stream().map(c -> c.spec().toString()).toList());
+                }
+            }
+            for (GoldenVersion v : versions) {
+                store.removeVersionImage(GoldenNames.versionImage(golden, v.version()));
+            }
+            CatalogStore.removeImage(store.images(), golden);
+        }
+        store.lock().removeObject(golden);
+    }
+
+    private List<ChildInfo> children(GoldenVersion v) {
+        try {
+            return store.images().children(v.snapshot().image(), v.snapshot().snapshot());
+        } catch (io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException e) {
+            // no snapshot (a leftover): nothing can be cloned from it
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.jenkins.plugins.rbdcloud.engine.images.internal;
+
+import io.jenkins.plugins.rbdcloud.engine.Ownership;
+import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The image-metadata keys of the catalog (see docs/golden-images.md) and their parsing.
+ *
+ * <p>A version image carries four keys: {@link #STATE}, {@link #VERSION} (its own label),
+ * {@link #INFO} (the provenance as one {@code field=value;...} record, so a promotion writes it
+ * in one metadata call — each call opens the image and takes its exclusive lock) and
+ * {@link #USED_BYTES}.
+ */
+public final class VersionMeta {
+
+    public static final String PREFIX = Ownership.META_PREFIX + "golden.";
+    /** On the catalog image {@code <name>}: always {@value #CATALOG}. */
+    public static final String KIND = PREFIX + "kind";
+    public static final String CATALOG = "catalog";
+    /** On the catalog image: the current version number. */
+    public static final String CURRENT = PREFIX + "current";
+
+    public static final String STATE = PREFIX + "state";
+    /** {@code <name>@v<N>}; a version image whose value differs carries inherited tags. */
+    public static final String VERSION = PREFIX + "version";
+    public static final String INFO = PREFIX + "info";
+    public static final String USED_BYTES = PREFIX + "used-bytes";
+
+    /** Fields of {@link #INFO}. */
+    public static final String CREATED_AT = "created-at";
+    public static final String CREATED_BY = "created-by";
+    public static final String PARENT_VERSION = "parent-version";
+    public static final String FORMAT = "format";
+    public static final String CHECKSUM = "source-checksum";
+    /** While flattening: the agent disk snapshot the version is a clone of ({@code pool/image@snap}). */
+    public static final String SOURCE = "source";
+    /** The image id of that agent disk, to find it in the trash or tell it from a namesake. */
+    public static final String SOURCE_ID = "source-id";
+
+    /** The keys a version keeps; librbd copies every other one from the clone's parent. */
+    static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES);
+
+    private static final Pattern SPEC = Pattern.compile("([^/@]+)/([^/@]+)@([^/@]+)");
+    private static final Pattern FIELD = Pattern.compile("[a-z-]+=[^;=]*");
+
+    private VersionMeta() {}
+
+    /** Encodes {@link #INFO}; values must not contain {@code ;} or {@code =} (names are validated, so they do not). */
+    public static String encode(Map<String, String> fields) {
+        StringBuilder b = new StringBuilder();
+        fields.forEach((k, v) -> {
+            String field = k + "=" + v;
+            if (!FIELD.matcher(field).matches()) {
+                throw new IllegalArgumentException("version info field '" + k + "' has a value with ';' or '='");
+            }
+            b.append(b.length() == 0 ? "" : ";").append(field);
+        });
+        return b.toString();
+    }
+
+    /** Decodes {@link #INFO}; malformed parts are skipped. */
+    public static Map<String, String> decode(String info) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (info != null) {
+            for (String part : info.split(";")) {
+                int eq = part.indexOf('=');
+                if (eq > 0) {
+                    m.put(part.substring(0, eq), part.substring(eq + 1));
+                }
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Reads a version from its image's metadata; missing fields read as unknown, never fail.
+     * librbd copies image metadata into clones, so a version image fresh from a clone carries
+     * its ancestors' keys until the promotion publishes it: a {@link #VERSION} that is not this
+     * version's label means the state is inherited, and the version reads as {@code creating}.
+     */
+    public static GoldenVersion parse(String pool, String golden, int n, Map<String, String> meta, boolean current,
+            long sizeBytes) {
+        String label = golden + "@v" + n;
+        VersionState state = label.equals(meta.get(VERSION)) ? VersionState.ofMeta(meta.get(STATE)) : VersionState.CREATING;
+        Map<String, String> info = decode(meta.get(INFO));
+        Optional<ImageSpec> pinned = state == VersionState.FLATTENING || state == VersionState.CREATING
+                ? source(meta, golden, n) : Optional.empty();
+        boolean measured = state == VersionState.READY || state == VersionState.RETIRED;
+        return new GoldenVersion(golden, n, ImageSpec.of(pool, GoldenNames.versionImage(golden, n), GoldenNames.versionSnap(n)),
+                state, current, instant(info.get(CREATED_AT)), info.getOrDefault(CREATED_BY, "unknown"),
+                Optional.ofNullable(info.get(CHECKSUM)), (int) number(info.get(PARENT_VERSION)), sizeBytes,
+                measured ? number(meta.get(USED_BYTES)) : 0, pinned);
+    }
+
+    /**
+     * The agent disk snapshot recorded in the info, if it is this version's own promotion
+     * snapshot (inherited info names an ancestor's).
+     */
+    public static Optional<ImageSpec> source(Map<String, String> meta, String golden, int n) {
+        String s = decode(meta.get(INFO)).get(SOURCE);
+        Matcher m = s == null ? null : SPEC.matcher(s);
+        if (m == null || !m.matches() || !m.group(3).equals(GoldenNames.promoteSnap(golden, n))) {
+            return Optional.empty();
+        }
+        return Optional.of(ImageSpec.of(m.group(1), m.group(2), m.group(3)));
+    }
+
+    public static String field(Map<String, String> meta, String field) {
+        return decode(meta.get(INFO)).get(field);
+    }
+
+    /** The version number in an ownership tag {@code <golden>@v<N>}, else 0. */
+    public static int versionOfLabel(String golden, String label) {
+        if (label != null && label.startsWith(golden + "@v")) {
+            return (int) number(label.substring(golden.length() + 2));
+        }
+        return 0;
+    }
+
+    static long number(String s) {
+        try {
+            return s == null ? 0 : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static Instant instant(String s) {
+        try {
+            return s == null ? Instant.EPOCH : Instant.parse(s);
+        } catch (RuntimeException e) {
+            return Instant.EPOCH;
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package io.jenkins.plugins.rbdcloud.engine.images;
+
+import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
+import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdImageHandle;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.SparseCopy;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Clone vs full copy, and promotion native vs copy, on the dev cluster. Run by
+ * {@code dev/bench-images} (see docs/benchmarks.md), which exports {@code dev/env env}.
+ *
+ * <p>Golden images of 1, 10 and 100 GiB virtual size, each with the same 1 GiB written.
+ * Prints {@code bench <case> size_gib=<n> millis=<p50> runs=<k>} per case and two ratio lines.
+ * Everything it creates is named {@code bench-<random>-*} and removed at the end.
+ */
+public final class CloneBenchmark {
+
+    private static final long GiB = 1L << 30;
+    private static final int RUNS = Integer.getInteger("bench.runs", 5);
+    private static final int COPY_RUNS = Integer.getInteger("bench.copyRuns", 3);
+
+    private final RbdPool images;
+    private final RbdPool agents;
+    private final GoldenImages gi;
+    private final String prefix = "bench-" + Long.toString(new Random().nextLong() & 0xffffffL, 36);
+    private final List<String> disks = new ArrayList<>();
+    private final Path workDir;
+    private int counter;
+
+    private CloneBenchmark(RbdPool images, RbdPool agents, Path workDir) {
+        this.images = images;
+        this.agents = agents;
+        this.workDir = workDir;
+        this.gi = new GoldenImages(images, CatalogOptions.defaults("bench").withBackgroundFlatten(false).withWorkDir(workDir));
+    }
+
+    public static void main(String[] args) throws Exception {
+        CephConfig config = CephConfig.ofConfFile(Path.of(env("RBD_CLOUD_CEPH_CONF")), env("RBD_CLOUD_CEPH_USER"),
+                Files.readString(Path.of(env("RBD_CLOUD_CEPH_KEY_FILE")), StandardCharsets.US_ASCII).strip());
+        Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+        long free = Files.getFileStore(workDir).getUsableSpace();
+        if (free < 4 * GiB) {
+            throw new IllegalStateException("need 4 GiB free in " + workDir + " for the exported files, have " + free / GiB + " GiB");
+        }
+        try (CephCluster cluster = CephCluster.connect(config, Duration.ofSeconds(30))) {
+            CloneBenchmark b = new CloneBenchmark(cluster.pool(env("RBD_CLOUD_IMAGES_POOL")),
+                    cluster.pool(env("RBD_CLOUD_AGENTS_POOL")), workDir);
+            try {
+                b.run();
+            } finally {
+                b.cleanUp();
+            }
+        }
+    }
+
+    private void run() throws IOException {
+        double clone10 = 0;
+        double copy10 = 0;
+        for (int sizeGib : new int[] {1, 10, 100}) {
+            String golden = golden(sizeGib);
+            long clone = caseLine("clone", sizeGib, RUNS, () -> {
+                String d = disk();
+                long t0 = System.nanoTime();
+                gi.cloneForAgent(agents, new AgentCloneRequest(golden, 0, d, sizeGib * GiB, "bench", "bench", "bench"));
+                long t = System.nanoTime() - t0;
+                removeDisk(d);
+                return t;
+            });
+            if (sizeGib <= 10) {
+                long copy = caseLine("copy", sizeGib, COPY_RUNS, () -> fullCopy(golden, sizeGib));
+                if (sizeGib == 10) {
+                    clone10 = clone;
+                    copy10 = copy;
+                }
+            }
+            if (sizeGib == 10) {
+                promotions(golden);
+            } else {
+                gi.remove(golden);
+            }
+        }
+        System.out.printf(Locale.ROOT, "bench clone_vs_copy size_gib=10 ratio=%.1f%n", copy10 / clone10);
+        System.out.printf(Locale.ROOT, "bench promote_ratio size_gib=10 ratio=%.1f%n", promoteCopy / (double) promoteNative);
+    }
+
+    private long promoteNative;
+    private long promoteCopy;
+
+    private void promotions(String golden) {
+        List<Long> flatten = new ArrayList<>();
+        promoteNative = caseLine("promote_native", 10, COPY_RUNS, () -> {
+            String d = agentWithDelta(golden);
+            long t0 = System.nanoTime();
+            Promotion p = gi.promote(golden, agents, d);
+            long t = System.nanoTime() - t0;
+            check(p.version().current() && p.version().state() == VersionState.FLATTENING, "native promotion not current");
+            long f0 = System.nanoTime();
+            gi.completeFlattens(golden);
+            flatten.add(System.nanoTime() - f0);
+            resetTo(golden, d);
+            return t;
+        });
+        promoteCopy = caseLine("promote_copy", 10, COPY_RUNS, () -> {
+            String d = agentWithDelta(golden);
+            long t0 = System.nanoTime();
+            GoldenVersion v = gi.promoteByCopy(golden, agents, d);
+            long t = System.nanoTime() - t0;
+            check(v.current() && v.state() == VersionState.READY, "copied version not current");
+            resetTo(golden, d);
+            return t;
+        });
+        print("flatten", 10, median(flatten), flatten.size());
+        gi.remove(golden);
+    }
+
+    /** Nova before COW clones: export the image to a file on the host, import it sparse. */
+    private long fullCopy(String golden, int sizeGib) {
+        GoldenVersion v = gi.show(golden).current().orElseThrow();
+        String d = disk();
+        Path file = workDir.resolve(d + ".raw");
+        try {
+            long t0 = System.nanoTime();
+            try (RbdImageHandle src = images.openReadOnly(v.snapshot().image(), v.snapshot().snapshot())) {
+                SparseCopy.imageToFile(src, file);
+            }
+            agents.create(d, sizeGib * GiB);
+            try (RbdImageHandle dst = agents.open(d)) {
+                SparseCopy.fileToImage(file, dst, null, done -> {});
+                dst.flush();
+            }
+            long t = System.nanoTime() - t0;
+            removeDisk(d);
+            return t;
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // reported by the df check of the next run
+            }
+        }
+    }
+
+    /** A golden image of {@code sizeGib} virtual GiB with 1 GiB written, made through the catalog's copy path. */
+    private String golden(int sizeGib) throws IOException {
+        String golden = prefix + "-g" + sizeGib;
+        Path tiny = Files.createTempFile(workDir, "bench", ".raw");
+        try {
+            Files.write(tiny, new byte[4096]);
+            gi.importFile(golden, tiny, ImportProgress.NONE);
+        } finally {
+            Files.deleteIfExists(tiny);
+        }
+        String src = disk();
+        agents.create(src, sizeGib * GiB);
+        try (RbdImageHandle h = agents.open(src)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
+            Random r = new Random(sizeGib);
+            byte[] b = new byte[4 << 20];
+            for (long pos = 0; pos < GiB; pos += b.length) {
+                r.nextBytes(b);
+                buf.clear().put(b).flip();
+                h.write(pos, buf);
+            }
+            h.flush();
+        }
+        gi.promoteByCopy(golden, agents, src);
+        removeDisk(src);
+        gi.prune(golden, 1);
+        return golden;
+    }
+
+    /** An agent disk of the current version with 8 MiB of its own writes. */
+    private String agentWithDelta(String golden) {
+        String d = disk();
+        gi.cloneForAgent(agents, new AgentCloneRequest(golden, 0, d, 10 * GiB, "bench", "bench", "bench"));
+        try (RbdImageHandle h = agents.open(d)) {
+            byte[] b = new byte[8 << 20];
+            new Random(d.hashCode()).nextBytes(b);
+            h.write(2 * GiB, b);
+            h.flush();
+        }
+        return d;
+    }
+
+    /** Back to the golden image as it was: oldest version current, newer ones and the agent disk removed. */
+    private void resetTo(String golden, String disk) {
+        gi.completeFlattens(golden);
+        gi.rollback(golden, gi.versions(golden).get(0).version());
+        removeDisk(disk);
+        gi.prune(golden, 0);
+    }
+
+    private String disk() {
+        String d = prefix + "-d" + (counter++);
+        disks.add(d);
+        return d;
+    }
+
+    private void removeDisk(String d) {
+        if (agents.exists(d)) {
+            agents.snaps(d).forEach(s -> agents.snapRemove(d, s.name()));
+            agents.remove(d);
+        }
+    }
+
+    private void cleanUp() {
+        for (String g : gi.list()) {
+            if (g.startsWith(prefix)) {
+                try {
+                    gi.completeFlattens(g);
+                } catch (RuntimeException e) {
+                    System.err.println("cleanup: " + e.getMessage());
+                }
+            }
+        }
+        for (String d : disks) {
+            try {
+                removeDisk(d);
+            } catch (RuntimeException e) {
+                System.err.println("cleanup: " + e.getMessage());
+            }
+        }
+        for (String g : gi.list()) {
+            if (g.startsWith(prefix)) {
+                try {
+                    gi.remove(g);
+                } catch (RuntimeException e) {
+                    System.err.println("cleanup: " + e.getMessage());
+                }
+            }
+        }
+        gi.close();
+    }
+
+    private interface Run {
+        long nanos() throws Exception;
+    }
+
+    private static long caseLine(String name, int sizeGib, int runs, Run run) {
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            try {
+                times.add(run.nanos());
+            } catch (Exception e) {
+                throw new IllegalStateException(name + " size " + sizeGib + " GiB failed: " + e.getMessage(), e);
+            }
+        }
+        long p50 = median(times);
+        print(name, sizeGib, p50, runs);
+        return p50;
+    }
+
+    private static void print(String name, int sizeGib, long nanos, int runs) {
+        System.out.printf(Locale.ROOT, "bench %s size_gib=%d millis=%d runs=%d%n", name, sizeGib, Math.round(nanos / 1e6), runs);
+    }
+
+    private static long median(List<Long> xs) {
+        List<Long> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException(what);
+        }
+    }
+
+    private static String env(String key) {
+        String v = System.getenv(key);
+        if (v == null || v.isEmpty()) {
+            throw new IllegalStateException(key + " is not set: run through dev/bench-images");
+        }
+        return v;
+    }
+}
