@@ -12,6 +12,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPermissionException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephMonitor;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEventListener;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEvents;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainLauncher;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainSpec;
@@ -70,7 +71,7 @@ class BootFromCloneIT {
                     .build();
             long readyAt;
             long serialReadyAt;
-            try (RunningDomain guest = new DomainLauncher(hv, events).launch(spec, null)) {
+            try (RunningDomain guest = new DomainLauncher(hv, events).launch(spec, DomainEventListener.NONE)) {
                 readyAt = System.nanoTime();
                 serialReadyAt = waitForSerial(console, "READY", Duration.ofSeconds(60));
                 System.out.printf("bench boot_from_clone clone_ms=%d %s guest_agent_ready_ms=%d serial_READY_ms=%d%n",

@@ -1,0 +1,101 @@
+package io.jenkins.plugins.rbdcloud.engine.cli;
+
+import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
+import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdException;
+import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
+import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
+import io.jenkins.plugins.rbdcloud.engine.config.CloudSettingsLoader;
+import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What one CLI invocation works with: the cloud settings (from {@code --config} or the embedded
+ * default) and connections opened on first use, closed at exit.
+ */
+final class CliSession implements AutoCloseable {
+
+    final PrintStream out;
+    final PrintStream err;
+    final boolean json;
+    private final Path configFile;
+    private CloudSettings settings;
+    private Map<String, String> devEnv;
+    private CephCluster ceph;
+    private GoldenImages catalog;
+
+    CliSession(PrintStream out, PrintStream err, boolean json, Path configFile) {
+        this.out = out;
+        this.err = err;
+        this.json = json;
+        this.configFile = configFile;
+    }
+
+    /** Whether the embedded dev environment is in use (no --config). */
+    boolean isDevDefault() {
+        return configFile == null;
+    }
+
+    Map<String, String> devEnv() {
+        settings();
+        return devEnv;
+    }
+
+    CloudSettings settings() {
+        if (settings == null) {
+            try {
+                if (configFile != null) {
+                    settings = CloudSettingsLoader.load(configFile);
+                } else {
+                    DevEnvironment dev = DevEnvironment.locate();
+                    devEnv = dev.start(err);
+                    settings = CloudSettingsLoader.load(DevEnvironment.cloudProperties(devEnv), dev.repoRoot());
+                }
+            } catch (IOException e) {
+                throw new CliException(ExitCode.USAGE, "cannot read " + configFile + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, e.getMessage());
+            }
+        }
+        return settings;
+    }
+
+    CephCluster ceph() {
+        if (ceph == null) {
+            CephSettings c = settings().ceph();
+            CephConfig config = c.conf().isPresent()
+                    ? CephConfig.ofConfFile(c.conf().get(), c.user(), c.key().reveal())
+                    : CephConfig.ofMonHost(c.monitors().stream().map(Object::toString).collect(Collectors.joining(",")),
+                            c.user(), c.key().reveal());
+            try {
+                ceph = CephCluster.connect(config, Duration.ofSeconds(15));
+            } catch (RbdException e) {
+                throw new CliException(ExitCode.UNAVAILABLE, "cannot connect to Ceph: " + e.getMessage());
+            }
+        }
+        return ceph;
+    }
+
+    GoldenImages catalog() {
+        if (catalog == null) {
+            catalog = new GoldenImages(ceph().pool(settings().ceph().imagesPool()), CatalogOptions.defaults(settings().ownerId()));
+        }
+        return catalog;
+    }
+
+    @Override
+    public void close() {
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (ceph != null) {
+            ceph.close();
+        }
+    }
+}

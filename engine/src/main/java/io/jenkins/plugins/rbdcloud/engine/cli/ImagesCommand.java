@@ -1,0 +1,128 @@
+package io.jenkins.plugins.rbdcloud.engine.cli;
+
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.Promotion;
+import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
+import io.jenkins.plugins.rbdcloud.engine.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code rbd-cloud images import|list|show|promote|rollback|prune}. */
+final class ImagesCommand {
+
+    static final String USAGE = """
+            images import NAME FILE        import a raw or qcow2 file as a new version (sparse, converted to raw)
+            images list                    golden images with their current version
+            images show NAME               versions: state, current, created by, size, clone depth
+            images promote NAME DISK [--copy]
+                                           make agent disk DISK (agents pool) the next version
+            images rollback NAME VERSION   make an older version current again
+            images prune NAME [--keep N]   remove old versions (never current, never with live clones)""";
+
+    private final CliSession s;
+
+    ImagesCommand(CliSession s) {
+        this.s = s;
+    }
+
+    ExitCode run(Args a) {
+        String verb = a.next("images sub-command (import, list, show, promote, rollback, prune)");
+        a.rejectUnknown(Set.of("copy", "json"), Set.of("keep", "config"));
+        switch (verb) {
+            case "import" -> {
+                String name = a.next("golden image name");
+                Path file = Path.of(a.next("file to import"));
+                if (!Files.isReadable(file)) {
+                    throw new CliException(ExitCode.NOT_FOUND, "cannot read " + file);
+                }
+                ProgressBar bar = new ProgressBar(s.err, "import " + name);
+                GoldenVersion v = s.catalog().importFile(name, file, (phase, done, total) -> bar.update(done, total));
+                print(List.of(v));
+            }
+            case "list" -> {
+                List<GoldenImage> images = s.catalog().list().stream().map(s.catalog()::show).toList();
+                if (s.json) {
+                    s.out.println(Json.write(images.stream().map(i -> Map.<String, Object>of("name", i.name(),
+                            "current", i.currentVersion(), "versions", i.versions().size(), "cloneDepth", i.cloneDepth())).toList()));
+                } else {
+                    Table t = new Table("NAME", "CURRENT", "VERSIONS", "CLONE DEPTH");
+                    images.forEach(i -> t.row(i.name(), "v" + i.currentVersion(), i.versions().size(), i.cloneDepth()));
+                    t.print(s.out);
+                }
+            }
+            case "show" -> print(s.catalog().versions(a.next("golden image name")));
+            case "promote" -> {
+                String name = a.next("golden image name");
+                String disk = a.next("agent disk (image in the agents pool)");
+                var agents = s.ceph().pool(s.settings().ceph().agentsPool());
+                if (a.flag("copy")) {
+                    print(List.of(s.catalog().promoteByCopy(name, agents, disk)));
+                } else {
+                    Promotion p = s.catalog().promote(name, agents, disk);
+                    print(List.of(p.version()));
+                    s.err.println("flattening " + p.version().label() + " in the background...");
+                    print(List.of(p.flattened().join()));
+                }
+            }
+            case "rollback" -> {
+                String name = a.next("golden image name");
+                String v = a.next("version (e.g. 2 or v2)");
+                print(List.of(s.catalog().rollback(name, parseVersion(v))));
+            }
+            case "prune" -> {
+                String name = a.next("golden image name");
+                PruneResult r = s.catalog().prune(name, a.intOption("keep", 3));
+                if (s.json) {
+                    s.out.println(Json.write(Map.of("removed", r.removed(), "retired", r.retired())));
+                } else {
+                    s.out.println("removed versions: " + r.removed() + "; retired (still have clones): " + r.retired());
+                }
+            }
+            default -> throw new CliException(ExitCode.USAGE, "unknown images sub-command '" + verb + "'\n" + USAGE);
+        }
+        return ExitCode.OK;
+    }
+
+    static int parseVersion(String v) {
+        try {
+            return Integer.parseInt(v.startsWith("v") ? v.substring(1) : v);
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCode.USAGE, "version must look like 3 or v3, got '" + v + "'");
+        }
+    }
+
+    private void print(List<GoldenVersion> versions) {
+        if (s.json) {
+            s.out.println(Json.write(versions.stream().map(ImagesCommand::toMap).toList()));
+            return;
+        }
+        Table t = new Table("VERSION", "STATE", "CURRENT", "CREATED", "BY", "SIZE", "USED", "PARENT");
+        for (GoldenVersion v : versions) {
+            t.row(v.label(), v.state().metaValue(), v.current() ? "*" : "", v.createdAt(), v.createdBy(),
+                    ProgressBar.human(v.sizeBytes()), ProgressBar.human(v.usedBytes()),
+                    v.parentVersion() == 0 ? "-" : "v" + v.parentVersion());
+        }
+        t.print(s.out);
+    }
+
+    static Map<String, Object> toMap(GoldenVersion v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("image", v.golden());
+        m.put("version", v.version());
+        m.put("snapshot", v.snapshot().toString());
+        m.put("state", v.state().metaValue());
+        m.put("current", v.current());
+        m.put("createdAt", v.createdAt().toString());
+        m.put("createdBy", v.createdBy());
+        m.put("sourceChecksum", v.sourceChecksum().orElse(null));
+        m.put("parentVersion", v.parentVersion());
+        m.put("sizeBytes", v.sizeBytes());
+        m.put("usedBytes", v.usedBytes());
+        return m;
+    }
+}
