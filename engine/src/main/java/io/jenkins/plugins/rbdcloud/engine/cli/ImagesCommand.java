@@ -22,7 +22,8 @@ final class ImagesCommand {
             images promote NAME DISK [--copy]
                                            make agent disk DISK (agents pool) the next version
             images rollback NAME VERSION   make an older version current again
-            images prune NAME [--keep N]   remove old versions (never current, never with live clones)""";
+            images prune NAME [--keep N]   remove old versions (never current, never with live clones)
+            """ + ReplicationCommand.USAGE;
 
     private final CliSession s;
 
@@ -31,7 +32,10 @@ final class ImagesCommand {
     }
 
     ExitCode run(Args a) {
-        String verb = a.next("images sub-command (import, list, show, promote, rollback, prune)");
+        String verb = a.next("images sub-command (import, list, show, promote, rollback, prune, replicate, export, import-backup)");
+        if (ReplicationCommand.VERBS.contains(verb)) {
+            return new ReplicationCommand(s).run(verb, a);
+        }
         a.rejectUnknown(Set.of("copy", "json"), Set.of("keep", "config"));
         switch (verb) {
             case "import" -> {
