@@ -66,7 +66,7 @@ public final class GoldenBackup {
             throw e;
         }
         moveIntoPlace(tmp, file);
-        return new ExportResult(file, outcomes(plan), bytes);
+        return new ExportResult(file, plan.outcomes(), bytes);
     }
 
     private static ExportResult exportToDirectory(RbdPool source, String golden, Path dir, ReplicationProgress progress) {
@@ -113,7 +113,7 @@ public final class GoldenBackup {
             }
             throw e;
         }
-        return new ExportResult(dir, outcomes(plan), bytes[0]);
+        return new ExportResult(dir, plan.outcomes(), bytes[0]);
     }
 
     /**
@@ -158,16 +158,6 @@ public final class GoldenBackup {
             bytes += last.bytesSent();
         }
         return new ReplicationResult(last.golden(), outcomes, last.current(), bytes, last.pruned(), last.keptWithClones());
-    }
-
-    private static List<ReplicationResult.VersionOutcome> outcomes(SourcePlan plan) {
-        List<ReplicationResult.VersionOutcome> out = new ArrayList<>(plan.skipped());
-        for (SourcePlan.Send s : plan.sends()) {
-            out.add(new ReplicationResult.VersionOutcome(s.entry().version(),
-                    s.base() == 0 ? ReplicationResult.Action.FULL : ReplicationResult.Action.DIFF, s.base(), 0, null));
-        }
-        out.sort(java.util.Comparator.comparingInt(ReplicationResult.VersionOutcome::version));
-        return out;
     }
 
     static String fileName(String golden, int n) {

@@ -29,6 +29,7 @@ public final class SourcePlan {
     private final List<Send> sends = new ArrayList<>();
     private final List<VersionOutcome> skipped = new ArrayList<>();
     private final Map<Integer, byte[]> checksums = new LinkedHashMap<>();
+    private final List<VersionOutcome> sent = new ArrayList<>();
 
     private SourcePlan(CatalogView view, int current, String origin, List<CatalogView.Entry> usable) {
         this.view = view;
@@ -81,6 +82,14 @@ public final class SourcePlan {
         return skipped;
     }
 
+    /** Skipped versions and the versions written so far, ascending. */
+    public List<VersionOutcome> outcomes() {
+        List<VersionOutcome> out = new ArrayList<>(skipped);
+        out.addAll(sent);
+        out.sort(java.util.Comparator.comparingInt(VersionOutcome::version));
+        return out;
+    }
+
     public String origin() {
         return origin;
     }
@@ -111,8 +120,11 @@ public final class SourcePlan {
         if (s.base() != 0 && baseSum == null) {
             baseSum = view.checksum(view.entry(s.base()));
         }
+        long before = out.bytes();
         byte[] sum = new VersionSender(view.pool(), view.golden(), out, progress, steps)
                 .send(s.entry().version(), s.base(), baseSum, portableInfo(s.entry()));
+        sent.add(new VersionOutcome(s.entry().version(), s.base() == 0 ? Action.FULL : Action.DIFF, s.base(),
+                out.bytes() - before, ContentChecksum.format(sum)));
         checksums.put(s.entry().version(), sum);
         view.remember(s.entry(), sum);
     }
