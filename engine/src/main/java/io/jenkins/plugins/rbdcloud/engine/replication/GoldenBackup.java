@@ -147,8 +147,10 @@ public final class GoldenBackup {
         long bytes = 0;
         ReplicationResult last = null;
         for (Path p : streams) {
+            // Each file lists the versions of its own export: only the newest list may prune.
+            ReplicationOptions o = p.equals(streams.get(streams.size() - 1)) ? options : options.withPrune(false);
             try (InputStream in = Files.newInputStream(p)) {
-                last = new StreamApplier(target, options).apply(new StreamReader(in));
+                last = new StreamApplier(target, o).apply(new StreamReader(in));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
             } catch (ReplicationException e) {
