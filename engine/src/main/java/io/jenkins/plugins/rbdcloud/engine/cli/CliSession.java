@@ -77,18 +77,22 @@ final class CliSession implements AutoCloseable {
 
     CephCluster ceph() {
         if (ceph == null) {
-            CephSettings c = settings().ceph();
-            CephConfig config = c.conf().isPresent()
-                    ? CephConfig.ofConfFile(c.conf().get(), c.user(), c.key().reveal())
-                    : CephConfig.ofMonHost(c.monitors().stream().map(Object::toString).collect(Collectors.joining(",")),
-                            c.user(), c.key().reveal());
-            try {
-                ceph = CephCluster.connect(config, Duration.ofSeconds(15));
-            } catch (RbdException e) {
-                throw new CliException(ExitCode.UNAVAILABLE, "cannot connect to Ceph: " + e.getMessage());
-            }
+            ceph = connect(settings().ceph());
         }
         return ceph;
+    }
+
+    /** Connects as the controller user of {@code c}; the caller closes the connection. */
+    static CephCluster connect(CephSettings c) {
+        CephConfig config = c.conf().isPresent()
+                ? CephConfig.ofConfFile(c.conf().get(), c.user(), c.key().reveal())
+                : CephConfig.ofMonHost(c.monitors().stream().map(Object::toString).collect(Collectors.joining(",")),
+                        c.user(), c.key().reveal());
+        try {
+            return CephCluster.connect(config, Duration.ofSeconds(15));
+        } catch (RbdException e) {
+            throw new CliException(ExitCode.UNAVAILABLE, "cannot connect to Ceph: " + e.getMessage());
+        }
     }
 
     GoldenImages catalog() {

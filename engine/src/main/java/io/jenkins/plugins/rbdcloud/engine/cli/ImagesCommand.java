@@ -23,7 +23,8 @@ final class ImagesCommand {
                                            make agent disk DISK (agents pool) the next version
             images rollback NAME VERSION   make an older version current again
             images prune NAME [--keep N]   remove old versions (never current, never with live clones)
-            images remove NAME             remove a golden image and all its versions (refused while agents use it)""";
+            images remove NAME             remove a golden image and all its versions (refused while agents use it)
+            """ + ReplicationCommand.USAGE;
 
     private final CliSession s;
 
@@ -32,7 +33,10 @@ final class ImagesCommand {
     }
 
     ExitCode run(Args a) {
-        String verb = a.next("images sub-command (import, list, show, promote, rollback, prune, remove)");
+        String verb = a.next("images sub-command (import, list, show, promote, rollback, prune, remove, replicate, export, import-backup)");
+        if (ReplicationCommand.VERBS.contains(verb)) {
+            return new ReplicationCommand(s).run(verb, a);
+        }
         a.rejectUnknown(Set.of("copy", "json"), Set.of("keep", "config"));
         switch (verb) {
             case "import" -> {

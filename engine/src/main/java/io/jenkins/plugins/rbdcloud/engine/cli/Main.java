@@ -36,7 +36,7 @@ public final class Main {
 
     static ExitCode run(List<String> argv, PrintStream out, PrintStream err) {
         try {
-            Args a = new Args(argv, Set.of("config", "keep", "template", "count", "timeout"));
+            Args a = new Args(argv, Set.of("config", "keep", "template", "count", "timeout", "to", "as", "interval"));
             String config = a.option("config", null);
             String command = a.nextOr("help");
             try (CliSession s = new CliSession(out, err, a.flag("json"), config == null ? null : Path.of(config))) {
@@ -64,7 +64,8 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             err.println("rbd-cloud: " + e.getMessage());
             return ExitCode.USAGE;
-        } catch (RbdException | IllegalStateException | java.util.concurrent.CompletionException e) {
+        } catch (RbdException | IllegalStateException | java.util.concurrent.CompletionException
+                | io.jenkins.plugins.rbdcloud.engine.replication.ReplicationException | java.io.UncheckedIOException e) {
             err.println("rbd-cloud: failed: " + e.getMessage());
             return ExitCode.FAILED;
         }
