@@ -3,14 +3,9 @@ package io.jenkins.plugins.rbdcloud;
 import hudson.model.ModelObject;
 import io.jenkins.plugins.rbdcloud.engine.agents.CatalogEntry;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
-import io.jenkins.plugins.rbdcloud.engine.cli.ProgressBar;
-import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
-import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
-import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,22 +45,7 @@ public final class GoldenImagesPage implements ModelObject {
     }
 
     /** What the page lists: the golden images, or why it cannot. */
-    public record Listing(List<ImageRow> images, String error) {
-    }
-
-    /** A golden image; versions newest first. */
-    public record ImageRow(String name, int currentVersion, List<VersionRow> versions) {
-    }
-
-    /**
-     * One version as the page shows it.
-     *
-     * @param state  ready, flattening (with the agent disk it still pins), retired or creating
-     * @param used   bytes the version allocates itself, or "not measured yet" until it is standalone
-     * @param clones agent disks cloned from it; -1 when they could not be listed
-     */
-    public record VersionRow(int version, String label, String state, boolean current, Instant createdAt,
-            String createdBy, String used, int clones, boolean canRollback) {
+    public record Listing(List<GoldenImageRow> images, String error) {
     }
 
     private final RbdCloud cloud;
@@ -87,11 +67,11 @@ public final class GoldenImagesPage implements ModelObject {
     public Listing listing() {
         RbdCloudEngine engine = cloud.getEngine();
         if (engine == null) {
-            return new Listing(List.of(), notRunning());
+            return new Listing(List.of(), "Cannot list golden images: " + notRunning());
         }
         try {
             List<CatalogEntry> entries = engine.images().list().get(LIST_WAIT.toSeconds(), TimeUnit.SECONDS);
-            return new Listing(entries.stream().map(GoldenImagesPage::row).toList(), null);
+            return new Listing(entries.stream().map(GoldenImageRow::of).toList(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Listing(List.of(), "Interrupted while listing golden images.");
@@ -102,26 +82,6 @@ public final class GoldenImagesPage implements ModelObject {
             LOG.log(Level.FINE, "rbd-cloud " + cloud.name + ": cannot list golden images", e);
             return new Listing(List.of(), "Cannot list golden images: " + message(e));
         }
-    }
-
-    private static ImageRow row(CatalogEntry entry) {
-        GoldenImage image = entry.image();
-        List<VersionRow> versions = image.versions().stream()
-                .sorted(Comparator.comparingInt(GoldenVersion::version).reversed())
-                .map(v -> new VersionRow(v.version(), v.label(), state(v), v.current(), v.createdAt(), v.createdBy(),
-                        measured(v) ? ProgressBar.human(v.usedBytes()) : "not measured yet",
-                        entry.clones().getOrDefault(v.version(), -1), !v.current() && v.state().isUsable()))
-                .toList();
-        return new ImageRow(image.name(), image.currentVersion(), versions);
-    }
-
-    private static String state(GoldenVersion v) {
-        String s = v.state().metaValue();
-        return v.pinnedDisk().map(d -> s + " (still a clone of " + d + ")").orElse(s);
-    }
-
-    private static boolean measured(GoldenVersion v) {
-        return v.state() == VersionState.READY || v.state() == VersionState.RETIRED;
     }
 
     /** The last button's outcome on this cloud, or null. */
