@@ -65,6 +65,11 @@ public final class RbdCloud extends Cloud {
         return Engines.lastError(name);
     }
 
+    /** The golden image page, {@code cloud/<name>/images/}: versions, rollback and prune. */
+    public GoldenImagesPage getImages() {
+        return new GoldenImagesPage(this);
+    }
+
     /** The cloud called {@code name}, if it is an rbd-cloud. */
     static RbdCloud named(String name) {
         return Jenkins.get().clouds.getByName(name) instanceof RbdCloud c ? c : null;
