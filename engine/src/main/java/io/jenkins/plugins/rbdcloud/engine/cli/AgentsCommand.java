@@ -1,33 +1,47 @@
 package io.jenkins.plugins.rbdcloud.engine.cli;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
+import io.jenkins.plugins.rbdcloud.engine.agents.AdoptionReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
 import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
 import io.jenkins.plugins.rbdcloud.engine.agents.Launch;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
+import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
-/** {@code rbd-cloud agents up|ls}: agents outside Jenkins, for admins and scripts. */
+/**
+ * {@code rbd-cloud agents up|ls|exec|down}: agents outside Jenkins, for admins and scripts. The CLI
+ * lives shorter than its agents: exec and down first adopt this cloud's running agents.
+ */
 final class AgentsCommand {
 
     static final String USAGE = """
             agents up [--template T] [--count N]
                                            provision N agents (default 1) and leave them running
-            agents ls                      this cloud's agents on the backends: domain, disk, golden version""";
+            agents ls                      this cloud's agents on the backends: domain, disk, golden version
+            agents exec NAME [--timeout S] -- CMD [ARG...]
+                                           run CMD (no shell) in the agent's guest; exits with CMD's status
+            agents down NAME...            delete agents (domain, then disk): disk fate, bytes freed""";
 
     private final CliSession s;
 
@@ -36,11 +50,13 @@ final class AgentsCommand {
     }
 
     ExitCode run(Args a) {
-        String verb = a.next("agents sub-command (up, ls)");
-        a.rejectUnknown(Set.of("json"), Set.of("template", "count", "config"));
+        String verb = a.next("agents sub-command (up, ls, exec, down)");
+        a.rejectUnknown(Set.of("json"), Set.of("template", "count", "config", "timeout"));
         return switch (verb) {
             case "up" -> up(a.option("template", null), a.intOption("count", 1));
             case "ls" -> ls();
+            case "exec" -> exec(a.next("agent name"), a.rest(), a.passThrough(), a.intOption("timeout", 60));
+            case "down" -> down(a.rest());
             default -> throw new CliException(ExitCode.USAGE, "unknown agents sub-command '" + verb + "'\n" + USAGE);
         };
     }
@@ -117,6 +133,85 @@ final class AgentsCommand {
         return ExitCode.OK;
     }
 
+    private ExitCode exec(String name, List<String> extra, List<String> command, int timeoutSeconds) {
+        if (command.isEmpty() || !extra.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "put the command after --, e.g. agents exec NAME -- /bin/uname -a");
+        }
+        if (timeoutSeconds < 1) {
+            throw new CliException(ExitCode.USAGE, "--timeout must be at least 1 second");
+        }
+        try (RbdCloudEngine engine = RbdCloudEngine.start(s.settings(), EngineOptions.defaults())) {
+            AdoptionReport adopted = adopt(engine);
+            if (!known(engine, name)) {
+                throw new CliException(ExitCode.NOT_FOUND, notFound(adopted, name));
+            }
+            ExecResult r = engine.exec(name, Duration.ofSeconds(timeoutSeconds), command.toArray(String[]::new)).join();
+            s.out.write(r.stdout(), 0, r.stdout().length);
+            s.out.flush();
+            s.err.write(r.stderr(), 0, r.stderr().length);
+            if (r.truncated()) {
+                s.err.println("rbd-cloud: output truncated (qemu-guest-agent's limit)");
+            }
+            s.err.flush();
+            return ExitCode.ofCommand(r.exitCode(), r.signal());
+        }
+    }
+
+    private ExitCode down(List<String> names) {
+        if (names.isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "name the agents to delete: agents down NAME...");
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        boolean missing = false;
+        boolean failed = false;
+        try (RbdCloudEngine engine = RbdCloudEngine.start(s.settings(), EngineOptions.defaults())) {
+            AdoptionReport adopted = adopt(engine);
+            Map<String, CompletableFuture<TerminationReport>> deleting = new LinkedHashMap<>();
+            for (String name : new LinkedHashSet<>(names)) {
+                if (known(engine, name)) {
+                    deleting.put(name, engine.terminate(name));
+                } else {
+                    s.err.println("rbd-cloud: " + notFound(adopted, name));
+                    missing = true;
+                }
+            }
+            for (var d : deleting.entrySet()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", d.getKey());
+                try {
+                    TerminationReport r = d.getValue().join();
+                    row.put("domainRemoved", r.domainRemoved());
+                    row.put("disk", r.disk().name());
+                    row.put("freedBytes", r.freedBytes());
+                    row.put("millis", r.took().toMillis());
+                } catch (CompletionException e) {
+                    failed = true;
+                    row.put("error", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                }
+                rows.add(row);
+            }
+        }
+        print(rows, List.of("name", "domainRemoved", "disk", "freedBytes", "millis", "error"));
+        return failed ? ExitCode.FAILED : missing ? ExitCode.NOT_FOUND : ExitCode.OK;
+    }
+
+    /** Takes over this cloud's running agents, so the engine can reach them; what could not be read goes to stderr. */
+    private AdoptionReport adopt(RbdCloudEngine engine) {
+        AdoptionReport r = engine.adopt(Instant.now()).join();
+        r.failures().forEach(f -> s.err.println("rbd-cloud: warning: " + f));
+        return r;
+    }
+
+    private static boolean known(RbdCloudEngine engine, String name) {
+        return engine.agents().stream().anyMatch(x -> x.name().equals(name));
+    }
+
+    private String notFound(AdoptionReport adopted, String name) {
+        return adopted.skipped().stream().filter(l -> l.startsWith(name + " ")).findFirst()
+                .map(l -> "agent " + l + " (gc removes it)")
+                .orElse("no running agent named " + name + " in cloud " + s.settings().name() + " (see agents ls)");
+    }
+
     private static boolean ours(CloudSettings cloud, Ownership o) {
         return o.ownerId().equals(cloud.ownerId()) && o.cloud().equals(cloud.name());
     }
@@ -139,7 +234,7 @@ final class AgentsCommand {
         }
         Table t = new Table(columns.stream().map(c -> c.replaceAll("([A-Z])", " $1").toUpperCase(java.util.Locale.ROOT)).toArray(String[]::new));
         for (Map<String, Object> r : rows) {
-            t.row(columns.stream().map(c -> c.equals("diskUsedBytes") && r.get(c) instanceof Long l ? ProgressBar.human(l) : r.get(c)).toArray());
+            t.row(columns.stream().map(c -> c.endsWith("Bytes") && r.get(c) instanceof Long l ? ProgressBar.human(l) : r.get(c)).toArray());
         }
         t.print(s.out);
     }

@@ -8,17 +8,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Command-line words: positionals in order, {@code --flag} and {@code --option value} anywhere. */
+/**
+ * Command-line words: positionals in order, {@code --flag} and {@code --option value} anywhere
+ * before a lone {@code --}; the words after it are a command to pass on, untouched.
+ */
 final class Args {
 
     private final Deque<String> positionals = new ArrayDeque<>();
     private final Map<String, String> options = new HashMap<>();
     private final Set<String> flags;
+    private final List<String> passThrough;
 
     /** @param valued options that take a value; every other {@code --x} is a boolean flag */
     Args(List<String> words, Set<String> valued) {
         List<String> seenFlags = new ArrayList<>();
-        for (int i = 0; i < words.size(); i++) {
+        int end = words.indexOf("--");
+        if (end < 0) {
+            end = words.size();
+        }
+        for (int i = 0; i < end; i++) {
             String w = words.get(i);
             if (w.startsWith("--") && w.length() > 2) {
                 String name = w.substring(2);
@@ -26,7 +34,7 @@ final class Args {
                 if (eq > 0) {
                     options.put(name.substring(0, eq), name.substring(eq + 1));
                 } else if (valued.contains(name)) {
-                    if (i + 1 >= words.size()) {
+                    if (i + 1 >= end) {
                         throw new CliException(ExitCode.USAGE, "--" + name + " needs a value");
                     }
                     options.put(name, words.get(++i));
@@ -38,6 +46,12 @@ final class Args {
             }
         }
         this.flags = Set.copyOf(seenFlags);
+        this.passThrough = end < words.size() ? List.copyOf(words.subList(end + 1, words.size())) : List.of();
+    }
+
+    /** The words after {@code --}, options and all (empty without {@code --}). */
+    List<String> passThrough() {
+        return passThrough;
     }
 
     String next(String what) {

@@ -25,13 +25,14 @@ public final class Main {
             %s
               help                           this text
 
-            exit codes: 0 ok, 1 failed, 2 usage/config error, 3 service unavailable, 4 not found, 5 problems found
+            exit codes: 0 ok, 1 failed, 2 usage/config error, 3 service unavailable, 4 not found, 5 problems found;
+            agents exec: the command's own status (4 when no running agent has that name)
             """;
 
     private Main() {}
 
     public static void main(String[] argv) {
-        System.exit(run(Arrays.asList(argv), System.out, System.err).code);
+        System.exit(run(Arrays.asList(argv), System.out, System.err).code());
     }
 
     static ExitCode run(List<String> argv, PrintStream out, PrintStream err) {

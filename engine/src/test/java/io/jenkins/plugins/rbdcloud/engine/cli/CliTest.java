@@ -32,7 +32,8 @@ class CliTest {
     void helpListsEveryCommand() {
         assertEquals(ExitCode.OK, run("help"));
         String o = out.toString(StandardCharsets.UTF_8);
-        for (String c : List.of("demo", "images import", "images promote", "images rollback", "images prune", "exit codes")) {
+        for (String c : List.of("demo", "images import", "images promote", "images rollback", "images prune", "agents exec",
+                "agents down", "exit codes")) {
             assertTrue(o.contains(c), c + " missing from help:\n" + o);
         }
     }
@@ -78,5 +79,34 @@ class CliTest {
         new Table("A", "LONGER").row("xxxxx", 1).row("y", null).print(new PrintStream(b, true, StandardCharsets.UTF_8));
         assertEquals("A      LONGER\nxxxxx  1\ny      -\n", b.toString(StandardCharsets.UTF_8));
         assertEquals("1.5 GiB", ProgressBar.human(1536L << 20));
+    }
+
+    @Test
+    void wordsAfterDoubleDashAreACommandPassedOnUntouched() {
+        Args a = new Args(List.of("agents", "exec", "--timeout", "5", "web-abc123", "--", "/bin/sh", "-c", "ls --all", "--json"),
+                Set.of("timeout"));
+        assertEquals(List.of("agents", "exec", "web-abc123"), a.rest());
+        assertEquals(List.of("/bin/sh", "-c", "ls --all", "--json"), a.passThrough());
+        assertEquals(5, a.intOption("timeout", 60));
+        a.rejectUnknown(Set.of(), Set.of("timeout"));
+        assertEquals(List.of(), new Args(List.of("agents", "ls"), Set.of()).passThrough());
+        assertEquals(List.of(), new Args(List.of("x", "--"), Set.of()).passThrough());
+        assertThrows(CliException.class, () -> new Args(List.of("--timeout", "--", "5"), Set.of("timeout")));
+    }
+
+    @Test
+    void execWithoutACommandAfterDoubleDashIsAUsageError() {
+        assertEquals(ExitCode.USAGE, run("agents", "exec", "web-abc123", "/bin/true"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("put the command after --"));
+        assertEquals(ExitCode.USAGE, run("agents", "down"));
+    }
+
+    @Test
+    void aCommandsStatusIsPassedThroughSignalsAsShellsReportThem() {
+        assertEquals(ExitCode.OK, ExitCode.ofCommand(0, 0));
+        assertEquals(3, ExitCode.ofCommand(3, 0).code());
+        assertEquals(137, ExitCode.ofCommand(0, 9).code());
+        assertEquals(4, ExitCode.NOT_FOUND.code());
+        assertThrows(IllegalArgumentException.class, () -> new ExitCode(256, "too big"));
     }
 }

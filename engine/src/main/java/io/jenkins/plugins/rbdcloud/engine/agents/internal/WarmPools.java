@@ -7,7 +7,9 @@ import io.jenkins.plugins.rbdcloud.engine.config.Retention;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +32,7 @@ public final class WarmPools {
     private final AgentEnding ending;
     private final Map<String, WarmPool> pools = new LinkedHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
+    private final Object topUpLock = new Object();
     private volatile Instant nextDue = Instant.MIN;
 
     public WarmPools(EngineContext ctx, Provisioner provisioner, AgentEnding ending) {
@@ -90,15 +93,34 @@ public final class WarmPools {
             }
             WarmPool pool = pools.get(t.name());
             WarmPool.Eviction ev = pool.evictExpired(now, currentLabel(t));
+            List<CompletableFuture<?>> deletes = new ArrayList<>();
             for (ReadyAgent old : ev.recycle()) {
                 AgentRecord a = ctx.agents().get(old.name());
                 if (a != null && a.transition(AgentRecord.State.WARM, AgentRecord.State.ENDING)) {
-                    ctx.executor().execute(() -> ending.terminate(a));
+                    deletes.add(CompletableFuture.runAsync(() -> ending.terminate(a), ctx.executor()));
                 }
             }
             if (ev.nextDue().isBefore(due)) {
                 due = ev.nextDue();
             }
+            topUp(t, pool);
+            if (!deletes.isEmpty()) {
+                // Recycled agents hold their capacity until deleted: under a full cap the replacement fits only then.
+                CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new)).whenCompleteAsync((v, e) -> {
+                    if (e != null) {
+                        LOG.log(Level.WARNING, "deleting a recycled warm agent of " + t.name() + " failed", e);
+                    }
+                    topUp(t, pool);
+                }, ctx.executor());
+            }
+        }
+        trimLongLived(now);
+        return due;
+    }
+
+    /** Starts the agents the pool lacks, counting those on their way; one caller at a time, so it never overfills. */
+    private void topUp(TemplateSettings t, WarmPool pool) {
+        synchronized (topUpLock) {
             int missing = pool.shortfall(provisioner.inFlightCount(t.name()));
             for (ProvisionJob job : provisioner.launch(t, missing)) {
                 job.future().thenAccept(agent -> {
@@ -108,8 +130,6 @@ public final class WarmPools {
                 });
             }
         }
-        trimLongLived(now);
-        return due;
     }
 
     /** The label new clones of {@code t} get, e.g. {@code debian@v4}. */
