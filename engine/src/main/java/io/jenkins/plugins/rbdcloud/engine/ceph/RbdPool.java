@@ -7,6 +7,7 @@ import com.ceph.rbd.jna.RbdImageInfo;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
+import io.jenkins.plugins.rbdcloud.engine.ceph.internal.LibRados;
 import io.jenkins.plugins.rbdcloud.engine.ceph.internal.LibRbd;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,8 @@ public final class RbdPool {
 
     private static final LibRbd LIB = LibRbd.INSTANCE;
     private static final int ENOENT = 2;
+    private static final int EEXIST = 17;
+    private static final int EBUSY = 16;
     /** {@code rbd sparsify}'s default: zeroed runs of at least 4 KiB are deallocated. */
     private static final long SPARSE_SIZE = 4096;
 
@@ -391,6 +394,53 @@ public final class RbdPool {
 
     private ImageSpec spec(String image) {
         return ImageSpec.of(name, RbdNames.image(image));
+    }
+
+    /**
+     * Takes an exclusive RADOS object lock ({@code cls_lock}) named {@code lock} on {@code object}
+     * for {@code lease}, creating the object if needed; with {@code renew} extends a lock this
+     * {@code cookie} already holds. Not an RBD advisory lock: it never touches an image header.
+     *
+     * @return false when another holder has the lock
+     */
+    public boolean objectLock(String object, String lock, String cookie, String description, Duration lease, boolean renew) {
+        ImageSpec target = objectSpec(object);
+        long seconds = Math.max(1, lease.toSeconds());
+        int rc = poolCall("object lock " + lock, target, () -> LibRados.INSTANCE.rados_lock_exclusive(ioctx.getPointer(),
+                object, lock, cookie, description, new LibRados.TimeVal(seconds), renew ? LibRados.LOCK_FLAG_RENEW : 0));
+        if (rc == -EBUSY || rc == -EEXIST) {
+            return false;
+        }
+        NativeCalls.check(rc, "object lock " + lock, target);
+        return true;
+    }
+
+    /** Releases an object lock held with {@code cookie}; false when it was not held (expired or never taken). */
+    public boolean objectUnlock(String object, String lock, String cookie) {
+        ImageSpec target = objectSpec(object);
+        int rc = poolCall("object unlock " + lock, target, () -> LibRados.INSTANCE.rados_unlock(ioctx.getPointer(), object, lock, cookie));
+        if (rc == -ENOENT) {
+            return false;
+        }
+        NativeCalls.check(rc, "object unlock " + lock, target);
+        return true;
+    }
+
+    /** Removes a plain RADOS object (not an image); false when there was none. */
+    public boolean objectRemove(String object) {
+        ImageSpec target = objectSpec(object);
+        int rc = poolCall("object remove", target, () -> LibRados.INSTANCE.rados_remove(ioctx.getPointer(), object));
+        if (rc == -ENOENT) {
+            return false;
+        }
+        NativeCalls.check(rc, "object remove", target);
+        return true;
+    }
+
+    /** RADOS object names follow the same rules as image names here: they come from ours. */
+    private ImageSpec objectSpec(String object) {
+        RbdNames.check("object", object);
+        return ImageSpec.of(name, object);
     }
 
     private <T> T poolCall(String operation, ImageSpec target, NativeCalls.Body<T> body) {

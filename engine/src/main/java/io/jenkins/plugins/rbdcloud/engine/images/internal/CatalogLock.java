@@ -1,12 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.images.internal;
 
-import com.ceph.rados.IoCTX;
-import com.sun.jna.Pointer;
-import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
-import io.jenkins.plugins.rbdcloud.engine.ceph.RbdException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -24,9 +19,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CatalogLock {
 
-    private static final int EBUSY = 16;
-    private static final int EEXIST = 17;
-    private static final int ENOENT = 2;
     private static final String LOCK_NAME = "rbd-cloud.golden";
     private static final ScheduledExecutorService RENEWER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "rbd-cloud golden lock renewer");
@@ -71,21 +63,12 @@ public final class CatalogLock {
     public Held tryAcquire(String golden) {
         String oid = objectName(golden);
         String cookie = UUID.randomUUID().toString();
-        int rc = lock(oid, cookie, (byte) 0);
-        if (rc == -EBUSY || rc == -EEXIST) {
-            return null;
-        }
-        check(rc, "lock", oid);
-        return new Held(oid, cookie);
+        return lock(oid, cookie, false) ? new Held(oid, cookie) : null;
     }
 
     /** Removes the lock object of a golden image that is gone. */
     public void removeObject(String golden) {
-        String oid = objectName(golden);
-        int rc = LibRados.INSTANCE.rados_remove(ioctx(pool), oid);
-        if (rc != -ENOENT) {
-            check(rc, "remove", oid);
-        }
+        pool.objectRemove(objectName(golden));
     }
 
     /** A held lock; {@link #close()} releases it. */
@@ -103,9 +86,14 @@ public final class CatalogLock {
         }
 
         private void renew() {
-            int rc = lock(oid, cookie, LibRados.LOCK_FLAG_RENEW);
-            if (rc < 0 && lost == null) {
-                lost = RbdException.fromErrno(rc, "renew lock", ImageSpec.of(pool.name(), oid));
+            try {
+                if (!lock(oid, cookie, true) && lost == null) {
+                    lost = new IllegalStateException("another holder took it");
+                }
+            } catch (RuntimeException e) {
+                if (lost == null) {
+                    lost = e;
+                }
             }
         }
 
@@ -119,41 +107,12 @@ public final class CatalogLock {
         @Override
         public void close() {
             renewal.cancel(false);
-            int rc = LibRados.INSTANCE.rados_unlock(ioctx(pool), oid, LOCK_NAME, cookie);
-            if (rc != -ENOENT) {
-                CatalogLock.check(pool, rc, "unlock", oid);
-            }
+            pool.objectUnlock(oid, LOCK_NAME, cookie);
         }
     }
 
-    private int lock(String oid, String cookie, byte flags) {
-        long seconds = Math.max(1, lease.toSeconds());
-        return LibRados.INSTANCE.rados_lock_exclusive(ioctx(pool), oid, LOCK_NAME, cookie, "rbd-cloud catalog",
-                new LibRados.TimeVal(seconds), flags);
-    }
-
-    private void check(int rc, String op, String oid) {
-        check(pool, rc, op, oid);
-    }
-
-    private static void check(RbdPool pool, int rc, String op, String oid) {
-        if (rc < 0) {
-            throw RbdException.fromErrno(rc, op, ImageSpec.of(pool.name(), oid));
-        }
-    }
-
-    /**
-     * The pool's librados handle. The RBD store has no object-lock verb yet and keeps its IoCTX
-     * package-private; read it reflectively here, in one place, until it has one.
-     */
-    private static Pointer ioctx(RbdPool pool) {
-        try {
-            Method m = RbdPool.class.getDeclaredMethod("ioctx");
-            m.setAccessible(true);
-            return ((IoCTX) m.invoke(pool)).getPointer();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot reach the librados handle of pool " + pool.name(), e);
-        }
+    private boolean lock(String oid, String cookie, boolean renew) {
+        return pool.objectLock(oid, LOCK_NAME, cookie, "rbd-cloud catalog", lease, renew);
     }
 
     private static void sleep(long millis) {

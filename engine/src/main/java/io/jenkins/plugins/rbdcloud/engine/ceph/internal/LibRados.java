@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.images.internal;
+package io.jenkins.plugins.rbdcloud.engine.ceph.internal;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -10,7 +10,7 @@ import com.sun.jna.Structure;
  * RADOS object locks, not RBD advisory image locks: they never touch an image header, so they
  * cannot upset the exclusive-lock feature (see the environment notes).
  */
-interface LibRados extends Library {
+public interface LibRados extends Library {
 
     LibRados INSTANCE = load();
 
@@ -37,7 +37,7 @@ interface LibRados extends Library {
         public long tv_sec;
         public long tv_usec;
 
-        TimeVal(long seconds) {
+        public TimeVal(long seconds) {
             tv_sec = seconds;
         }
     }
