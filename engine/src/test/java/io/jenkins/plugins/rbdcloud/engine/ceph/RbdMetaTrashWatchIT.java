@@ -54,6 +54,26 @@ class RbdMetaTrashWatchIT extends CephItBase {
     }
 
     @Test
+    void severalKeysInOneOpen() {
+        String name = scratch.create(pool, env.uniqueName("metaall"), MiB);
+        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            tags.put("rbd-cloud.k" + i, "v" + i);
+        }
+        long t0 = System.nanoTime();
+        pool.metaSetAll(name, tags);
+        long all = System.nanoTime() - t0;
+        t0 = System.nanoTime();
+        tags.forEach((k, v) -> pool.metaSet(name, k, v + "x"));
+        long each = System.nanoTime() - t0;
+        System.out.printf("metadata: 6 keys in one open %d ms, one open per key %d ms%n", all / 1_000_000, each / 1_000_000);
+        pool.metaSetAll(name, tags);
+        assertEquals(tags, Map.copyOf(pool.metaList(name)));
+        assertThrows(IllegalArgumentException.class, () -> pool.metaSetAll(name, Map.of("conf_rbd_cache", "false")));
+        assertThrows(RbdNotFoundException.class, () -> pool.metaSetAll(env.uniqueName("missing"), tags));
+    }
+
+    @Test
     void manyMetadataKeysGrowTheBuffers() {
         String name = scratch.create(pool, env.uniqueName("meta"), MiB);
         for (int i = 0; i < 40; i++) {

@@ -56,9 +56,9 @@ public final class AgentCloner {
             if (req.sizeBytes() > v.sizeBytes()) {
                 agents.resize(req.disk(), req.sizeBytes());
             }
-            for (Map.Entry<String, String> e : owner.toMap().entrySet()) {
-                agents.metaSet(req.disk(), Ownership.META_PREFIX + e.getKey(), e.getValue());
-            }
+            Map<String, String> tags = new java.util.LinkedHashMap<>();
+            owner.toMap().forEach((k, val) -> tags.put(Ownership.META_PREFIX + k, val));
+            agents.metaSetAll(req.disk(), tags);
             undo.commit();
             return new AgentDisk(disk, snap, owner);
         } catch (RuntimeException | Error e) {
