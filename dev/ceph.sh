@@ -3,8 +3,10 @@
 # on a sparse file, cephx everywhere, pools of size 1. Plain processes under setsid with PIDs in
 # files (no systemd, no cephadm); everything lives under one directory per instance.
 #
-#   dev/ceph.sh start|status|stop|wipe|env [--instance a|b]
+#   dev/ceph.sh start|status|stop|wipe|env|stop-osd [--instance a|b]
 #
+# stop-osd stops only the OSD (fault-injection tests: client I/O then blocks until its op
+# timeout); `start` brings it back and waits for HEALTH_OK.
 # Instance a is the shared cluster ($RBD_CLOUD_DEV_DIR/ceph, mon ports 3300/6789); instance b
 # ($RBD_CLOUD_DEV_DIR/ceph-b, mon ports 3301/6790) is a second, independent cluster for
 # replication tests. stdout carries only the KEY=VALUE env lines (start, env) or the one-line
@@ -12,7 +14,7 @@
 source "$(dirname "$0")/lib.sh"
 
 usage() {
-  echo "usage: $(basename "$0") start|status|stop|wipe|env [--instance a|b]" >&2
+  echo "usage: $(basename "$0") start|status|stop|wipe|env|stop-osd [--instance a|b]" >&2
   exit 2
 }
 
@@ -394,6 +396,11 @@ cmd_stop() {
   stop_daemons
 }
 
+cmd_stop_osd() {
+  take_lock
+  if daemon_alive osd.0; then stop_pid "$(pidfile osd.0)" "$TAG osd.0" 30; fi
+}
+
 cmd_wipe() {
   take_lock
   stop_daemons
@@ -425,6 +432,7 @@ cmd_status() {
 case $command in
   start) cmd_start ;;
   stop) cmd_stop ;;
+  stop-osd) cmd_stop_osd ;;
   wipe) cmd_wipe ;;
   status) cmd_status ;;
   env) print_env ;;

@@ -88,4 +88,9 @@ public record EngineOptions(int threads, int perHypervisorConcurrency, Function<
         return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, catalogSteps,
                 keepVersions, v, deletion, reconcileInterval, connectTimeout);
     }
+
+    public EngineOptions withConnectTimeout(Duration v) {
+        return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, catalogSteps,
+                keepVersions, trimInterval, deletion, reconcileInterval, v);
+    }
 }
