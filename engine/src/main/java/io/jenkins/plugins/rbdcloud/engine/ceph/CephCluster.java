@@ -63,6 +63,14 @@ public final class CephCluster implements AutoCloseable {
             rados.confSet("client_mount_timeout", Long.toString(seconds));
             rados.confSet("rados_mon_op_timeout", Long.toString(seconds));
             rados.confSet("rados_osd_op_timeout", Long.toString(seconds));
+            // The objecter asks the monitors for a newer osdmap only when its tick finds a request
+            // older than objecter_timeout (default 10 s, tick every 5 s). With a shorter
+            // rados_osd_op_timeout every request is cancelled before that, so a client whose first
+            // connect to an OSD fails (the OSD stopped) keeps retrying the old address for ever,
+            // even after the OSD is back with a new one (measured: > 200 s; a fresh IoCTX does not
+            // help). Ticking each second with half the op timeout lets it fetch the map in time.
+            rados.confSet("objecter_tick_interval", "1");
+            rados.confSet("objecter_timeout", Double.toString(Math.min(10.0, seconds / 2.0)));
             step = "connect to Ceph as client." + config.user() + " via "
                     + (config.monHost() != null ? config.monHost() : config.confFile());
             rados.connect();
