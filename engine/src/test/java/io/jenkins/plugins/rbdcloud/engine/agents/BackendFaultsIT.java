@@ -169,7 +169,8 @@ class BackendFaultsIT {
             assertEquals(0, engine.usage().total());
             System.out.printf(" leaked=%d%n", fx.agentsPool().list().stream().filter(n -> n.equals(l.name())).count());
         }
-        assertEquals(0, script("dev/env", "status"), "dev/env status after the OSD came back");
+        // dev/env status right after the maintenance was seen at 1 once (ITs of other classes ran before): poll.
+        restoreEnvironment();
     }
 
     /** A step hook that stops the first agent at {@code step} until released (both bounded). */
