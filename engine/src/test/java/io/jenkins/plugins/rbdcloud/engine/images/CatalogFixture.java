@@ -6,16 +6,13 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
+import io.jenkins.plugins.rbdcloud.engine.testing.RawFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /**
  * What the golden image ITs share: a controller connection, raw test files, and cleanup of
@@ -72,20 +69,7 @@ final class CatalogFixture implements AutoCloseable {
 
     /** A raw file of {@code size} bytes with random data in the 1 MiB blocks listed (in MiB), zeros elsewhere. */
     Path rawFile(String name, long size, long seed, int... dataMiB) throws IOException {
-        Path f = dir.resolve(name);
-        Random r = new Random(seed);
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            for (int m : dataMiB) {
-                byte[] b = new byte[MiB];
-                r.nextBytes(b);
-                ch.write(ByteBuffer.wrap(b), (long) m * MiB);
-            }
-            ch.truncate(size);
-            if (ch.size() < size) {
-                ch.write(ByteBuffer.allocate(1), size - 1);
-            }
-        }
-        return f;
+        return RawFiles.write(dir.resolve(name), size, seed, dataMiB);
     }
 
     static void qemuImg(String... args) throws IOException, InterruptedException {

@@ -10,13 +10,11 @@ import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogLock;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.ContentChecksum;
+import io.jenkins.plugins.rbdcloud.engine.testing.RawFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,19 +60,7 @@ final class Goldens implements AutoCloseable {
     /** Imports a raw file of {@code size} bytes with random data in the listed MiB blocks. */
     GoldenVersion importRaw(String golden, long size, long seed, int... dataMiB) throws IOException {
         track(golden);
-        Path f = dir.resolve(golden + ".raw");
-        Random r = new Random(seed);
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (int m : dataMiB) {
-                byte[] b = new byte[MiB];
-                r.nextBytes(b);
-                ch.write(ByteBuffer.wrap(b), (long) m * MiB);
-            }
-            ch.truncate(size);
-            if (ch.size() < size) {
-                ch.write(ByteBuffer.allocate(1), size - 1);
-            }
-        }
+        Path f = RawFiles.write(dir.resolve(golden + ".raw"), size, seed, dataMiB);
         try {
             return catalog.importFile(golden, f, ImportProgress.NONE);
         } finally {
