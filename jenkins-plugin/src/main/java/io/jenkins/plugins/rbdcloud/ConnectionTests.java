@@ -1,16 +1,14 @@
 package io.jenkins.plugins.rbdcloud;
 
 import hudson.util.FormValidation;
+import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
-import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
-import io.jenkins.plugins.rbdcloud.engine.config.HostPort;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.SettingException;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import java.time.Duration;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * "Test connection" buttons: reach Ceph or a hypervisor with the settings in the form and say
@@ -30,10 +28,7 @@ final class ConnectionTests {
         } catch (IllegalArgumentException e) {
             return FormValidation.error(e instanceof SettingException se ? se.getMessage() : e.getMessage());
         }
-        String monHost = s.monitors().isEmpty() ? null
-                : s.monitors().stream().map(HostPort::toString).collect(Collectors.joining(","));
-        try (CephCluster c = CephCluster.connect(
-                new CephConfig(s.conf().orElse(null), monHost, s.user(), s.key().reveal()), TIMEOUT)) {
+        try (CephCluster c = CephCluster.connect(RbdCloudEngine.cephConfig(s), TIMEOUT)) {
             c.pool(s.imagesPool()).list();
             c.pool(s.agentsPool()).list();
             return FormValidation.ok("Connected to Ceph cluster " + c.fsid() + " as client." + s.user()

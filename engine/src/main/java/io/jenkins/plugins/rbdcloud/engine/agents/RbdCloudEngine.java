@@ -10,6 +10,8 @@ import io.jenkins.plugins.rbdcloud.engine.agents.internal.OrphanSweeper;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Provisioner;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Teardown;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.WarmPools;
+import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
+import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.AgentChannel;
@@ -59,6 +61,14 @@ public final class RbdCloudEngine implements AutoCloseable {
     /** Connects to Ceph (blocking, bounded by the options' connect timeout); hypervisors are connected on first use. */
     public static RbdCloudEngine start(CloudSettings settings, EngineOptions options) {
         return new RbdCloudEngine(new EngineContext(settings, options));
+    }
+
+    /**
+     * How the engine connects to Ceph for {@code ceph} (controller user), for callers that need
+     * their own short connection, e.g. a connection test or the CLI.
+     */
+    public static CephConfig cephConfig(CephSettings ceph) {
+        return EngineContext.cephConfig(ceph);
     }
 
     public CloudSettings settings() {

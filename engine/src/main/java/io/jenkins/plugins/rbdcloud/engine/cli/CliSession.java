@@ -1,7 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.cli;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
-import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdException;
 import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * What one CLI invocation works with: the cloud settings (from {@code --config} or the embedded
@@ -84,12 +83,8 @@ final class CliSession implements AutoCloseable {
 
     /** Connects as the controller user of {@code c}; the caller closes the connection. */
     static CephCluster connect(CephSettings c) {
-        CephConfig config = c.conf().isPresent()
-                ? CephConfig.ofConfFile(c.conf().get(), c.user(), c.key().reveal())
-                : CephConfig.ofMonHost(c.monitors().stream().map(Object::toString).collect(Collectors.joining(",")),
-                        c.user(), c.key().reveal());
         try {
-            return CephCluster.connect(config, Duration.ofSeconds(15));
+            return CephCluster.connect(RbdCloudEngine.cephConfig(c), Duration.ofSeconds(15));
         } catch (RbdException e) {
             throw new CliException(ExitCode.UNAVAILABLE, "cannot connect to Ceph: " + e.getMessage());
         }

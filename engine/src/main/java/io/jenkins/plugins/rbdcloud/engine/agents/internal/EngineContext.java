@@ -9,6 +9,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.HostPort;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
@@ -55,7 +56,7 @@ public final class EngineContext implements AutoCloseable {
     public EngineContext(CloudSettings settings, EngineOptions options) {
         this.settings = settings;
         this.options = options;
-        this.cluster = CephCluster.connect(cephConfig(settings), options.connectTimeout());
+        this.cluster = CephCluster.connect(cephConfig(settings.ceph()), options.connectTimeout());
         try {
             this.agentsPool = cluster.pool(settings.ceph().agentsPool());
             this.catalog = new GoldenImages(cluster.pool(settings.ceph().imagesPool()),
@@ -85,10 +86,11 @@ public final class EngineContext implements AutoCloseable {
         return t;
     }
 
-    static CephConfig cephConfig(CloudSettings s) {
-        String monHost = s.ceph().monitors().isEmpty() ? null
-                : s.ceph().monitors().stream().map(HostPort::toString).collect(Collectors.joining(","));
-        return new CephConfig(s.ceph().conf().orElse(null), monHost, s.ceph().user(), s.ceph().key().reveal());
+    /** The controller's connection for {@code c}: its conf file and/or monitors, user and key. */
+    public static CephConfig cephConfig(CephSettings c) {
+        String monHost = c.monitors().isEmpty() ? null
+                : c.monitors().stream().map(HostPort::toString).collect(Collectors.joining(","));
+        return new CephConfig(c.conf().orElse(null), monHost, c.user(), c.key().reveal());
     }
 
     public CloudSettings settings() { return settings; }
