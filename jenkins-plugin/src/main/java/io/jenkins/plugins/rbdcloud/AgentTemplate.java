@@ -3,7 +3,10 @@ package io.jenkins.plugins.rbdcloud;
 import hudson.model.Describable;
 import hudson.model.Label;
 import hudson.model.labels.LabelAtom;
+import hudson.model.Saveable;
 import hudson.slaves.NodeProperty;
+import hudson.slaves.NodePropertyDescriptor;
+import hudson.util.DescribableList;
 import io.jenkins.plugins.rbdcloud.engine.config.ConfigWord;
 import io.jenkins.plugins.rbdcloud.engine.config.Consistency;
 import io.jenkins.plugins.rbdcloud.engine.config.DirectBoot;
@@ -30,8 +33,10 @@ import org.kohsuke.stapler.DataBoundSetter;
  */
 public final class AgentTemplate implements Describable<AgentTemplate> {
 
-    /** A one-shot agent nobody takes is removed after this long (OnceRetentionStrategy's idle backstop). */
+    /** A one-shot agent nobody takes is removed after this long (RbdRetentionStrategy). */
     static final int ONE_SHOT_UNUSED_MINUTES = 10;
+    /** Remoting's handshake and first calls take ~40 s under TCG on 1 vCPU (classes load over the channel). */
+    static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 180;
 
     private final String name;
     private final String image;
@@ -59,7 +64,9 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
     private String cmdline;
     private String hypervisorGroup;
     private String remoteFs = "/var/lib/jenkins-agent";
-    private List<NodeProperty<?>> nodeProperties = new ArrayList<>();
+    private int handshakeTimeoutSeconds = DEFAULT_HANDSHAKE_TIMEOUT_SECONDS;
+    // A DescribableList: f:descriptorList reads it by descriptor; a plain List loses the values on save.
+    private DescribableList<NodeProperty<?>, NodePropertyDescriptor> nodeProperties = new DescribableList<>(Saveable.NOOP);
 
     @DataBoundConstructor
     public AgentTemplate(String name, String image, String labelString) {
@@ -94,7 +101,13 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
     public String getCmdline() { return cmdline; }
     public String getHypervisorGroup() { return hypervisorGroup; }
     public String getRemoteFs() { return remoteFs; }
-    public List<NodeProperty<?>> getNodeProperties() { return List.copyOf(nodeProperties); }
+    public int getHandshakeTimeoutSeconds() { return handshakeTimeoutSeconds; }
+    public DescribableList<NodeProperty<?>, NodePropertyDescriptor> getNodeProperties() {
+        if (nodeProperties == null) { // configurations saved before the field existed
+            nodeProperties = new DescribableList<>(Saveable.NOOP);
+        }
+        return nodeProperties;
+    }
 
     @DataBoundSetter public void setImageVersion(String v) { imageVersion = FormChecks.blankToNull(v); }
     @DataBoundSetter public void setVcpus(int v) { vcpus = v; }
@@ -122,8 +135,9 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
     @DataBoundSetter public void setCmdline(String v) { cmdline = FormChecks.blankToNull(v); }
     @DataBoundSetter public void setHypervisorGroup(String v) { hypervisorGroup = FormChecks.blankToNull(v); }
     @DataBoundSetter public void setRemoteFs(String v) { remoteFs = v; }
-    @DataBoundSetter public void setNodeProperties(List<NodeProperty<?>> v) {
-        nodeProperties = v == null ? new ArrayList<>() : new ArrayList<>(v);
+    @DataBoundSetter public void setHandshakeTimeoutSeconds(int v) { handshakeTimeoutSeconds = v; }
+    @DataBoundSetter public void setNodeProperties(List<? extends NodeProperty<?>> v) {
+        nodeProperties = new DescribableList<>(Saveable.NOOP, v == null ? List.of() : v);
     }
 
     /** Whether agents of this template satisfy {@code label}. Unlabelled builds never get one: agents are exclusive. */

@@ -149,13 +149,13 @@ public final class AgentTemplateDescriptor extends Descriptor<AgentTemplate> {
     @POST
     public FormValidation doCheckInitrd(@QueryParameter String value) {
         return value == null || value.isBlank() ? FormValidation.ok()
-                : FormChecks.check("initrd", () -> new DirectBoot(Path.of("/boot/vmlinuz"), Optional.of(Path.of(value.trim())), ""));
+                : FormChecks.check("initrd", () -> DirectBoot.checkPath("initrd", Path.of(value.trim())));
     }
 
     @POST
     public FormValidation doCheckCmdline(@QueryParameter String value) {
         return value == null ? FormValidation.ok()
-                : FormChecks.check("cmdline", () -> new DirectBoot(Path.of("/boot/vmlinuz"), Optional.empty(), value));
+                : FormChecks.check("cmdline", () -> DirectBoot.checkCmdline(value));
     }
 
     @POST

@@ -19,11 +19,15 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * Connects to {@code java -jar agent.jar} in the guest over the virtio-serial port
  * {@code io.jenkins.rbd-cloud.agent.0}, carried by libvirt (virDomainOpenChannel): the guest
  * needs no network path to the controller, and the controller no port open to the guest.
+ *
+ * <p>Remoting's negotiation skips whatever precedes the agent's preamble. A handshake that does
+ * not complete within the template's handshake timeout is ended by closing the stream and tried
+ * again a few times: the guest side ends agent.jar when the controller detaches and starts a new
+ * one, so a retry meets a fresh agent (after a controller restart, for example).
  */
 public final class ChannelLauncher extends ComputerLauncher {
 
-    /** The guest-side loop restarts agent.jar within seconds; a handshake slower than this will not come. */
-    static final long HANDSHAKE_TIMEOUT_SECONDS = 120;
+    static final int ATTEMPTS = 3;
 
     @DataBoundConstructor
     public ChannelLauncher() {
@@ -36,13 +40,32 @@ public final class ChannelLauncher extends ComputerLauncher {
 
     @Override
     public void launch(SlaveComputer computer, TaskListener listener) throws IOException, InterruptedException {
-        if (!(computer.getNode() instanceof RbdAgent agent)) {
+        if (!(computer.getNode() instanceof RbdAgent agent) || !(computer instanceof RbdComputer rc)) {
             throw new IOException("the channel launcher only launches rbd-cloud agents, not " + computer.getName());
         }
-        RbdCloudEngine engine = agent.engine();
+        RbdCloudEngine engine = agent.awaitEngine(RbdAgent.ENGINE_WAIT);
         if (engine == null) {
-            throw new IOException("rbd-cloud " + agent.getCloudName() + " is not running; cannot open the agent channel");
+            throw new IOException("rbd-cloud " + agent.getCloudName() + " is not running ("
+                    + Engines.lastError(agent.getCloudName()) + "); cannot open the agent channel");
         }
+        IOException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                connect(engine, agent, rc, listener);
+                return;
+            } catch (IOException e) {
+                last = e;
+                listener.getLogger().println("attempt " + attempt + " of " + ATTEMPTS + " failed: " + e.getMessage());
+                if (attempt < ATTEMPTS) {
+                    Thread.sleep(1000L << attempt); // the guest restarts agent.jar within about a second
+                }
+            }
+        }
+        throw last;
+    }
+
+    private static void connect(RbdCloudEngine engine, RbdAgent agent, RbdComputer computer, TaskListener listener)
+            throws IOException, InterruptedException {
         AgentChannel ch;
         try {
             ch = engine.openChannel(agent.getNodeName());
@@ -50,9 +73,12 @@ public final class ChannelLauncher extends ComputerLauncher {
             throw new IOException("opening the agent channel of " + agent.getNodeName() + ": " + e.getMessage(), e);
         }
         listener.getLogger().println("Waiting for agent.jar on " + ch);
-        // Closing the stream is the only way to end a handshake read that never returns.
+        // Closing the stream is the only way to end a handshake read that never returns. The guard
+        // is cancelled in preOnline (HandshakeGuards), so slow onOnline listeners are not cut off.
+        long timeout = agent.getHandshakeTimeoutSeconds();
         ScheduledFuture<?> guard = Timer.get().schedule(() -> Computer.threadPoolForRemoting.submit(ch::close),
-                HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                timeout, TimeUnit.SECONDS);
+        computer.guardHandshake(guard);
         try {
             computer.setChannel(ch.input(), ch.output(), listener, new Channel.Listener() {
                 @Override
@@ -62,8 +88,12 @@ public final class ChannelLauncher extends ComputerLauncher {
             });
         } catch (IOException | InterruptedException | RuntimeException e) {
             ch.close();
+            if (guard.isDone() && !guard.isCancelled()) {
+                throw new IOException("no remoting handshake with agent.jar within " + timeout + " s", e);
+            }
             throw e;
         } finally {
+            computer.guardHandshake(null);
             guard.cancel(false);
         }
     }

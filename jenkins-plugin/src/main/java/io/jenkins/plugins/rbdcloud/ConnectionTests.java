@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud;
 
 import hudson.util.FormValidation;
+import io.jenkins.plugins.rbdcloud.engine.NativeLibraries;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
@@ -35,6 +36,8 @@ final class ConnectionTests {
                     + "; pools '" + s.imagesPool() + "' and '" + s.agentsPool() + "' are readable");
         } catch (RuntimeException e) {
             return FormValidation.error("Ceph: " + e.getMessage());
+        } catch (LinkageError e) {
+            return FormValidation.error("Ceph: " + NativeLibraries.explain(e));
         }
     }
 
@@ -50,6 +53,8 @@ final class ConnectionTests {
             return FormValidation.ok("Connected to " + h.uri() + "; guests would run as " + hv.virtType());
         } catch (RuntimeException e) {
             return FormValidation.error("libvirt: " + e.getMessage());
+        } catch (LinkageError e) {
+            return FormValidation.error("libvirt: " + NativeLibraries.explain(e));
         }
     }
 }

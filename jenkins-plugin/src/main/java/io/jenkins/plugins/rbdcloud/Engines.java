@@ -1,78 +1,146 @@
 package io.jenkins.plugins.rbdcloud;
 
 import hudson.model.Computer;
+import io.jenkins.plugins.rbdcloud.engine.NativeLibraries;
 import io.jenkins.plugins.rbdcloud.engine.agents.AdoptionReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
 import io.jenkins.plugins.rbdcloud.engine.agents.LaunchValues;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * One running engine per cloud name. Starting one connects to Ceph, which blocks, so it happens in
  * the background: callers on Jenkins Timer threads (provision, retention) get "not yet" instead of
- * waiting. Saving a cloud with other settings starts a new engine and closes the old one.
+ * waiting, and once it runs a provisioning review is asked for, so waiting builds get agents at
+ * once. Saving a cloud with other settings starts a new engine and closes the old one. An engine
+ * that could not start is tried again with the same settings only after {@link #RETRY_AFTER}.
  */
 final class Engines {
 
     private static final Logger LOG = Logger.getLogger(Engines.class.getName());
+    static final Duration RETRY_AFTER = Duration.ofSeconds(30);
 
     private record Entry(CloudSettings settings, RbdCloudEngine engine) {
     }
 
+    private record Failure(CloudSettings settings, String message, Instant at) {
+    }
+
+    private record Start(CloudSettings settings, CompletableFuture<RbdCloudEngine> engine) {
+    }
+
     private static final Map<String, Entry> RUNNING = new ConcurrentHashMap<>();
-    private static final Map<String, CloudSettings> STARTING = new ConcurrentHashMap<>();
-    private static final Map<String, String> LAST_ERROR = new ConcurrentHashMap<>();
+    private static final Map<String, Start> STARTING = new ConcurrentHashMap<>();
+    private static final Map<String, Failure> FAILED = new ConcurrentHashMap<>();
 
     private Engines() {
     }
 
-    /** The engine for the cloud's current settings, or null while it starts (or when it cannot). Never blocks. */
+    /**
+     * The engine for the cloud's current settings, or null while it starts (or when it cannot).
+     * Never blocks, but reads the cloud's credentials: not for callers holding the Queue lock
+     * (those use {@link #current}).
+     */
     static RbdCloudEngine running(RbdCloud cloud) {
         CloudSettings settings;
         try {
             settings = cloud.toSettings();
         } catch (IllegalArgumentException e) {
-            LAST_ERROR.put(cloud.name, e.getMessage());
+            FAILED.put(cloud.name, new Failure(null, e.getMessage(), Instant.now()));
             return null;
         }
         Entry e = RUNNING.get(cloud.name);
         if (e != null && e.settings().equals(settings)) {
             return e.engine();
         }
-        if (STARTING.putIfAbsent(cloud.name, settings) == null) {
-            Computer.threadPoolForRemoting.submit(() -> start(cloud.name, settings));
+        Failure f = FAILED.get(cloud.name);
+        if (f != null && settings.equals(f.settings()) && f.at().plus(RETRY_AFTER).isAfter(Instant.now())) {
+            return null;
         }
+        startInBackground(cloud.name, settings);
         return null;
+    }
+
+    /**
+     * The engine running under this cloud name, whatever its settings; null when none runs. Starts
+     * nothing and reads no credentials, so it is safe under the Queue lock.
+     */
+    static RbdCloudEngine current(String cloudName) {
+        Entry e = RUNNING.get(cloudName);
+        return e == null ? null : e.engine();
+    }
+
+    /**
+     * The engine for the cloud's settings, waiting up to {@code timeout} while it starts (after a
+     * controller restart a launch or a termination comes before the engine is up). Null when it
+     * cannot start in that time; {@link #lastError} says why.
+     */
+    static RbdCloudEngine await(RbdCloud cloud, Duration timeout) throws InterruptedException {
+        RbdCloudEngine engine = running(cloud);
+        if (engine != null) {
+            return engine;
+        }
+        Start s = STARTING.get(cloud.name);
+        if (s == null) {
+            return current(cloud.name);
+        }
+        try {
+            return s.engine().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return current(cloud.name);
+        }
     }
 
     /** Why the cloud's engine is not running, if it failed. Never holds a secret: engine messages do not. */
     static String lastError(String cloudName) {
-        return LAST_ERROR.get(cloudName);
+        Failure f = FAILED.get(cloudName);
+        return f == null ? null : f.message();
     }
 
-    private static void start(String cloudName, CloudSettings settings) {
+    private static void startInBackground(String cloudName, CloudSettings settings) {
+        Start start = new Start(settings, new CompletableFuture<>());
+        if (STARTING.putIfAbsent(cloudName, start) == null) {
+            Computer.threadPoolForRemoting.submit(() -> start(cloudName, start));
+        }
+    }
+
+    private static void start(String cloudName, Start start) {
+        CloudSettings settings = start.settings();
         try {
             RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults().withLaunchValues(Engines::launchValues));
             // Agents of an earlier engine (before a restart or a settings change) keep working through this one.
-            AdoptionReport adopted = engine.adopt(java.time.Instant.now()).join();
+            AdoptionReport adopted = engine.adopt(Instant.now()).join();
             LOG.info(() -> "rbd-cloud " + cloudName + ": adopted " + adopted.adopted() + ", skipped " + adopted.skipped()
                     + (adopted.failures().isEmpty() ? "" : ", failures " + adopted.failures()));
             Entry old = RUNNING.put(cloudName, new Entry(settings, engine));
-            LAST_ERROR.remove(cloudName);
+            FAILED.remove(cloudName);
             LOG.info(() -> "rbd-cloud " + cloudName + ": engine started");
             if (old != null) {
                 old.engine().close();
             }
-        } catch (RuntimeException e) {
-            LAST_ERROR.put(cloudName, Objects.toString(e.getMessage(), e.toString()));
-            LOG.log(Level.WARNING, "rbd-cloud " + cloudName + ": engine did not start", e);
+            start.engine().complete(engine);
+            Reviews.suggestNow();
+        } catch (RuntimeException | LinkageError e) {
+            // Without librados/libvirt on the controller the error is a LinkageError: say which library.
+            String why = e instanceof LinkageError le ? NativeLibraries.explain(le) : Objects.toString(e.getMessage(), e.toString());
+            FAILED.put(cloudName, new Failure(settings, why, Instant.now()));
+            LOG.log(Level.WARNING, "rbd-cloud " + cloudName + ": engine did not start: " + why, e);
+            start.engine().completeExceptionally(e);
         } finally {
-            STARTING.remove(cloudName);
+            STARTING.remove(cloudName, start);
         }
     }
 
@@ -86,13 +154,14 @@ final class Engines {
     }
 
     /** Closes the engines of clouds that no longer exist; their guests keep running until a cloud of that name reconciles. */
-    static void retainOnly(java.util.Set<String> cloudNames) {
-        for (String name : java.util.List.copyOf(RUNNING.keySet())) {
+    static void retainOnly(Set<String> cloudNames) {
+        for (String name : List.copyOf(RUNNING.keySet())) {
             Entry e = cloudNames.contains(name) ? null : RUNNING.remove(name);
             if (e != null) {
                 e.engine().close();
                 LOG.info(() -> "rbd-cloud " + name + ": cloud removed, engine closed");
             }
         }
+        FAILED.keySet().retainAll(cloudNames);
     }
 }

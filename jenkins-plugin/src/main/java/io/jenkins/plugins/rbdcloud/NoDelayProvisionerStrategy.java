@@ -3,9 +3,13 @@ package io.jenkins.plugins.rbdcloud;
 import hudson.Extension;
 import hudson.model.Label;
 import hudson.model.Queue;
+import hudson.model.queue.CauseOfBlockage;
 import hudson.slaves.Cloud;
+import hudson.slaves.CloudProvisioningListener;
 import hudson.slaves.NodeProvisioner;
 import java.util.Collection;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 
 /**
@@ -15,6 +19,8 @@ import jenkins.model.Jenkins;
  */
 @Extension(ordinal = 100)
 public final class NoDelayProvisionerStrategy extends NodeProvisioner.Strategy {
+
+    private static final Logger LOG = Logger.getLogger(NoDelayProvisionerStrategy.class.getName());
 
     @Override
     public NodeProvisioner.StrategyDecision apply(NodeProvisioner.StrategyState state) {
@@ -36,14 +42,38 @@ public final class NoDelayProvisionerStrategy extends NodeProvisioner.Strategy {
                 break;
             }
             Cloud.CloudState cloudState = new Cloud.CloudState(label, state.getAdditionalPlannedCapacity());
-            if (!(cloud instanceof RbdCloud) || !cloud.canProvision(cloudState)) {
+            int wanted = demand - available;
+            if (!(cloud instanceof RbdCloud) || !cloud.canProvision(cloudState) || vetoed(cloud, cloudState, wanted)) {
                 continue;
             }
-            Collection<NodeProvisioner.PlannedNode> planned = cloud.provision(cloudState, demand - available);
+            Collection<NodeProvisioner.PlannedNode> planned = cloud.provision(cloudState, wanted);
+            fireOnStarted(cloud, label, planned);
             state.recordPendingLaunches(planned);
             available += planned.stream().mapToInt(p -> p.numExecutors).sum();
         }
         return available >= demand ? NodeProvisioner.StrategyDecision.PROVISIONING_COMPLETED
                 : NodeProvisioner.StrategyDecision.CONSULT_REMAINING_STRATEGIES;
+    }
+
+    /** What the standard strategy honours too: a CloudProvisioningListener may refuse (quota, maintenance). */
+    private static boolean vetoed(Cloud cloud, Cloud.CloudState state, int wanted) {
+        for (CloudProvisioningListener l : CloudProvisioningListener.all()) {
+            CauseOfBlockage why = l.canProvision(cloud, state, wanted);
+            if (why != null) {
+                LOG.fine(() -> cloud.name + " may not provision for " + state.getLabel() + ": " + why.getShortDescription());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void fireOnStarted(Cloud cloud, Label label, Collection<NodeProvisioner.PlannedNode> planned) {
+        for (CloudProvisioningListener l : CloudProvisioningListener.all()) {
+            try {
+                l.onStarted(cloud, label, planned);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "CloudProvisioningListener " + l + " failed in onStarted", e);
+            }
+        }
     }
 }

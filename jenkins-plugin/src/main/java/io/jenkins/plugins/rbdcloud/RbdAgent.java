@@ -1,11 +1,11 @@
 package io.jenkins.plugins.rbdcloud;
 
 import hudson.Extension;
+import hudson.model.Computer;
 import hudson.model.Descriptor;
 import hudson.model.Node;
 import hudson.model.TaskListener;
 import hudson.slaves.AbstractCloudSlave;
-import hudson.slaves.CloudRetentionStrategy;
 import hudson.slaves.ComputerLauncher;
 import hudson.slaves.JNLPLauncher;
 import hudson.slaves.RetentionStrategy;
@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.jenkinsci.plugins.durabletask.executors.OnceRetentionStrategy;
 
 /**
  * A Jenkins node backed by one QEMU guest booted from an RBD clone. Terminating it hands the
@@ -28,28 +27,32 @@ public final class RbdAgent extends AbstractCloudSlave {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(RbdAgent.class.getName());
+    /** How long a launch or an end waits for the cloud's engine to start. */
+    static final Duration ENGINE_WAIT = Duration.ofMinutes(2);
 
     private final String cloudName;
     private final String templateName;
     private final String hypervisor;
     private final String golden;
+    private final int handshakeTimeoutSeconds;
     /** Provisioning phase → milliseconds, kept so the agent page survives a controller restart. */
     private final LinkedHashMap<String, Long> phaseMillis = new LinkedHashMap<>();
 
-    private RbdAgent(String name, String remoteFs, ComputerLauncher launcher, String cloudName, Agent agent)
+    private RbdAgent(String name, String remoteFs, ComputerLauncher launcher, String cloudName, AgentTemplate template, Agent agent)
             throws Descriptor.FormException, IOException {
         super(name, remoteFs, launcher);
         this.cloudName = cloudName;
         this.templateName = agent.template();
         this.hypervisor = agent.hypervisor();
         this.golden = agent.golden();
+        this.handshakeTimeoutSeconds = template.getHandshakeTimeoutSeconds();
         agent.phases().forEach((phase, d) -> phaseMillis.put(phase.name().toLowerCase(java.util.Locale.ROOT), d.toMillis()));
     }
 
     /** The Jenkins node for an agent the engine made ready. */
     static RbdAgent of(String cloudName, AgentTemplate template, Agent agent) throws Descriptor.FormException, IOException {
         ComputerLauncher launcher = template.launcherKind() == LauncherKind.INBOUND ? inbound() : new ChannelLauncher();
-        RbdAgent a = new RbdAgent(agent.name(), template.getRemoteFs(), launcher, cloudName, agent);
+        RbdAgent a = new RbdAgent(agent.name(), template.getRemoteFs(), launcher, cloudName, template, agent);
         a.setNodeDescription("rbd-cloud " + cloudName + ": " + agent.golden() + " on " + agent.hypervisor());
         a.setNumExecutors(agent.executors());
         a.setMode(Node.Mode.EXCLUSIVE);
@@ -67,20 +70,31 @@ public final class RbdAgent extends AbstractCloudSlave {
     }
 
     private static RetentionStrategy<?> retention(AgentTemplate t) {
-        return t.getIdleMinutes() <= 0 ? new OnceRetentionStrategy(AgentTemplate.ONE_SHOT_UNUSED_MINUTES)
-                : new CloudRetentionStrategy(t.getIdleMinutes());
+        return new RbdRetentionStrategy(t.getIdleMinutes());
     }
 
     public String getCloudName() { return cloudName; }
     public String getTemplateName() { return templateName; }
     public String getHypervisor() { return hypervisor; }
     public String getGolden() { return golden; }
+    /** Agents saved before the setting existed read 0: the template default then. */
+    public int getHandshakeTimeoutSeconds() {
+        return handshakeTimeoutSeconds > 0 ? handshakeTimeoutSeconds : AgentTemplate.DEFAULT_HANDSHAKE_TIMEOUT_SECONDS;
+    }
     public Map<String, Long> getPhaseMillis() { return Map.copyOf(phaseMillis); }
 
-    /** The engine of this agent's cloud, or null when the cloud was removed or cannot start. */
+    /** The engine running for this agent's cloud, or null; starts nothing and reads no credentials (safe under the Queue lock). */
     RbdCloudEngine engine() {
+        return Engines.current(cloudName);
+    }
+
+    /**
+     * The engine of this agent's cloud, waiting while it starts (after a controller restart or a
+     * settings change); null when the cloud was removed or cannot start in that time.
+     */
+    RbdCloudEngine awaitEngine(Duration timeout) throws InterruptedException {
         RbdCloud cloud = RbdCloud.named(cloudName);
-        return cloud == null ? null : Engines.running(cloud);
+        return cloud == null ? null : Engines.await(cloud, timeout);
     }
 
     @Override
@@ -96,14 +110,31 @@ public final class RbdAgent extends AbstractCloudSlave {
      */
     @Override
     protected void _terminate(TaskListener listener) {
-        RbdCloudEngine engine = engine();
-        if (engine == null) {
-            listener.error("rbd-cloud " + cloudName + " is not running; reconciliation will remove the guest and disk of "
-                    + name + " once the cloud is back");
-            return;
-        }
         RbdComputer computer = getComputer() instanceof RbdComputer c ? c : null;
         Boolean success = computer == null ? null : computer.getBuildSucceeded();
+        RbdCloudEngine engine = engine();
+        if (engine != null) {
+            end(engine, success, listener);
+            return;
+        }
+        // The engine is starting (controller restart, settings change): hand the guest over once it
+        // runs, so snapshot-on-success still applies; never wait here, this may be a Timer thread.
+        Computer.threadPoolForRemoting.submit(() -> {
+            try {
+                RbdCloudEngine started = awaitEngine(ENGINE_WAIT);
+                if (started == null) {
+                    listener.error("rbd-cloud " + cloudName + " is not running; reconciliation will remove the guest and disk of "
+                            + name + " once the cloud is back");
+                    return;
+                }
+                end(started, success, listener);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private void end(RbdCloudEngine engine, Boolean success, TaskListener listener) {
         var ending = success == null
                 ? engine.terminate(name).thenApply(r -> "deleted " + name + " (disk " + r.disk() + ", "
                         + r.freedBytes() + " bytes freed) in " + Duration.ofMillis(r.took().toMillis()))
@@ -111,6 +142,7 @@ public final class RbdAgent extends AbstractCloudSlave {
         ending.whenComplete((done, failure) -> {
             if (failure == null) {
                 listener.getLogger().println(done);
+                LOG.fine(done);
                 return;
             }
             failure.printStackTrace(listener.error("ending " + name + " failed; reconciliation retries the deletion"));

@@ -121,6 +121,8 @@ public final class RbdCloud extends Cloud {
         for (Launch launch : engine.plan(matching(state.getLabel()), excessWorkload)) {
             AgentTemplate template = template(launch.template().name());
             CompletableFuture<Node> node = launch.ready().thenApply(agent -> toNode(engine, template, agent));
+            // NodeProvisioner looks at finished launches only at its next tick (every 10 s): ask now.
+            node.whenComplete((n, failure) -> Reviews.suggestNow(state.getLabel()));
             planned.add(new PlannedNode(launch.name(), node, launch.executors()));
         }
         return planned;

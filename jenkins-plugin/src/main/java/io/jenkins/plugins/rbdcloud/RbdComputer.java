@@ -8,6 +8,7 @@ import hudson.slaves.AbstractCloudComputer;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
@@ -23,9 +24,19 @@ public final class RbdComputer extends AbstractCloudComputer<RbdAgent> {
     private static final Logger LOG = Logger.getLogger(RbdComputer.class.getName());
 
     private volatile Boolean buildSucceeded;
+    private volatile ScheduledFuture<?> handshakeGuard;
 
     public RbdComputer(RbdAgent agent) {
         super(agent);
+    }
+
+    /** The channel launcher's handshake timer; replacing or clearing it cancels the previous one. */
+    void guardHandshake(ScheduledFuture<?> guard) {
+        ScheduledFuture<?> old = handshakeGuard;
+        handshakeGuard = guard;
+        if (old != null && old != guard) {
+            old.cancel(false);
+        }
     }
 
     /** True after a SUCCESS build, false after any other end, null before the first build ended. */
@@ -52,14 +63,18 @@ public final class RbdComputer extends AbstractCloudComputer<RbdAgent> {
      * Pipeline set {@code currentBuild.result = 'SUCCESS'} before leaving the block.
      */
     private static Result resultOf(Queue.Executable executable) {
-        Queue.Executable e = executable;
-        while (e != null && !(e instanceof Run<?, ?>)) {
-            e = e.getParentExecutable();
+        for (Queue.Executable e = executable; e != null; e = e.getParentExecutable()) {
+            if (e instanceof Run<?, ?> run) {
+                return run.getResult();
+            }
         }
-        return e instanceof Run<?, ?> run ? run.getResult() : null;
+        return null;
     }
 
-    /** Bytes the agent's disk allocates itself (what its builds wrote so far); -1 when unknown. */
+    /**
+     * Bytes the agent's disk allocates itself (what its builds wrote so far); -1 when unknown. For
+     * the agent page: asks only an engine that is already running, and waits at most a second.
+     */
     public long getBytesWritten() {
         RbdAgent node = getNode();
         RbdCloudEngine engine = node == null ? null : node.engine();
@@ -67,7 +82,7 @@ public final class RbdComputer extends AbstractCloudComputer<RbdAgent> {
             return -1;
         }
         try {
-            Map<String, Long> m = engine.bytesWritten().get(5, TimeUnit.SECONDS);
+            Map<String, Long> m = engine.bytesWritten().get(1, TimeUnit.SECONDS);
             return m.getOrDefault(node.getNodeName(), -1L);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -22,13 +22,19 @@ public record DirectBoot(Path kernel, Optional<Path> initrd, String cmdline) {
         Objects.requireNonNull(cmdline, "cmdline");
         checkPath("kernel", kernel);
         initrd.ifPresent(p -> checkPath("initrd", p));
+        checkCmdline(cmdline);
+    }
+
+    /** The check the constructor applies to a command line, for forms that validate one field. */
+    public static void checkCmdline(String cmdline) {
         if (cmdline.length() > MAX_CMDLINE || !cmdline.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             throw new IllegalArgumentException("cmdline must be at most " + MAX_CMDLINE
                     + " printable ASCII characters on one line, got " + Check.quoted(cmdline));
         }
     }
 
-    private static void checkPath(String field, Path p) {
+    /** The check the constructor applies to the kernel and initrd paths, for forms that validate one field. */
+    public static void checkPath(String field, Path p) {
         // The path is read on the hypervisor, not here: only its shape can be checked.
         if (p == null || !p.isAbsolute() || !p.normalize().equals(p)
                 || p.toString().chars().anyMatch(Character::isISOControl)) {

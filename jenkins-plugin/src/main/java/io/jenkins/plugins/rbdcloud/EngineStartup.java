@@ -1,0 +1,26 @@
+package io.jenkins.plugins.rbdcloud;
+
+import hudson.init.InitMilestone;
+import hudson.init.Initializer;
+import hudson.slaves.Cloud;
+import jenkins.model.Jenkins;
+
+/**
+ * Starts every rbd-cloud's engine with Jenkins rather than at the first provisioning request,
+ * which would plan nothing ("engine not running") and leave the first build waiting for
+ * NodeProvisioner's initial delay. The engine asks for a review once it runs ({@link Reviews}).
+ */
+public final class EngineStartup {
+
+    private EngineStartup() {
+    }
+
+    @Initializer(after = InitMilestone.JOB_CONFIG_ADAPTED)
+    public static void startEngines() {
+        for (Cloud c : Jenkins.get().clouds) {
+            if (c instanceof RbdCloud cloud) {
+                Engines.running(cloud);
+            }
+        }
+    }
+}
