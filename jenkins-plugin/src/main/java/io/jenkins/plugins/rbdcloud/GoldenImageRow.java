@@ -29,14 +29,14 @@ public record GoldenImageRow(String name, int currentVersion, List<Version> vers
      * @param clones      agent disks cloned from it; -1 when they could not be listed
      * @param canRollback whether it can be made current: usable and not current already
      */
-    public record Version(int version, String label, String state, boolean current, Instant createdAt,
+    public record Version(int version, String label, String state, boolean current, When created,
             String createdBy, String used, int clones, boolean canRollback) {
     }
 
-    static GoldenImageRow of(CatalogEntry entry) {
+    static GoldenImageRow of(CatalogEntry entry, Instant now) {
         List<Version> versions = entry.image().versions().stream()
                 .sorted(Comparator.comparingInt(GoldenVersion::version).reversed())
-                .map(v -> new Version(v.version(), v.label(), state(v), v.current(), v.createdAt(), v.createdBy(),
+                .map(v -> new Version(v.version(), v.label(), state(v), v.current(), When.of(v.createdAt(), now), v.createdBy(),
                         measured(v) ? ProgressBar.human(v.usedBytes()) : "not measured yet",
                         entry.clones().getOrDefault(v.version(), -1), !v.current() && v.state().isUsable()))
                 .toList();

@@ -42,6 +42,9 @@ public final class GoldenImagesPage implements ModelObject {
 
     /** What a button did (or why not), and when. */
     public record Outcome(Instant at, String text, boolean failed) {
+        public When when() {
+            return When.of(at, Instant.now());
+        }
     }
 
     /** What the page lists: the golden images, or why it cannot. */
@@ -71,7 +74,8 @@ public final class GoldenImagesPage implements ModelObject {
         }
         try {
             List<CatalogEntry> entries = engine.images().list().get(LIST_WAIT.toSeconds(), TimeUnit.SECONDS);
-            return new Listing(entries.stream().map(GoldenImageRow::of).toList(), null);
+            Instant now = Instant.now();
+            return new Listing(entries.stream().map(e -> GoldenImageRow.of(e, now)).toList(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Listing(List.of(), "Interrupted while listing golden images.");

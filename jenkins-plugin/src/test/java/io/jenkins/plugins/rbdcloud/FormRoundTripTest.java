@@ -1,6 +1,11 @@
 package io.jenkins.plugins.rbdcloud;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hudson.slaves.EnvironmentVariablesNodeProperty;
 import java.util.List;
+import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -23,6 +28,8 @@ class FormRoundTripTest {
         t.setKernel("/var/lib/rbd-cloud/vmlinux");
         t.setCmdline("root=LABEL=root console=ttyS0");
         t.setEnv(List.of(new EnvVar("HTTP_PROXY", hudson.util.Secret.fromString("http://proxy:3128"))));
+        t.setHandshakeTimeoutSeconds(240);
+        t.setNodeProperties(List.of(new EnvironmentVariablesNodeProperty(new EnvironmentVariablesNodeProperty.Entry("GRADLE_OPTS", "-Xmx1g"))));
         RbdCloud cloud = new RbdCloud("ci");
         cloud.setCeph(ceph);
         cloud.setHypervisors(List.of(hv));
@@ -30,8 +37,21 @@ class FormRoundTripTest {
         cloud.setMaxAgents(7);
         j.jenkins.clouds.add(cloud);
 
-        j.submit(j.createWebClient().goTo(cloud.getUrl() + "configure").getFormByName("config"));
+        HtmlPage page = j.createWebClient().goTo(cloud.getUrl() + "configure");
+        // Labels are whole: brackets inside ${%...} used to be parsed as arguments and cut off.
+        String text = page.asNormalizedText();
+        for (String label : List.of("Memory in MiB", "Disk size in GiB", "Idle minutes, 0 = one build only",
+                "Start timeout in seconds", "Warm pool maximum age in minutes", "Reconcile grace in minutes")) {
+            assertTrue(page.asXml().contains(label), "label '" + label + "' on the configure page");
+        }
+        assertTrue(text.contains("Save"), "the configure page renders to its end");
+        j.submit(page.getFormByName("config"));
 
-        j.assertEqualDataBoundBeans(cloud, j.jenkins.clouds.getByName("ci"));
+        RbdCloud saved = (RbdCloud) j.jenkins.clouds.getByName("ci");
+        j.assertEqualDataBoundBeans(cloud, saved);
+        // Node properties survive the save (a plain List lost them) and reach the agents' nodes.
+        var props = saved.getTemplates().get(0).getNodeProperties();
+        assertEquals(1, props.size());
+        assertEquals("-Xmx1g", ((EnvironmentVariablesNodeProperty) props.get(0)).getEnvVars().get("GRADLE_OPTS"));
     }
 }

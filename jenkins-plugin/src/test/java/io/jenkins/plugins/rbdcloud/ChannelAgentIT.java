@@ -1,0 +1,94 @@
+package io.jenkins.plugins.rbdcloud;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hudson.model.FreeStyleBuild;
+import hudson.model.FreeStyleProject;
+import hudson.model.Label;
+import hudson.model.Node;
+import hudson.model.Result;
+import hudson.tasks.Shell;
+import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
+import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/**
+ * End to end with the virtio-serial channel launcher: a freestyle job for label {@code tiny} runs
+ * on a QEMU guest booted from an RBD clone, the disk of the successful build is promoted to the
+ * next golden version, the next build's agent sees what the first one left, and nothing is left
+ * behind.
+ */
+@WithJenkins
+@ExtendWith(DevEnvironmentExtension.class)
+class ChannelAgentIT {
+
+    private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(6);
+
+    @Test
+    void freestyleBuildsRunOnChannelAgentsAndPromoteTheirDisk(JenkinsRule j, DevEnv env, @TempDir Path dir) throws Exception {
+        try (DevCloud dev = DevCloud.withAgentImage(j, env, dir)) {
+            AgentTemplate tiny = dev.template("tiny", "tiny", "channel");
+            tiny.setSnapshotOnSuccess(true);
+            RbdCloud cloud = dev.cloud(j, "e2e", tiny);
+
+            FreeStyleProject warm = j.createFreeStyleProject("warm-cache");
+            warm.setAssignedLabel(Label.get("tiny"));
+            warm.getBuildersList().add(new Shell("uname -a\nmkdir -p \"$HOME/cache\"\necho \"warmed by $BUILD_TAG\" > \"$HOME/cache/marker\""));
+            long scheduled = System.currentTimeMillis();
+            FreeStyleBuild first = warm.scheduleBuild2(0).get(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            j.assertBuildStatus(Result.SUCCESS, first);
+            j.assertLogContains("rbd-cloud-test", first); // the guest's uname -a
+            System.out.printf("bench queue_to_start millis=%d (build scheduled -> running on an rbd-cloud agent)%n",
+                    first.getStartTimeInMillis() - scheduled);
+            String firstAgent = first.getBuiltOnStr();
+            assertTrue(firstAgent.startsWith("tiny-"), firstAgent);
+
+            // Snapshot-on-success: the successful build's disk becomes version 2.
+            await(Duration.ofMinutes(2), () -> dev.currentVersion() == 2, "the agent's disk promoted to v2");
+            await(Duration.ofMinutes(1), () -> j.jenkins.getNode(firstAgent) == null, "the one-shot node removed");
+
+            FreeStyleProject use = j.createFreeStyleProject("use-cache");
+            use.setAssignedLabel(Label.get("tiny"));
+            use.getBuildersList().add(new Shell("cat \"$HOME/cache/marker\""));
+            FreeStyleBuild second = use.scheduleBuild2(0).get(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            j.assertBuildStatus(Result.SUCCESS, second);
+            j.assertLogContains("warmed by jenkins-warm-cache-1", second);
+            String secondAgent = second.getBuiltOnStr();
+            await(Duration.ofMinutes(1), () -> j.jenkins.getNode(secondAgent) == null, "the second node removed");
+
+            // Nothing leaks: the engine finds no domain or disk that Jenkins does not know.
+            RbdCloudEngine engine = Engines.current(cloud.name);
+            await(Duration.ofMinutes(1), () -> engine.agents().isEmpty(), "the engine's agents ended");
+            ReconcileReport r = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1))).get(60, TimeUnit.SECONDS);
+            assertEquals(0, r.removedDomains().size(), "leaked domains " + r.removedDomains());
+            assertEquals(0, r.removedDisks().size(), "leaked disks " + r.removedDisks());
+            for (Node n : j.jenkins.getNodes()) {
+                assertNull(n instanceof RbdAgent ? n : null, "an rbd-cloud node is left: " + n);
+            }
+        }
+    }
+
+    static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.jenkins.plugins.rbdcloud;
+
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import hudson.util.Secret;
+import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
+import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
+import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
+import org.jvnet.hudson.test.JenkinsRule;
+
+/**
+ * An rbd-cloud on the embedded dev environment, set up the way an admin would: the golden image
+ * is the test guest with the controller's own agent.jar baked in, the keys are Secret text
+ * credentials, and the cloud has one hypervisor (the dev libvirtd) and one template.
+ */
+final class DevCloud implements AutoCloseable {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    final DevEnv env;
+    final String golden;
+    private final CephCluster cluster;
+
+    private DevCloud(DevEnv env, String golden, CephCluster cluster) {
+        this.env = env;
+        this.golden = golden;
+        this.cluster = cluster;
+    }
+
+    /** Imports a golden image made of the test guest plus the agent.jar that {@code j} serves. */
+    static DevCloud withAgentImage(JenkinsRule j, DevEnv env, Path dir) throws Exception {
+        Path agentJar = dir.resolve("agent.jar");
+        try (InputStream in = new URL(j.getURL(), "jnlpJars/agent.jar").openStream()) {
+            Files.copy(in, agentJar, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path image = dir.resolve("agent-image.raw");
+        run(env.repoRoot(), env.repoRoot().resolve("dev/guest-image.sh").toString(), "agent-image", agentJar.toString(),
+                image.toString());
+        String golden = env.uniqueName("e2e");
+        CephCluster cluster = CephCluster.connect(controller(env), TIMEOUT);
+        try (GoldenImages images = new GoldenImages(cluster.pool(env.imagesPool()), CatalogOptions.defaults("it-e2e"))) {
+            images.importFile(golden, image, ImportProgress.NONE);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return new DevCloud(env, golden, cluster);
+    }
+
+    static CephConfig controller(DevEnv env) {
+        return CephConfig.ofConfFile(env.cephConf(), env.cephUser(), env.cephKey());
+    }
+
+    /** The golden image's current version as the catalog says now. */
+    int currentVersion() {
+        try (GoldenImages images = new GoldenImages(cluster.pool(env.imagesPool()), CatalogOptions.defaults("it-e2e"))) {
+            return images.show(golden).currentVersion();
+        }
+    }
+
+    List<GoldenVersion> versions() {
+        try (GoldenImages images = new GoldenImages(cluster.pool(env.imagesPool()), CatalogOptions.defaults("it-e2e"))) {
+            return images.versions(golden);
+        }
+    }
+
+    /** The cloud {@code name}, with template {@code template} for label {@code label} on this golden image. */
+    RbdCloud cloud(JenkinsRule j, String name, AgentTemplate template) throws IOException {
+        SystemCredentialsProvider creds = SystemCredentialsProvider.getInstance();
+        creds.getCredentials().add(new StringCredentialsImpl(CredentialsScope.SYSTEM, "ceph-key", "controller",
+                Secret.fromString(env.cephKey())));
+        creds.getCredentials().add(new StringCredentialsImpl(CredentialsScope.SYSTEM, "ceph-hv-key", "hypervisor",
+                Secret.fromString(env.hvKey())));
+        creds.save();
+        CephSection ceph = new CephSection();
+        ceph.setConf(env.cephConf().toString());
+        ceph.setUser(env.cephUser());
+        ceph.setCredentialsId("ceph-key");
+        ceph.setHypervisorUser(env.hvUser());
+        ceph.setHypervisorCredentialsId("ceph-hv-key");
+        ceph.setImagesPool(env.imagesPool());
+        ceph.setAgentsPool(env.agentsPool());
+        HypervisorEntry hv = new HypervisorEntry("dev", env.libvirtUri());
+        hv.setVcpus(2);
+        hv.setMemoryMib(4096);
+        hv.setMaxAgents(2);
+        hv.setDomainType("qemu"); // TCG: the KVM device here is a crawling nested one
+        RbdCloud cloud = new RbdCloud(name);
+        cloud.setCeph(ceph);
+        cloud.setHypervisors(List.of(hv));
+        cloud.setTemplates(List.of(template));
+        cloud.setMaxAgents(2);
+        j.jenkins.clouds.add(cloud);
+        j.jenkins.save();
+        return cloud;
+    }
+
+    /** A template that boots the test guest directly with the guest-side agent script on the channel. */
+    AgentTemplate template(String name, String label, String launcherWord) {
+        AgentTemplate t = new AgentTemplate(name, golden, label);
+        t.setLauncher("channel");
+        t.setMemoryMib(768);
+        t.setKernel(env.guestKernel().toString());
+        t.setInitrd(env.guestInitrd().toString());
+        t.setCmdline(env.guestCmdline() + " rbd_cloud.agent=" + launcherWord);
+        t.setStartTimeoutSeconds(120);
+        t.setRemoteFs("/var/lib/jenkins-agent");
+        return t;
+    }
+
+    @Override
+    public void close() {
+        try (GoldenImages images = new GoldenImages(cluster.pool(env.imagesPool()), CatalogOptions.defaults("it-e2e"))) {
+            images.remove(golden);
+        } catch (RuntimeException e) {
+            System.err.println("could not remove golden image " + golden + ": " + e.getMessage());
+        } finally {
+            cluster.close();
+        }
+    }
+
+    static void run(Path dir, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed:\n" + out);
+        }
+    }
+}
