@@ -22,7 +22,7 @@ import org.libvirt.Connect;
 
 /**
  * Benchmarks, run on demand (not part of verify):
- * {@code ./mvnw -B -q -pl engine verify -Dit.test=AgentsBench -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
+ * {@code ./mvnw -B -q -DskipJenkinsPlugin -pl engine verify -Dit.test=AgentsBench -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
  * Prints {@code bench provision_overhead ...} (provision() until the domain runs, guest boot excluded;
  * each agent is terminated right after its start) and {@code bench reconcile n=10000 ...} (orphan scan
  * of 10,000 tagged domains on libvirt's in-process test driver: listing, tags, decision).
