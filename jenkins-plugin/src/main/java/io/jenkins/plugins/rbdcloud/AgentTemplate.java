@@ -121,7 +121,7 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
     @DataBoundSetter public void setSnapshotOnSuccess(boolean v) { snapshotOnSuccess = v; }
     @DataBoundSetter public void setConsistency(String v) { consistency = v; }
     @DataBoundSetter public void setWatchdog(String v) { watchdog = v; }
-    /** {@code network:<libvirt network>} or {@code bridge:<host bridge>}; empty: no network interface. */
+    /** {@code network:<libvirt network>}, {@code bridge:<host bridge>} or {@code user}; empty: no network interface. */
     @DataBoundSetter public void setNetwork(String v) { network = FormChecks.blankToNull(v); }
     @DataBoundSetter public void setMtu(Integer v) { mtu = v; }
     @DataBoundSetter public void setLauncher(String v) { launcher = v; }

@@ -83,6 +83,11 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
         check.present("directBoot", directBoot);
         check.present("hypervisorGroup", hypervisorGroup).ifPresent(g -> check.name("hypervisorGroup", g));
         checkCombinations(check, executors, retention, snapshot);
+        if (launcher == LauncherKind.INBOUND && network.isEmpty()) {
+            // An inbound agent dials the controller: without an interface it can never connect.
+            throw check.fail("network", "is required with launcher inbound (the agent dials the controller); "
+                    + "use 'user' to reach a controller on the hypervisor, or a libvirt network or bridge");
+        }
     }
 
     private static void checkEnv(Check check, String key, Secret value) {

@@ -178,9 +178,11 @@ public final class DomainXml {
     }
 
     private static void nic(Element devices, Nic nic) {
-        boolean network = nic.kind() == Nic.Kind.NETWORK;
-        Element e = child(devices, "interface", "type", network ? "network" : "bridge");
-        child(e, "source", network ? "network" : "bridge", nic.source());
+        String type = nic.kind().name().toLowerCase(java.util.Locale.ROOT);
+        Element e = child(devices, "interface", "type", type);
+        if (nic.kind() != Nic.Kind.USER) {
+            child(e, "source", type, nic.source());
+        }
         if (nic.mac() != null) {
             child(e, "mac", "address", nic.mac());
         }

@@ -81,6 +81,15 @@ class TemplateSettingsTest {
     }
 
     @Test
+    void inboundAgentsNeedANetworkInterface() {
+        assertEquals("template 'debian': network is required with launcher inbound (the agent dials the controller); "
+                + "use 'user' to reach a controller on the hypervisor, or a libvirt network or bridge",
+                error(debian().launcher(LauncherKind.INBOUND)));
+        assertEquals(Network.Kind.USER, debian().launcher(LauncherKind.INBOUND)
+                .network(Network.user(OptionalInt.empty())).build().network().orElseThrow().kind());
+    }
+
+    @Test
     void envValuesAreRedactedEverywhere() {
         TemplateSettings t = debian().env("TOKEN", Secret.of("s3cr3t-value")).build();
         assertFalse(t.toString().contains("s3cr3t-value"), t.toString());
@@ -98,8 +107,11 @@ class TemplateSettingsTest {
                 () -> Network.parse("bridge:a-very-long-bridge-name", OptionalInt.empty())).getMessage());
         assertEquals("mtu must be between 68 and 65535, got 10", assertThrows(IllegalArgumentException.class,
                 () -> Network.parse("network:default", OptionalInt.of(10))).getMessage());
-        assertEquals("must be 'network:<libvirt network>' or 'bridge:<host bridge>', got 'br0'",
+        assertEquals("must be 'network:<libvirt network>', 'bridge:<host bridge>' or 'user', got 'br0'",
                 assertThrows(IllegalArgumentException.class, () -> Network.parse("br0", OptionalInt.empty())).getMessage());
+        assertEquals(Network.Kind.USER, Network.parse("user", OptionalInt.empty()).kind());
+        assertEquals("user", Network.parse("user", OptionalInt.of(1400)).word());
+        assertThrows(IllegalArgumentException.class, () -> Network.parse("user:x", OptionalInt.empty()));
         assertEquals("kernel must be an absolute, normalized path on the hypervisor, got 'vmlinux'",
                 assertThrows(IllegalArgumentException.class,
                         () -> new DirectBoot(Path.of("vmlinux"), Optional.empty(), "")).getMessage());

@@ -106,6 +106,14 @@ class DomainXmlTest {
     }
 
     @Test
+    void userNetworkingHasNoSource() throws Exception {
+        Document doc = SafeXml.parse(DomainXml.render(minimal().nic(Nic.user()).build()));
+        assertEquals(1, count(doc, "/domain/devices/interface[@type='user']"));
+        assertEquals(0, count(doc, "/domain/devices/interface/source"));
+        assertEquals("virtio", x(doc, "/domain/devices/interface/model/@type"));
+    }
+
+    @Test
     void autoTypeMustBeResolvedFirst() {
         DomainSpec spec = minimal().virtType(VirtType.AUTO).build();
         assertThrows(IllegalArgumentException.class, () -> DomainXml.render(spec));

@@ -67,7 +67,11 @@ final class DomainSpecs {
     }
 
     private static Nic nic(Network n) {
-        Nic nic = n.kind() == Network.Kind.NETWORK ? Nic.network(n.source()) : Nic.bridge(n.source());
+        Nic nic = switch (n.kind()) {
+            case NETWORK -> Nic.network(n.source());
+            case BRIDGE -> Nic.bridge(n.source());
+            case USER -> Nic.user();
+        };
         return n.mtu().isPresent() ? nic.withMtu(n.mtu().getAsInt()) : nic;
     }
 }
