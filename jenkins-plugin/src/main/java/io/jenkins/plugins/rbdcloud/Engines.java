@@ -120,7 +120,8 @@ final class Engines {
     private static void start(String cloudName, Start start) {
         CloudSettings settings = start.settings();
         try {
-            RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults().withLaunchValues(Engines::launchValues));
+            RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults()
+                    .withLaunchValues(agent -> launchValues(cloudName)));
             // Agents of an earlier engine (before a restart or a settings change) keep working through this one.
             AdoptionReport adopted = engine.adopt(Instant.now()).join();
             LOG.info(() -> "rbd-cloud " + cloudName + ": adopted " + adopted.adopted() + ", skipped " + adopted.skipped()
@@ -148,8 +149,9 @@ final class Engines {
      * What every guest learns through SMBIOS besides its name: where the controller is, for inbound
      * agents. Nothing secret goes here (libvirt logs QEMU's command line).
      */
-    private static LaunchValues launchValues(String agent) {
-        String url = jenkins.model.Jenkins.get().getRootUrl();
+    private static LaunchValues launchValues(String cloudName) {
+        RbdCloud cloud = RbdCloud.named(cloudName);
+        String url = cloud == null ? null : cloud.agentJenkinsUrl();
         return url == null ? LaunchValues.NONE : LaunchValues.ofPublic(Map.of("JENKINS_URL", url));
     }
 

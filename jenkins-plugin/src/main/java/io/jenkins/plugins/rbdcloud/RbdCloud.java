@@ -37,6 +37,7 @@ public final class RbdCloud extends Cloud {
     private List<AgentTemplate> templates = new ArrayList<>();
     private int maxAgents = 10;
     private int reconcileGraceMinutes = (int) CloudSettings.DEFAULT_RECONCILE_GRACE.toMinutes();
+    private String jenkinsUrl;
 
     @DataBoundConstructor
     public RbdCloud(String name) {
@@ -49,12 +50,20 @@ public final class RbdCloud extends Cloud {
     public List<AgentTemplate> getTemplates() { return List.copyOf(templates); }
     public int getMaxAgents() { return maxAgents; }
     public int getReconcileGraceMinutes() { return reconcileGraceMinutes; }
+    public String getJenkinsUrl() { return jenkinsUrl; }
 
     @DataBoundSetter public void setCeph(CephSection ceph) { this.ceph = ceph == null ? new CephSection() : ceph; }
     @DataBoundSetter public void setHypervisors(List<HypervisorEntry> v) { hypervisors = v == null ? new ArrayList<>() : new ArrayList<>(v); }
     @DataBoundSetter public void setTemplates(List<AgentTemplate> v) { templates = v == null ? new ArrayList<>() : new ArrayList<>(v); }
     @DataBoundSetter public void setMaxAgents(int v) { maxAgents = v; }
     @DataBoundSetter public void setReconcileGraceMinutes(int v) { reconcileGraceMinutes = v; }
+    /** What inbound agents dial when it is not the Jenkins URL (e.g. 10.0.2.2 from QEMU user networking); blank: the Jenkins URL. */
+    @DataBoundSetter public void setJenkinsUrl(String v) { jenkinsUrl = FormChecks.blankToNull(v); }
+
+    /** The URL inbound agents of this cloud dial, or null when Jenkins has none configured. */
+    String agentJenkinsUrl() {
+        return jenkinsUrl != null ? jenkinsUrl : Jenkins.get().getRootUrl();
+    }
 
     /** For the cloud page: the running engine, or null while it starts or when it cannot (see {@link #getEngineError()}). */
     public RbdCloudEngine getEngine() {

@@ -46,4 +46,20 @@ public final class RbdCloudDescriptor extends Descriptor<Cloud> {
     public FormValidation doCheckReconcileGraceMinutes(@QueryParameter String value) {
         return FormChecks.checkInt("reconcileGrace", value, n -> builder().reconcileGrace(Duration.ofMinutes(n)).build());
     }
+
+    @POST
+    public FormValidation doCheckJenkinsUrl(@QueryParameter String value) {
+        if (value == null || value.isBlank()) {
+            return FormValidation.ok();
+        }
+        try {
+            java.net.URI u = new java.net.URI(value.trim());
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+                return FormValidation.ok();
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        return FormValidation.error("must be an http:// or https:// URL with a host, e.g. http://10.0.2.2:8080/");
+    }
 }

@@ -35,6 +35,7 @@ class FormRoundTripTest {
         cloud.setHypervisors(List.of(hv));
         cloud.setTemplates(List.of(t));
         cloud.setMaxAgents(7);
+        cloud.setJenkinsUrl("http://10.0.2.2:8080/jenkins/");
         j.jenkins.clouds.add(cloud);
 
         HtmlPage page = j.createWebClient().goTo(cloud.getUrl() + "configure");
