@@ -46,6 +46,8 @@ class FormRoundTripTest {
             assertTrue(page.asXml().contains(label), "label '" + label + "' on the configure page");
         }
         assertTrue(text.contains("Save"), "the configure page renders to its end");
+        // The name cannot be edited: agents and ownership tags carry it.
+        assertTrue(page.getElementByName("_.name").hasAttribute("readonly"), "the cloud name is read-only");
         j.submit(page.getFormByName("config"));
 
         RbdCloud saved = (RbdCloud) j.jenkins.clouds.getByName("ci");
