@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Ends an agent: the optional promotion after a successful build, then its deletion. */
 public final class AgentEnding {
@@ -100,7 +101,7 @@ public final class AgentEnding {
 
     /** For the status page; what is left behind is reconciliation's. */
     private void failed(AgentRecord agent, CloudStatus.Kind kind, String step, Throwable e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         ctx.events().failed(new CloudStatus.Failure(ctx.now(), agent.name(), agent.template().name(), kind, step,
                 ProvisionJob.describe(cause)));
     }
