@@ -104,6 +104,11 @@ final class Engines {
         }
     }
 
+    /** Whether the cloud's engine is being started now. */
+    static boolean starting(String cloudName) {
+        return STARTING.containsKey(cloudName);
+    }
+
     /** Why the cloud's engine is not running, if it failed. Never holds a secret: engine messages do not. */
     static String lastError(String cloudName) {
         Failure f = FAILED.get(cloudName);

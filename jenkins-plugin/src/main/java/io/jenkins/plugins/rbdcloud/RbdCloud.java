@@ -11,6 +11,7 @@ import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -68,6 +69,14 @@ public final class RbdCloud extends Cloud {
     /** For the cloud page: the running engine, or null while it starts or when it cannot (see {@link #getEngineError()}). */
     public RbdCloudEngine getEngine() {
         return Engines.running(this);
+    }
+
+    /**
+     * For the cloud page: the engine's status report, or why there is none. Unlike {@link #getEngine()},
+     * a page view starts no engine and reads no credentials.
+     */
+    public CloudStatusView getStatus() {
+        return CloudStatusView.of(name, Instant.now());
     }
 
     public String getEngineError() {

@@ -29,6 +29,7 @@ public final class ImageCatalog {
             List<CatalogEntry> out = new ArrayList<>();
             for (String name : ctx.catalog().list()) {
                 GoldenImage image = ctx.catalog().show(name);
+                image.current().ifPresent(v -> ctx.goldens().seen(name, v.label(), ctx.now()));
                 Map<Integer, Integer> clones = new TreeMap<>();
                 for (GoldenVersion v : image.versions()) {
                     clones.put(v.version(), cloneCount(v));
@@ -49,7 +50,11 @@ public final class ImageCatalog {
 
     /** Makes an older (or newer) usable version current again; warm agents of the old one are recycled on the next tick. */
     public CompletableFuture<GoldenVersion> rollback(String golden, int version) {
-        return async(() -> ctx.catalog().rollback(golden, version));
+        return async(() -> {
+            GoldenVersion v = ctx.catalog().rollback(golden, version);
+            ctx.goldens().seen(golden, v.label(), ctx.now());
+            return v;
+        });
     }
 
     /** Keeps the newest {@code keep} versions plus the current one; versions with clones are retired, not removed. */

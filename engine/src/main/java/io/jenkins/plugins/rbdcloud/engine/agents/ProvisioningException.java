@@ -12,11 +12,13 @@ public class ProvisioningException extends RuntimeException {
 
     private final String agent;
     private final String step;
+    private final String reason;
 
     public ProvisioningException(String agent, String step, String message, Throwable cause) {
         super("agent " + agent + ": " + step + " failed: " + message, cause);
         this.agent = agent;
         this.step = step;
+        this.reason = message;
     }
 
     public String agent() {
@@ -25,5 +27,10 @@ public class ProvisioningException extends RuntimeException {
 
     public String step() {
         return step;
+    }
+
+    /** Why the step failed, without the agent and step prefix of the message. */
+    public String reason() {
+        return reason;
     }
 }

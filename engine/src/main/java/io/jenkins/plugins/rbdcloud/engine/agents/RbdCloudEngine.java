@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
@@ -228,7 +230,28 @@ public final class RbdCloudEngine implements AutoCloseable {
      * and are older than the reconcile grace. Never fails: what went wrong is in the report.
      */
     public CompletableFuture<ReconcileReport> reconcile(Set<String> knownAgents, Instant now) {
-        return async(() -> sweeper.sweep(knownAgents, now));
+        return async(() -> {
+            ReconcileReport r = sweeper.sweep(knownAgents, now);
+            ctx.events().reconciled(now, r);
+            return r;
+        });
+    }
+
+    /**
+     * The cloud's health for a status page: hypervisors, templates, recent launches and failures,
+     * the last reconciliation. Cheap and never blocks: no Ceph or libvirt call, only what the engine
+     * tracks (a golden image's current version is the one last seen while working, with its time).
+     */
+    public CloudStatus status(Instant now) {
+        CapacityUsage usage = ctx.ledger().usage();
+        Map<String, CloudStatus.Reachability> reachability = new HashMap<>();
+        ctx.nodes().forEach(n -> reachability.put(n.name(), n.reachability(now)));
+        Map<String, Integer> warmReady = new HashMap<>();
+        ctx.settings().templates().forEach(t -> warmReady.put(t.name(), warm.readyCount(t.name())));
+        return new CloudStatus(now, usage.live(), usage.reserved(), usage.maxAgents(),
+                StatusAssembly.hypervisors(ctx.settings().hypervisors(), reachability, usage),
+                StatusAssembly.templates(ctx.settings().templates(), usage, warmReady, ctx.goldens().snapshot()),
+                ctx.events().launches(), ctx.events().failures(), ctx.events().lastReconcile());
     }
 
     /** The golden image catalog: list (versions, clones), rollback, prune. */

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
 import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** Ends an agent: the optional promotion after a successful build, then its deletion. */
 public final class AgentEnding {
@@ -30,6 +32,7 @@ public final class AgentEnding {
             try {
                 r = promotion.promote(agent);
             } catch (RuntimeException e) {
+                failed(agent, CloudStatus.Kind.PROMOTION, "promote", e);
                 terminate(agent, t0, false);
                 throw e;
             }
@@ -57,8 +60,15 @@ public final class AgentEnding {
         ctx.ledger().release(agent.reservation());
         ctx.agents().remove(agent.name(), agent);
         flattened.whenCompleteAsync((v, e) -> {
-            if (e == null) {
-                teardown.removeDisk(agent); // a failure leaves an unknown, tagged disk: reconciliation removes it
+            if (e != null) {
+                failed(agent, CloudStatus.Kind.ENDING, "wait for the flatten", e);
+                return;
+            }
+            try {
+                teardown.removeDisk(agent);
+            } catch (RuntimeException removal) {
+                // Leaves an unknown, tagged disk: reconciliation removes it.
+                failed(agent, CloudStatus.Kind.ENDING, "remove disk", removal);
             }
         }, ctx.executor());
         TerminationReport report = new TerminationReport(agent.name(), true, TerminationReport.DiskFate.AFTER_FLATTEN, 0,
@@ -70,17 +80,29 @@ public final class AgentEnding {
     /** Domain, then disk, then capacity; the agent leaves the registry whatever fails (reconciliation sweeps up). */
     private TerminationReport terminate(AgentRecord agent, Instant t0, boolean domainAlreadyRemoved) {
         agent.state(AgentRecord.State.ENDING);
+        String step = "destroy domain";
         try {
             boolean domain = teardown.removeDomain(agent) || domainAlreadyRemoved;
+            step = "remove disk";
             Teardown.DiskRemoval disk = teardown.removeDisk(agent);
             Duration took = Duration.between(t0, ctx.now());
             ctx.timings().record(agent.name(), PhaseTimings.Phase.DELETE, took);
             TerminationReport report = new TerminationReport(agent.name(), domain, disk.fate(), disk.freedBytes(), took);
             ctx.tell(l -> l.terminated(report));
             return report;
+        } catch (RuntimeException e) {
+            failed(agent, CloudStatus.Kind.ENDING, step, e);
+            throw e;
         } finally {
             ctx.ledger().release(agent.reservation());
             ctx.agents().remove(agent.name(), agent);
         }
+    }
+
+    /** For the status page; what is left behind is reconciliation's. */
+    private void failed(AgentRecord agent, CloudStatus.Kind kind, String step, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        ctx.events().failed(new CloudStatus.Failure(ctx.now(), agent.name(), agent.template().name(), kind, step,
+                ProvisionJob.describe(cause)));
     }
 }

@@ -40,6 +40,9 @@ final class CloneStep implements ProvisionStep {
         AgentDisk disk = ctx.catalog().cloneForAgent(ctx.agentsPool(), new AgentCloneRequest(t.image(), version,
                 agent.name(), size, ctx.settings().name(), t.name(), agent.name()));
         agent.disk(disk.spec().image(), disk.ownership().golden());
+        if (version == 0) {
+            ctx.goldens().seen(t.image(), disk.ownership().golden(), ctx.now());
+        }
     }
 
     private long versionSize(String golden, int version) {

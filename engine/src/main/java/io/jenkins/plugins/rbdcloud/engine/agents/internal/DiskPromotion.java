@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport.PromotionPath;
 import io.jenkins.plugins.rbdcloud.engine.config.Consistency;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
@@ -116,11 +117,14 @@ final class DiskPromotion {
 
     private Result done(AgentRecord agent, GoldenVersion v, PromotionPath path, long written, OptionalLong trimmed,
                         OptionalLong used, boolean domainRemoved, CompletableFuture<?> flattened) {
+        ctx.goldens().seen(agent.template().image(), v.label(), ctx.now());
         ctx.tell(l -> l.promoted(agent.name(), v.label()));
         return new Result(Optional.of(v.label()), path, Optional.empty(), written, trimmed, used, domainRemoved, flattened);
     }
 
     private Result failed(AgentRecord agent, long written, OptionalLong trimmed, boolean domainRemoved, Throwable e) {
+        ctx.events().failed(new CloudStatus.Failure(ctx.now(), agent.name(), agent.template().name(), CloudStatus.Kind.PROMOTION,
+                "promote", ProvisionJob.describe(e)));
         ctx.tell(l -> l.promotionFailed(agent.name(), e));
         return new Result(Optional.empty(), PromotionPath.NONE, Optional.of(ProvisionJob.describe(e)), written, trimmed,
                 OptionalLong.empty(), domainRemoved, CompletableFuture.completedFuture(null));

@@ -6,6 +6,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.CapacityLedger;
 import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
 import io.jenkins.plugins.rbdcloud.engine.agents.HypervisorState;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
+import io.jenkins.plugins.rbdcloud.engine.agents.RecentEvents;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
@@ -49,6 +50,8 @@ public final class EngineContext implements AutoCloseable {
     private final Map<String, HypervisorNode> nodes = new LinkedHashMap<>();
     private final CapacityLedger ledger;
     private final PhaseTimings timings = new PhaseTimings(200);
+    private final RecentEvents events = new RecentEvents(RecentEvents.DEFAULT_SIZE);
+    private final CurrentGoldens goldens = new CurrentGoldens();
     private final Map<String, AgentRecord> agents = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
@@ -99,6 +102,8 @@ public final class EngineContext implements AutoCloseable {
     public GoldenImages catalog() { return catalog; }
     public CapacityLedger ledger() { return ledger; }
     public PhaseTimings timings() { return timings; }
+    public RecentEvents events() { return events; }
+    public CurrentGoldens goldens() { return goldens; }
     public Map<String, AgentRecord> agents() { return agents; }
     public ExecutorService executor() { return executor; }
     public ScheduledExecutorService scheduler() { return scheduler; }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.HypervisorState;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
@@ -8,6 +9,7 @@ import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.HypervisorUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 
@@ -26,6 +28,8 @@ public final class HypervisorNode implements AutoCloseable {
     private final CephSecrets secrets;
     private final Semaphore starts;
     private volatile Instant unavailableSince;
+    private volatile String unavailableWhy;
+    private volatile Instant lastContact;
 
     public HypervisorNode(HypervisorSettings settings, String cloud, int concurrency) {
         this.settings = settings;
@@ -47,13 +51,27 @@ public final class HypervisorNode implements AutoCloseable {
         try {
             return secrets.ensure(cephUser, key);
         } catch (HypervisorUnavailableException e) {
-            markUnavailable(Instant.now());
+            markUnavailable(Instant.now(), e);
             throw e;
         }
     }
 
-    public void markUnavailable(Instant now) {
+    /** libvirt could not be reached: placement skips this hypervisor for a while. */
+    public void markUnavailable(Instant now, Throwable why) {
+        unavailableWhy = ProvisionJob.describe(why);
         unavailableSince = now;
+    }
+
+    /** libvirt answered (a domain started, the domains were listed). */
+    public void reached(Instant now) {
+        lastContact = now;
+    }
+
+    /** For the status page: whether placement uses it now, its last contact and its last failure. */
+    public CloudStatus.Reachability reachability(Instant now) {
+        Instant failedAt = unavailableSince;
+        return new CloudStatus.Reachability(state(now).available(), Optional.ofNullable(lastContact),
+                Optional.ofNullable(failedAt), Optional.ofNullable(failedAt == null ? null : unavailableWhy));
     }
 
     /** Up unless it failed recently; never-tried hypervisors are tried. */

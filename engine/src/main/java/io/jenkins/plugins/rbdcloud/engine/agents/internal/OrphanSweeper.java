@@ -10,6 +10,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.Reconciler;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.HypervisorUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,7 +103,11 @@ public final class OrphanSweeper {
                     out.add(ListedObject.tagged(d.name(), d.ownership()));
                     refs.put(d.name(), new DomainRef(n, d.uuid()));
                 }
+                n.reached(ctx.now());
             } catch (RuntimeException e) {
+                if (e instanceof HypervisorUnavailableException) {
+                    n.markUnavailable(ctx.now(), e);
+                }
                 failures.add("list domains on " + n.name() + ": " + ProvisionJob.describe(e));
             }
         }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
 import io.jenkins.plugins.rbdcloud.engine.agents.ProvisioningException;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +141,7 @@ public final class ProvisionJob implements Runnable {
         agent.phases().forEach((p, d) -> ctx.timings().record(agent.name(), p, d));
         Agent ready = agent.toAgent();
         if (future.complete(ready)) {
+            recordLaunch(Optional.empty());
             ctx.tell(l -> l.ready(ready));
         }
         settled.complete(true);
@@ -162,8 +165,16 @@ public final class ProvisionJob implements Runnable {
 
     private void fail(ProvisioningException e) {
         if (future.completeExceptionally(e)) {
+            recordLaunch(Optional.of(new CloudStatus.Failure(ctx.now(), agent.name(), agent.template().name(),
+                    CloudStatus.Kind.LAUNCH, e.step(), e.reason())));
             ctx.tell(l -> l.failed(agent.name(), e));
         }
+    }
+
+    /** For the status page: how the launch ended and the phases it got through. */
+    private void recordLaunch(Optional<CloudStatus.Failure> failure) {
+        ctx.events().launched(new CloudStatus.LaunchEvent(ctx.now(), agent.name(), agent.template().name(), agent.node().name(),
+                Optional.ofNullable(agent.golden()), agent.phases(), failure));
     }
 
     static String describe(Throwable t) {

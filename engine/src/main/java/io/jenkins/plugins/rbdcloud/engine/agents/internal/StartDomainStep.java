@@ -52,9 +52,10 @@ final class StartDomainStep implements ProvisionStep {
                 throw HypervisorException.of("creating domain " + spec.name() + " on " + node.name(), e);
             }
         } catch (HypervisorUnavailableException e) {
-            node.markUnavailable(ctx.now());
+            node.markUnavailable(ctx.now(), e);
             throw e;
         }
+        node.reached(ctx.now());
         ctx.tell(l -> l.domainStarted(agent.name(), node.name()));
     }
 

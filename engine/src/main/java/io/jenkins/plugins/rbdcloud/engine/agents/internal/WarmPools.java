@@ -138,7 +138,11 @@ public final class WarmPools {
         if (pinned > 0) {
             return t.image() + "@v" + pinned;
         }
-        return ctx.catalog().show(t.image()).current().map(GoldenVersion::label).orElse("");
+        String label = ctx.catalog().show(t.image()).current().map(GoldenVersion::label).orElse("");
+        if (!label.isEmpty()) {
+            ctx.goldens().seen(t.image(), label, ctx.now());
+        }
+        return label;
     }
 
     private void trimLongLived(Instant now) {
