@@ -113,6 +113,26 @@ class RbdSnapshotCloneIT extends CephItBase {
     }
 
     @Test
+    void renamingASnapshotKeepsItsClonesParent() {
+        String disk = scratch.create(agents, env.uniqueName("held"), 8 * MiB);
+        agents.snapCreate(disk, "held");
+        String child = scratch.track(agents, env.uniqueName("clone"));
+        agents.clone(disk, "held", agents, child);
+
+        agents.snapRename(disk, "held", "promoted");
+        assertEquals(List.of("promoted"), agents.snaps(disk).stream().map(SnapInfo::name).toList());
+        assertEquals(Optional.of(ImageSpec.of(agents.name(), disk, "promoted")), agents.parent(child));
+        assertEquals(ImageSpec.of(agents.name(), disk, "held"),
+                assertThrows(RbdNotFoundException.class, () -> agents.snapRename(disk, "held", "x")).target());
+        agents.snapCreate(disk, "other");
+        assertThrows(RbdExistsException.class, () -> agents.snapRename(disk, "other", "promoted"));
+
+        agents.remove(child);
+        agents.snapRemove(disk, "promoted");
+        agents.snapRemove(disk, "other");
+    }
+
+    @Test
     void removingASnapshotWithClonesDefersItUntilTheyAreGone() {
         String golden = scratch.create(images, env.uniqueName("golden"), 8 * MiB);
         images.snapCreate(golden, "v1");
