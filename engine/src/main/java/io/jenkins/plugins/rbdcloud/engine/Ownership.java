@@ -66,6 +66,17 @@ public record Ownership(String ownerId, String cloud, String template, String ag
         }
     }
 
+    /** Reads tags back from an RBD image's metadata ({@value #META_PREFIX} keys); empty when not ours. */
+    public static Optional<Ownership> fromMeta(Map<String, String> imageMeta) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        imageMeta.forEach((k, v) -> {
+            if (k.startsWith(META_PREFIX)) {
+                tags.put(k.substring(META_PREFIX.length()), v);
+            }
+        });
+        return fromMap(tags);
+    }
+
     /** Shows control characters visibly so an error message cannot forge log lines. */
     static String printable(String s) {
         StringBuilder b = new StringBuilder();

@@ -26,6 +26,9 @@ public interface AgentLifecycleListener {
     /** Provisioning failed; everything done was undone. */
     default void failed(String agent, ProvisioningException cause) {}
 
+    /** The agent ended and its disk is held until its build's result decides (promote or drop). */
+    default void held(HoldReport report) {}
+
     /** A successful build's disk became golden version {@code label}. */
     default void promoted(String agent, String label) {}
 

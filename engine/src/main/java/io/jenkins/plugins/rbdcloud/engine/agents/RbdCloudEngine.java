@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 
 /**
  * The agent lifecycle engine of one rbd-cloud: plans agents against the caps, creates them
- * (clone → start → ready), ends them (optional promotion, then deletion), keeps warm pools,
+ * (clone → start → ready), ends them (deleted, or the disk held until the build's result decides
+ * promotion), keeps warm pools,
  * reconciles leaked objects and maintains golden images. Thread-safe. Every blocking Ceph or
  * libvirt call runs on the engine's own bounded executor, never on the caller's thread: the
  * methods return futures, or, for {@link #plan}, launches whose futures complete later.
@@ -129,9 +130,43 @@ public final class RbdCloudEngine implements AutoCloseable {
         return async(() -> adopter.adopt(now));
     }
 
-    /** Ends an agent after its build: promotes its disk when {@code success} and the template asks, then deletes it. */
+    /**
+     * Ends an agent whose build's result is known: when {@code success} and the template asks, the
+     * same as {@link #endAndHold} then {@link #promoteHeld}; otherwise deleted.
+     */
     public CompletableFuture<CompletionReport> complete(String agent, boolean success) {
         return async(() -> ending.complete(takeForEnding(agent), success));
+    }
+
+    /**
+     * Ends an agent before its build has a result (a Pipeline {@code node} block's agent): the guest
+     * is trimmed and frozen per the template's consistency, its disk snapshotted while frozen, the
+     * domain destroyed, and the disk kept with that snapshot, tagged held until {@code now} plus the
+     * hold limit. Decide later, from any engine of this controller and cloud, with
+     * {@link #promoteHeld} or {@link #dropHeld}; unless decided, reconciliation drops it after the
+     * limit. A hold that fails deletes the disk; the report says why.
+     */
+    public CompletableFuture<HoldReport> endAndHold(String agent, Instant now) {
+        return async(() -> ending.hold(takeForEnding(agent), now));
+    }
+
+    /**
+     * Promotes a held disk's snapshot to the next version of the golden image it was cloned from
+     * (native, the copy path if that fails); the disk is deleted after the background flatten, or
+     * at once when the promotion fails. Safe to repeat: nothing held any more gives an empty report.
+     */
+    public CompletableFuture<CompletionReport> promoteHeld(String agent) {
+        return async(() -> ending.held().promote(agent));
+    }
+
+    /** Deletes a held disk and its snapshot. Safe to repeat: nothing held any more gives fate {@code ABSENT}. */
+    public CompletableFuture<TerminationReport> dropHeld(String agent) {
+        return async(() -> ending.held().drop(agent));
+    }
+
+    /** The held disks of this controller and cloud (also those an earlier engine held), by agent name. */
+    public CompletableFuture<List<HeldDisk>> held() {
+        return async(() -> ending.held().list());
     }
 
     /** Deletes an agent (also one still being created: its launch fails and everything is undone). */

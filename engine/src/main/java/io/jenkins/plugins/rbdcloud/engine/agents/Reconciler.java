@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * Finds leaked agent disks and domains: tagged as this controller's and this cloud's, unknown to
- * the controller, not being created, and older than the grace period. Works on listings only, in
+ * the controller, not being created, and older than the grace period; a held agent disk only once
+ * its hold has ended. Works on listings only, in
  * one pass over each, so it is cheap enough to run every minute; it decides and never deletes.
  */
 public final class Reconciler {
@@ -96,6 +97,11 @@ public final class Reconciler {
         }
         if (inventory.knownAgents().contains(o.agent()) || inventory.inFlight().contains(o.agent())) {
             return Verdict.KEEP;
+        }
+        if (object.heldUntil().isPresent()) {
+            // A held disk waits for its build's result until its hold ends, then it is dropped, never promoted.
+            Instant end = object.heldUntil().get();
+            return now.isBefore(end) ? new Verdict(false, end) : Verdict.LEAKED;
         }
         Instant ripe = o.createdAt().plus(grace);
         if (now.isBefore(ripe)) {

@@ -166,6 +166,21 @@ public final class RbdPool {
         withImage(image, false, h -> snapCall(h, "snap remove", snap, img -> img.snapRemove(snap)));
     }
 
+    /**
+     * Renames a snapshot ({@code rbd snap rename}); clones of it keep their parent, which librbd
+     * records by snapshot id.
+     *
+     * @throws RbdNotFoundException the image or {@code snap} does not exist
+     * @throws RbdExistsException   {@code newName} is taken
+     */
+    public void snapRename(String image, String snap, String newName) {
+        RbdNames.snapshot(snap);
+        RbdNames.snapshot(newName);
+        withImage(image, false, h -> h.call("snap rename to " + newName, h.spec().at(snap),
+                () -> NativeCalls.check(LIB.rbd_snap_rename(h.ptr(), snap, newName), "snap rename to " + newName,
+                        h.spec().at(snap))));
+    }
+
     /** Protects a snapshot from removal (format-1 clones need it; format-2 clones do not). */
     public void snapProtect(String image, String snap) {
         RbdNames.snapshot(snap);

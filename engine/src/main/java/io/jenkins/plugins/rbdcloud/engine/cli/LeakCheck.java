@@ -10,7 +10,6 @@ import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -33,15 +32,8 @@ final class LeakCheck {
         RbdPool agents = s.ceph().pool(cloud.ceph().agentsPool());
         for (String image : agents.list()) {
             try {
-                Map<String, String> meta = agents.metaList(image);
-                Map<String, String> tags = new java.util.HashMap<>();
-                meta.forEach((k, v) -> {
-                    if (k.startsWith(Ownership.META_PREFIX)) {
-                        tags.put(k.substring(Ownership.META_PREFIX.length()), v);
-                    }
-                });
                 // image == agent: a clone carries its golden version's keys too, only the disk itself counts
-                Ownership.fromMap(tags).filter(o -> image.equals(o.agent()) && ours(cloud, o) && which.test(o))
+                Ownership.fromMeta(agents.metaList(image)).filter(o -> image.equals(o.agent()) && ours(cloud, o) && which.test(o))
                         .ifPresent(o -> found.add("disk " + agents.name() + "/" + image));
             } catch (RbdNotFoundException gone) {
                 // removed while we listed

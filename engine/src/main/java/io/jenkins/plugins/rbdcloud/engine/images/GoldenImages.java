@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.images;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.AgentCloner;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
@@ -85,7 +86,21 @@ public final class GoldenImages implements AutoCloseable {
      * (see {@link #pinnedAgentDisks()}) until {@link Promotion#flattened()} completes.
      */
     public Promotion promote(String golden, RbdPool agents, String disk) {
-        GoldenVersion v = promoter.promote(golden, agents, disk);
+        return promoted(golden, promoter.promote(golden, agents, disk, null));
+    }
+
+    /**
+     * Makes snapshot {@code agents/disk@snap} the next, current version, without copying data: as
+     * {@link #promote(String, RbdPool, String)}, but from a snapshot taken earlier (a held agent
+     * disk's). The snapshot is renamed to the promotion's own and released after the flatten; a
+     * failed promotion gives it its name back.
+     */
+    public Promotion promoteSnapshot(String golden, RbdPool agents, String disk, String snap) {
+        RbdNames.snapshot(snap);
+        return promoted(golden, promoter.promote(golden, agents, disk, snap));
+    }
+
+    private Promotion promoted(String golden, GoldenVersion v) {
         if (v.state() != VersionState.FLATTENING) {
             return new Promotion(v, CompletableFuture.completedFuture(v));
         }
@@ -97,7 +112,13 @@ public final class GoldenImages implements AutoCloseable {
 
     /** Makes agent disk {@code agents/disk} (any cluster) the next, current version by copying its data. */
     public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk) {
-        return promoter.promoteByCopy(golden, agents, disk);
+        return promoter.promoteByCopy(golden, agents, disk, null);
+    }
+
+    /** {@link #promoteByCopy} from snapshot {@code agents/disk@snap}, which is released once copied. */
+    public GoldenVersion promoteSnapshotByCopy(String golden, RbdPool agents, String disk, String snap) {
+        RbdNames.snapshot(snap);
+        return promoter.promoteByCopy(golden, agents, disk, snap);
     }
 
     /** Makes an older (or newer) usable version current again. */

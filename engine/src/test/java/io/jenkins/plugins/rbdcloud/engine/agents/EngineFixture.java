@@ -5,11 +5,13 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
+import io.jenkins.plugins.rbdcloud.engine.config.Consistency;
 import io.jenkins.plugins.rbdcloud.engine.config.DirectBoot;
 import io.jenkins.plugins.rbdcloud.engine.config.DomainType;
 import io.jenkins.plugins.rbdcloud.engine.config.HostPort;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.Secret;
+import io.jenkins.plugins.rbdcloud.engine.config.SnapshotPolicy;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
@@ -60,6 +62,11 @@ final class EngineFixture implements AutoCloseable {
         return TemplateSettings.builder(name).labels(Set.of("linux")).image(golden).vcpus(1).memoryMib(384)
                 .startTimeout(Duration.ofSeconds(60))
                 .directBoot(new DirectBoot(env.guestKernel(), Optional.of(env.guestInitrd()), env.guestCmdline()));
+    }
+
+    /** A template whose successful builds' disks are promoted, from a frozen guest. */
+    TemplateSettings promotingTemplate(String name) {
+        return template(name).snapshot(SnapshotPolicy.ON_SUCCESS).consistency(Consistency.FS_FROZEN).build();
     }
 
     HypervisorSettings.Builder hypervisor(String name, String uri) {

@@ -3,8 +3,6 @@ package io.jenkins.plugins.rbdcloud.engine.agents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jenkins.plugins.rbdcloud.engine.config.Consistency;
-import io.jenkins.plugins.rbdcloud.engine.config.SnapshotPolicy;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
@@ -46,7 +44,7 @@ class PromotionIT {
     }
 
     private TemplateSettings template() {
-        return fx.template("snap").snapshot(SnapshotPolicy.ON_SUCCESS).consistency(Consistency.FS_FROZEN).build();
+        return fx.promotingTemplate("snap");
     }
 
     @Test

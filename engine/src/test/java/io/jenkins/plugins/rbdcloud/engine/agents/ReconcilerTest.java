@@ -90,6 +90,25 @@ class ReconcilerTest {
     }
 
     @Test
+    void aHeldDiskStaysUntilItsHoldEndsThenIsDroppedWhateverTheGrace() {
+        ListedObject held = new ListedObject("debian-hhhhhh", java.util.Optional.of(tag("jenkins-1", "dev", "debian-hhhhhh",
+                Duration.ofHours(1))), java.util.Optional.of(NOW.plus(Duration.ofMinutes(30))));
+        Inventory inv = new Inventory(Set.of(), Set.of(), List.of(held), List.of(), Set.of(), true);
+        ReconcilePlan before = reconciler.reconcile(inv, NOW);
+        assertTrue(before.isEmpty(), "old and unknown, but held");
+        assertEquals(NOW.plus(INTERVAL), before.nextDue(), "the regular interval comes first");
+        ReconcilePlan near = reconciler.reconcile(inv, NOW.plus(Duration.ofMinutes(29).plusSeconds(30)));
+        assertTrue(near.isEmpty());
+        assertEquals(NOW.plus(Duration.ofMinutes(30)), near.nextDue(), "looked at again when the hold ends");
+        assertEquals(List.of("debian-hhhhhh"), names(reconciler.reconcile(inv, NOW.plus(Duration.ofMinutes(30))).images()));
+
+        ListedObject foreign = new ListedObject("debian-ffffff", java.util.Optional.of(tag("jenkins-2", "dev", "debian-ffffff",
+                Duration.ofHours(1))), java.util.Optional.of(NOW.minus(Duration.ofHours(1))));
+        Inventory theirs = new Inventory(Set.of(), Set.of(), List.of(foreign), List.of(), Set.of(), true);
+        assertTrue(reconciler.reconcile(theirs, NOW).isEmpty(), "another controller's held disk is theirs to drop");
+    }
+
+    @Test
     void largeListingsAreCheap() {
         List<ListedObject> objects = new ArrayList<>();
         for (int i = 0; i < 50_000; i++) {

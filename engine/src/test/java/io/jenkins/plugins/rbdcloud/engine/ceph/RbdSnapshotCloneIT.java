@@ -112,12 +112,41 @@ class RbdSnapshotCloneIT extends CephItBase {
         }
     }
 
+    private record ParentAndClone(String parent, String child) {}
+
+    /** A new 8 MiB image of {@code pool} with snapshot {@code snap}, cloned into the agents pool. */
+    private ParentAndClone snapshotAndClone(RbdPool pool, String prefix, String snap) {
+        String parent = scratch.create(pool, env.uniqueName(prefix), 8 * MiB);
+        pool.snapCreate(parent, snap);
+        String child = scratch.track(agents, env.uniqueName("clone"));
+        pool.clone(parent, snap, agents, child);
+        return new ParentAndClone(parent, child);
+    }
+
+    @Test
+    void renamingASnapshotKeepsItsClonesParent() {
+        ParentAndClone pc = snapshotAndClone(agents, "held", "held");
+        String disk = pc.parent();
+        String child = pc.child();
+
+        agents.snapRename(disk, "held", "promoted");
+        assertEquals(List.of("promoted"), agents.snaps(disk).stream().map(SnapInfo::name).toList());
+        assertEquals(Optional.of(ImageSpec.of(agents.name(), disk, "promoted")), agents.parent(child));
+        assertEquals(ImageSpec.of(agents.name(), disk, "held"),
+                assertThrows(RbdNotFoundException.class, () -> agents.snapRename(disk, "held", "x")).target());
+        agents.snapCreate(disk, "other");
+        assertThrows(RbdExistsException.class, () -> agents.snapRename(disk, "other", "promoted"));
+
+        agents.remove(child);
+        agents.snapRemove(disk, "promoted");
+        agents.snapRemove(disk, "other");
+    }
+
     @Test
     void removingASnapshotWithClonesDefersItUntilTheyAreGone() {
-        String golden = scratch.create(images, env.uniqueName("golden"), 8 * MiB);
-        images.snapCreate(golden, "v1");
-        String child = scratch.track(agents, env.uniqueName("clone"));
-        images.clone(golden, "v1", agents, child);
+        ParentAndClone pc = snapshotAndClone(images, "golden", "v1");
+        String golden = pc.parent();
+        String child = pc.child();
 
         images.snapRemove(golden, "v1");
         assertEquals(List.of(), images.snaps(golden), "gone from the user's view");

@@ -201,6 +201,36 @@ class PromotionIT {
     }
 
     @Test
+    void promotesAnEarlierSnapshotNotTheHeadAndAFailureGivesItsNameBack() {
+        String d = agentDisk();
+        fx.agents.snapCreate(d, "held");
+        byte[] later = "written after the hold".getBytes();
+        try (RbdImageHandle h = fx.agents.open(d)) {
+            h.write(MiB, later);
+            h.flush();
+        }
+        try (GoldenImages failing = fx.catalog(CatalogFixture.options().withSteps(step -> {
+            if (step.equals("mark-current")) {
+                throw new IllegalStateException("injected");
+            }
+        }))) {
+            assertThrows(IllegalStateException.class, () -> failing.promoteSnapshot(golden, fx.agents, d, "held"));
+            assertThrows(IllegalStateException.class, () -> failing.promoteSnapshotByCopy(golden, fx.agents, d, "held"));
+        }
+        assertEquals(1, gi.show(golden).currentVersion());
+        assertEquals(List.of("held"), fx.agents.snaps(d).stream().map(s -> s.name()).toList());
+
+        Promotion p = gi.promoteSnapshot(golden, fx.agents, d, "held");
+        assertEquals(2, p.version().version());
+        assertEquals(List.of(GoldenNames.promoteSnap(golden, 2)), fx.agents.snaps(d).stream().map(s -> s.name()).toList());
+        try (RbdImageHandle v2 = fx.images.openReadOnly(GoldenNames.versionImage(golden, 2), "v2")) {
+            assertArrayEquals(MARK, v2.read(MiB, MARK.length), "the snapshot's data, not what came after");
+        }
+        gi.completeFlattens(golden);
+        assertTrue(fx.agents.snaps(d).isEmpty(), "released after the flatten");
+    }
+
+    @Test
     void copyPathMakesAStandaloneVersion() {
         String d = agentDisk();
         GoldenVersion v = gi.promoteByCopy(golden, fx.agents, d);

@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -131,22 +130,13 @@ public final class OrphanSweeper {
                 continue;
             }
             try {
-                out.add(new ListedObject(name, ownership(name)));
+                Map<String, String> meta = ctx.agentsPool().metaList(name);
+                out.add(new ListedObject(name, Ownership.fromMeta(meta), HeldDisks.heldUntil(meta)));
             } catch (RuntimeException e) {
                 failures.add("read tags of " + name + ": " + ProvisionJob.describe(e));
             }
         }
         return out;
-    }
-
-    private Optional<Ownership> ownership(String image) {
-        Map<String, String> tags = new HashMap<>();
-        ctx.agentsPool().metaList(image).forEach((k, v) -> {
-            if (k.startsWith(Ownership.META_PREFIX)) {
-                tags.put(k.substring(Ownership.META_PREFIX.length()), v);
-            }
-        });
-        return Ownership.fromMap(tags);
     }
 
     private Set<String> pinned(List<String> failures) {

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * Removes an agent's backend objects: its domain, then its disk. A disk a flattening golden
+ * Removes an agent's backend objects: its domain, then its disk (with its held snapshot, if any). A disk a flattening golden
  * version still reads from, or one that keeps refusing removal while QEMU lets go of it, goes to
  * the trash (maintenance purges it); a throw-away clone is never trimmed first, since removal
  * frees all of it anyway.
@@ -79,7 +79,8 @@ public final class Teardown {
             }, d -> Thread.sleep(d.toMillis()));
             return new DiskRemoval(DiskFate.REMOVED, used);
         } catch (RbdHasSnapshotsException e) {
-            return trash(pool, disk);
+            // A held disk's snapshot goes with it; any other (a promotion's) waits in the trash.
+            return releaseHeldSnapshot(pool, disk) ? removeDisk(disk) : trash(pool, disk);
         } catch (BackendFailure e) {
             if (e.hasWatchers()) {
                 // Still open after every retry: trashing does not need it closed; the purge retries later.
@@ -90,6 +91,22 @@ public final class Teardown {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while removing " + pool.name() + "/" + disk, e);
         }
+    }
+
+    /**
+     * Removes a held disk's snapshot; false when there is none. A promotion renames it first, so
+     * it is never what a version reads from.
+     */
+    private static boolean releaseHeldSnapshot(RbdPool pool, String disk) {
+        try {
+            if (pool.snaps(disk).stream().anyMatch(s -> s.name().equals(HeldDisks.SNAPSHOT))) {
+                pool.snapRemove(disk, HeldDisks.SNAPSHOT);
+                return true;
+            }
+        } catch (RbdNotFoundException gone) {
+            // the disk (or the snapshot) went meanwhile: nothing to release
+        }
+        return false;
     }
 
     private boolean isPinned(String disk) {

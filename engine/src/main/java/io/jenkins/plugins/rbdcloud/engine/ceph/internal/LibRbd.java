@@ -68,6 +68,7 @@ public interface LibRbd extends Library {
     int rbd_snap_get_id(Pointer image, String snapName, LongByReference snapId);
     int rbd_snap_get_timestamp(Pointer image, long snapId, Timespec timestamp);
     int rbd_snap_get_namespace_type(Pointer image, long snapId, IntByReference namespaceType);
+    int rbd_snap_rename(Pointer image, String srcName, String dstName);
 
     // --- metadata ---
     int rbd_metadata_get(Pointer image, String key, byte[] value, LongByReference valueLen);

@@ -13,6 +13,8 @@ import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Turns an agent disk into the next version of a golden image, under the image's catalog lock.
@@ -20,6 +22,8 @@ import java.util.Optional;
  * leaves the catalog as it was and removes what the promotion made.
  */
 public final class Promoter {
+
+    private static final Logger LOG = Logger.getLogger(Promoter.class.getName());
 
     private final CatalogStore store;
     private final Flattener flattener;
@@ -32,8 +36,11 @@ public final class Promoter {
     /**
      * Native path: snapshot the agent disk, clone it into the images pool, snapshot and protect
      * the clone, mark it current. Metadata only, unless the chain would exceed the maximum depth.
+     *
+     * @param fromSnap an existing snapshot of the disk to promote instead of a new one of its head
+     *                 (renamed to the promotion snapshot, renamed back if the promotion fails), or null
      */
-    public GoldenVersion promote(String golden, RbdPool agents, String disk) {
+    public GoldenVersion promote(String golden, RbdPool agents, String disk, String fromSnap) {
         GoldenNames.check(golden);
         RbdNames.check("agent disk", disk);
         RbdPool images = store.images();
@@ -54,7 +61,7 @@ public final class Promoter {
             String agentSnap = GoldenNames.promoteSnap(golden, n);
             Undo undo = new Undo();
             try {
-                snapshotAgentDisk(undo, agents, disk, agentSnap);
+                snapshotAgentDisk(undo, agents, disk, agentSnap, fromSnap);
 
                 store.step("clone");
                 agents.clone(disk, agentSnap, images, image);
@@ -92,7 +99,7 @@ public final class Promoter {
      * read the agent disk through a snapshot and write its data, zero runs skipped, into a new
      * standalone version. Same steps and atomicity as the native path.
      */
-    public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk) {
+    public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk, String fromSnap) {
         GoldenNames.check(golden);
         RbdNames.check("agent disk", disk);
         RbdPool images = store.images();
@@ -104,7 +111,7 @@ public final class Promoter {
             String agentSnap = GoldenNames.promoteSnap(golden, n);
             Undo undo = new Undo();
             try {
-                snapshotAgentDisk(undo, agents, disk, agentSnap);
+                snapshotAgentDisk(undo, agents, disk, agentSnap, fromSnap);
 
                 store.step("create");
                 images.create(image, size);
@@ -119,8 +126,10 @@ public final class Promoter {
                     dst.flush();
                 }
                 images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
-                store.step("release-agent-snapshot");
-                CatalogStore.removeSnap(agents, disk, agentSnap);
+                if (fromSnap == null) {
+                    store.step("release-agent-snapshot");
+                    CatalogStore.removeSnap(agents, disk, agentSnap);
+                }
 
                 finishVersion(golden, n, lock);
                 publish(golden, n, VersionState.READY, lock);
@@ -129,14 +138,39 @@ public final class Promoter {
                 undo.rollback(e);
                 throw e;
             }
+            if (fromSnap != null) {
+                // Released only now, so a failure above could give the snapshot its name back.
+                releaseAfterCopy(agents, disk, agentSnap);
+            }
             return store.version(golden, n);
         }
     }
 
-    private void snapshotAgentDisk(Undo undo, RbdPool agents, String disk, String agentSnap) {
+    /** The version is current and standalone: a snapshot left behind is removed with its disk, so it is only logged. */
+    private static void releaseAfterCopy(RbdPool agents, String disk, String agentSnap) {
+        try {
+            CatalogStore.removeSnap(agents, disk, agentSnap);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not release " + agents.name() + "/" + disk + "@" + agentSnap
+                    + " after the copy; it goes with the disk", e);
+        }
+    }
+
+    /** The promotion snapshot: a new one of the disk's head, or {@code fromSnap} renamed (null: none given). */
+    private void snapshotAgentDisk(Undo undo, RbdPool agents, String disk, String agentSnap, String fromSnap) {
         store.step("snapshot-agent-disk");
-        agents.snapCreate(disk, agentSnap);
-        undo.push(() -> CatalogStore.removeSnap(agents, disk, agentSnap));
+        if (fromSnap == null) {
+            agents.snapCreate(disk, agentSnap);
+            undo.push(() -> CatalogStore.removeSnap(agents, disk, agentSnap));
+            return;
+        }
+        agents.snapRename(disk, fromSnap, agentSnap);
+        undo.push(() -> {
+            // The copy path releases the snapshot once copied: only one still there goes back.
+            if (agents.snaps(disk).stream().anyMatch(x -> x.name().equals(agentSnap))) {
+                agents.snapRename(disk, agentSnap, fromSnap);
+            }
+        });
     }
 
     /** The provenance every new version records in its info key. */

@@ -1,0 +1,336 @@
+package io.jenkins.plugins.rbdcloud.engine.agents.internal;
+
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
+
+import io.jenkins.plugins.rbdcloud.engine.Ownership;
+import io.jenkins.plugins.rbdcloud.engine.agents.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport.PromotionPath;
+import io.jenkins.plugins.rbdcloud.engine.agents.HeldDisk;
+import io.jenkins.plugins.rbdcloud.engine.agents.HoldReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport.DiskFate;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.Promotion;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Held agent disks: an ended agent's disk kept with a snapshot taken while its guest was frozen,
+ * until the build's result says promote or drop. Everything is in the disk's metadata (tags
+ * {@code held-at}, {@code held-until}, {@code held-written}, {@code held-trimmed} beside the ownership tags) and its
+ * snapshot {@value #SNAPSHOT}, so another engine of the same controller and cloud (after a
+ * restart) promotes or drops it just the same. Promote and drop can be repeated.
+ */
+public final class HeldDisks {
+
+    private static final Logger LOG = Logger.getLogger(HeldDisks.class.getName());
+
+    /** The snapshot a held disk keeps: the state it is promoted from. */
+    public static final String SNAPSHOT = "rbd-cloud.held";
+    static final String HELD_AT = Ownership.META_PREFIX + "held-at";
+    static final String HELD_UNTIL = Ownership.META_PREFIX + "held-until";
+    static final String TRIMMED = Ownership.META_PREFIX + "held-trimmed";
+    /** Measured before the trim: on a clone, fstrim adds placeholder objects that count as used. */
+    static final String WRITTEN = Ownership.META_PREFIX + "held-written";
+    private static final String PROMOTE_SNAP_PREFIX = "rbd-cloud.promote.";
+
+    /** One of our disks as its metadata shows it. */
+    private record Found(String disk, Ownership owner, Map<String, String> meta) {
+        Optional<Instant> heldUntil() {
+            return HeldDisks.heldUntil(meta);
+        }
+    }
+
+    private final EngineContext ctx;
+    private final Teardown teardown;
+    private final Set<String> settling = ConcurrentHashMap.newKeySet();
+
+    HeldDisks(EngineContext ctx, Teardown teardown) {
+        this.ctx = ctx;
+        this.teardown = teardown;
+    }
+
+    /**
+     * Quiesces the guest, snapshots its disk while frozen, destroys the domain and tags the disk as
+     * held. Never throws for a backend failure: the report says what failed, and the caller deletes
+     * what is left (the snapshot goes with the disk).
+     */
+    HoldReport hold(AgentRecord agent, Instant now) {
+        Instant t0 = ctx.now();
+        String disk = agent.disk();
+        RbdPool pool = ctx.agentsPool();
+        Instant until = now.plus(ctx.options().holdLimit());
+        long written = 0;
+        OptionalLong trimmed = OptionalLong.empty();
+        Duration quiesce = Duration.ZERO;
+        Duration snapshot = Duration.ZERO;
+        try {
+            if (disk == null || agent.handle() == null) {
+                throw new IllegalStateException("agent " + agent.name() + " has no disk or no domain to hold");
+            }
+            written = pool.usedBytes(disk);
+            ctx.options().steps().before(agent.name(), "hold");
+            trimmed = Quiesce.run(agent.name(), agent.handle().agent(), agent.template().consistency());
+            Instant t1 = ctx.now();
+            quiesce = Duration.between(t0, t1);
+            pool.snapCreate(disk, SNAPSHOT);
+            snapshot = Duration.between(t1, ctx.now());
+            teardown.removeDomain(agent);
+            Map<String, String> tags = new LinkedHashMap<>();
+            tags.put(HELD_AT, now.toString());
+            tags.put(HELD_UNTIL, until.toString());
+            tags.put(WRITTEN, Long.toString(written));
+            trimmed.ifPresent(b -> tags.put(TRIMMED, Long.toString(b)));
+            pool.metaSetAll(disk, tags);
+        } catch (RuntimeException e) {
+            LOG.log(Level.INFO, "holding the disk of " + agent.name() + " failed", e);
+            return report(agent, until, written, trimmed, quiesce, snapshot, t0, Optional.of(ProvisionJob.describe(e)));
+        }
+        return report(agent, until, written, trimmed, quiesce, snapshot, t0, Optional.empty());
+    }
+
+    private HoldReport report(AgentRecord agent, Instant until, long written, OptionalLong trimmed, Duration quiesce,
+                              Duration snapshot, Instant t0, Optional<String> failure) {
+        String disk = ctx.agentsPool().name() + "/" + agent.name();
+        return new HoldReport(agent.name(), disk, disk + "@" + SNAPSHOT, agent.golden() == null ? "" : agent.golden(), until,
+                written, trimmed, quiesce, snapshot, Duration.between(t0, ctx.now()), failure);
+    }
+
+    /**
+     * Promotes the held snapshot natively (the copy path when that fails) to the next version of the
+     * golden image the disk came from; the disk is removed after the background flatten. A promotion
+     * that fails drops the disk. Nothing held under that name (any more): an empty report.
+     */
+    public CompletionReport promote(String agent) {
+        return settle(agent, found -> {
+            if (found.heldUntil().isEmpty()) {
+                return alreadyPromoted(found);
+            }
+            return promoteHeld(found);
+        }, () -> new CompletionReport(agent, Optional.empty(), PromotionPath.NONE, Optional.empty(), 0, OptionalLong.empty(),
+                OptionalLong.empty(), absent(agent)));
+    }
+
+    /** Deletes the held disk and its snapshot. Nothing held under that name (any more): fate {@code ABSENT}. */
+    public TerminationReport drop(String agent) {
+        return settle(agent, found -> {
+            if (found.heldUntil().isEmpty()) {
+                throw new IllegalStateException("the disk of " + agent + " is not held (promoted already, or never held)");
+            }
+            return removed(agent, ctx.now());
+        }, () -> absent(agent));
+    }
+
+    /** Held disks of this controller and cloud, by agent name. */
+    public List<HeldDisk> list() {
+        List<HeldDisk> out = new ArrayList<>();
+        for (String name : ctx.agentsPool().list()) {
+            if (!AgentNames.isAgentName(name) || ctx.agents().containsKey(name)) {
+                continue;
+            }
+            try {
+                Optional<Found> f = find(name, false);
+                if (f.isPresent() && f.get().heldUntil().isPresent()) {
+                    Map<String, String> m = f.get().meta();
+                    out.add(new HeldDisk(name, f.get().owner().template(), f.get().owner().golden(),
+                            instant(m.get(HELD_AT)).orElse(Instant.EPOCH), f.get().heldUntil().get(),
+                            ctx.agentsPool().usedBytes(name)));
+                }
+            } catch (RbdNotFoundException gone) {
+                // removed between the listing and the look
+            }
+        }
+        out.sort(java.util.Comparator.comparing(HeldDisk::agent));
+        return out;
+    }
+
+    /** The {@code held-until} tag of a disk's metadata, if it is a held disk. */
+    public static Optional<Instant> heldUntil(Map<String, String> meta) {
+        return instant(meta.get(HELD_UNTIL));
+    }
+
+    private static Optional<Instant> instant(String s) {
+        try {
+            return s == null ? Optional.empty() : Optional.of(Instant.parse(s));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private interface Settlement<T> {
+        T apply(Found found);
+    }
+
+    /** One promote or drop per agent at a time in this engine; the disk looked up and its tags checked first. */
+    private <T> T settle(String agent, Settlement<T> action, java.util.function.Supplier<T> nothing) {
+        RbdNames.check("agent", agent);
+        if (ctx.agents().containsKey(agent)) {
+            throw new IllegalStateException("agent " + agent + " is still running: end it with endAndHold first");
+        }
+        if (!settling.add(agent)) {
+            throw new IllegalStateException("the held disk of " + agent + " is being promoted or dropped already");
+        }
+        try {
+            Optional<Found> found = find(agent, true);
+            return found.isPresent() ? action.apply(found.get()) : nothing.get();
+        } finally {
+            settling.remove(agent);
+        }
+    }
+
+    /**
+     * The disk named {@code agent} with its tags; empty when there is none, or, unless
+     * {@code strict}, when it is not ours. Strict: another owner's or cloud's disk is refused.
+     */
+    private Optional<Found> find(String agent, boolean strict) {
+        Map<String, String> meta;
+        try {
+            meta = ctx.agentsPool().metaList(agent);
+        } catch (RbdNotFoundException gone) {
+            return Optional.empty();
+        }
+        Optional<Ownership> owner = Ownership.fromMeta(meta).filter(o -> o.ownerId().equals(ctx.settings().ownerId())
+                && o.cloud().equals(ctx.settings().name()) && o.agent().equals(agent));
+        if (owner.isEmpty()) {
+            if (strict) {
+                throw new IllegalArgumentException(ctx.agentsPool().name() + "/" + agent
+                        + " is not an agent disk of this controller and cloud: left alone");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new Found(agent, owner.get(), meta));
+    }
+
+    private CompletionReport promoteHeld(Found found) {
+        Instant t0 = ctx.now();
+        String agent = found.disk();
+        RbdPool pool = ctx.agentsPool();
+        String golden = found.owner().golden().substring(0, found.owner().golden().indexOf('@'));
+        long written = tagged(found, WRITTEN).orElseGet(() -> pool.usedBytes(agent));
+        OptionalLong trimmed = tagged(found, TRIMMED).map(OptionalLong::of).orElse(OptionalLong.empty());
+        try {
+            Promotion p = ctx.catalog().promoteSnapshot(golden, pool, agent, SNAPSHOT);
+            released(agent);
+            p.flattened().whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.log(Level.WARNING, "background flatten of " + p.version().label() + " failed; maintenance retries it", e);
+                }
+            });
+            OptionalLong used = p.flattened().isDone() && !p.flattened().isCompletedExceptionally()
+                    ? OptionalLong.of(p.flattened().join().usedBytes()) : OptionalLong.empty();
+            ctx.goldens().seen(golden, p.version().label(), ctx.now());
+            return promoted(agent, p.version(), PromotionPath.NATIVE, written, trimmed, used, afterFlatten(agent, t0, p.flattened()));
+        } catch (RuntimeException nativeFailure) {
+            LOG.log(Level.INFO, "native promotion of " + agent + " failed, trying the copy path", nativeFailure);
+            try {
+                GoldenVersion v = ctx.catalog().promoteSnapshotByCopy(golden, pool, agent, SNAPSHOT);
+                released(agent);
+                ctx.goldens().seen(golden, v.label(), ctx.now());
+                return promoted(agent, v, PromotionPath.COPY, written, trimmed, OptionalLong.of(v.usedBytes()), removed(agent, t0));
+            } catch (RuntimeException copyFailure) {
+                copyFailure.addSuppressed(nativeFailure);
+                IllegalStateException e = new IllegalStateException("native promotion failed ("
+                        + ProvisionJob.describe(nativeFailure) + ") and so did the copy path ("
+                        + ProvisionJob.describe(copyFailure) + ")", copyFailure);
+                ctx.events().failed(new CloudStatus.Failure(ctx.now(), agent, found.owner().template(),
+                        CloudStatus.Kind.PROMOTION, "promote", ProvisionJob.describe(e)));
+                ctx.tell(l -> l.promotionFailed(agent, e));
+                return new CompletionReport(agent, Optional.empty(), PromotionPath.NONE, Optional.of(ProvisionJob.describe(e)),
+                        written, trimmed, OptionalLong.empty(), removed(agent, t0));
+            }
+        }
+    }
+
+    private static Optional<Long> tagged(Found found, String key) {
+        try {
+            return Optional.ofNullable(found.meta().get(key)).map(Long::parseLong);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Promoted: no longer held, so an expiring hold cannot drop it; reconciliation treats it as any disk. */
+    private void released(String agent) {
+        try {
+            ctx.agentsPool().metaRemove(agent, HELD_UNTIL);
+        } catch (RuntimeException e) {
+            // Still tagged held: dropping it later only trashes it while the version depends on it.
+            LOG.log(Level.WARNING, "could not untag the promoted disk " + agent, e);
+        }
+    }
+
+    private CompletionReport promoted(String agent, GoldenVersion v, PromotionPath path, long written, OptionalLong trimmed,
+                                      OptionalLong used, TerminationReport termination) {
+        ctx.tell(l -> l.promoted(agent, v.label()));
+        return new CompletionReport(agent, Optional.of(v.label()), path, Optional.empty(), written, trimmed, used, termination);
+    }
+
+    /** Promoted by an earlier call: the version its promotion snapshot names; the disk goes after the flatten. */
+    private CompletionReport alreadyPromoted(Found found) {
+        Optional<String> label = ctx.agentsPool().snaps(found.disk()).stream().map(s -> s.name())
+                .filter(s -> s.startsWith(PROMOTE_SNAP_PREFIX) && s.lastIndexOf(".v") > PROMOTE_SNAP_PREFIX.length())
+                .map(s -> s.substring(PROMOTE_SNAP_PREFIX.length(), s.lastIndexOf(".v")) + "@" + s.substring(s.lastIndexOf(".v") + 1))
+                .findFirst();
+        if (label.isEmpty()) {
+            throw new IllegalStateException("the disk of " + found.disk() + " is not held (and was not promoted)");
+        }
+        return new CompletionReport(found.disk(), label, PromotionPath.NATIVE, Optional.empty(),
+                ctx.agentsPool().usedBytes(found.disk()), OptionalLong.empty(), OptionalLong.empty(),
+                new TerminationReport(found.disk(), false, DiskFate.AFTER_FLATTEN, 0, Duration.ZERO));
+    }
+
+    /** Removes the disk once the version promoted from it no longer reads it (at once when it never did). */
+    private TerminationReport afterFlatten(String agent, Instant t0, CompletableFuture<?> flattened) {
+        if (flattened.isDone() && !flattened.isCompletedExceptionally()) {
+            return removed(agent, t0);
+        }
+        flattened.whenCompleteAsync((v, e) -> {
+            if (e != null) {
+                failed(agent, "wait for the flatten", e);
+                return;
+            }
+            try {
+                teardown.removeDisk(agent);
+            } catch (RuntimeException removal) {
+                failed(agent, "remove disk", removal); // leaves an unknown, tagged disk: reconciliation removes it
+            }
+        }, ctx.executor());
+        TerminationReport r = new TerminationReport(agent, false, DiskFate.AFTER_FLATTEN, 0, Duration.between(t0, ctx.now()));
+        ctx.tell(l -> l.terminated(r));
+        return r;
+    }
+
+    /** For the status page; what is left behind is reconciliation's. */
+    private void failed(String agent, String step, Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        ctx.events().failed(new CloudStatus.Failure(ctx.now(), agent, "", CloudStatus.Kind.ENDING, step,
+                ProvisionJob.describe(cause)));
+    }
+
+    private TerminationReport removed(String agent, Instant t0) {
+        Teardown.DiskRemoval d = teardown.removeDisk(agent);
+        TerminationReport r = new TerminationReport(agent, false, d.fate(), d.freedBytes(), Duration.between(t0, ctx.now()));
+        ctx.tell(l -> l.terminated(r));
+        return r;
+    }
+
+    private static TerminationReport absent(String agent) {
+        return new TerminationReport(agent, false, DiskFate.ABSENT, 0, Duration.ZERO);
+    }
+}
