@@ -4,6 +4,7 @@ import hudson.Extension;
 import hudson.model.Computer;
 import hudson.model.Descriptor;
 import hudson.model.Node;
+import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.Channel;
 import hudson.slaves.AbstractCloudSlave;
@@ -15,6 +16,8 @@ import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.config.LauncherKind;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -37,6 +40,7 @@ public final class RbdAgent extends AbstractCloudSlave {
     private final String hypervisor;
     private final String golden;
     private final int handshakeTimeoutSeconds;
+    private final boolean snapshotOnSuccess;
     /** Provisioning phase → milliseconds, kept so the agent page survives a controller restart. */
     private final LinkedHashMap<String, Long> phaseMillis = new LinkedHashMap<>();
 
@@ -48,6 +52,7 @@ public final class RbdAgent extends AbstractCloudSlave {
         this.hypervisor = agent.hypervisor();
         this.golden = agent.golden();
         this.handshakeTimeoutSeconds = template.getHandshakeTimeoutSeconds();
+        this.snapshotOnSuccess = template.isSnapshotOnSuccess();
         agent.phases().forEach((phase, d) -> phaseMillis.put(phase.name().toLowerCase(java.util.Locale.ROOT), d.toMillis()));
     }
 
@@ -113,7 +118,7 @@ public final class RbdAgent extends AbstractCloudSlave {
     @Override
     protected void _terminate(TaskListener listener) {
         RbdComputer computer = getComputer() instanceof RbdComputer c ? c : null;
-        Boolean success = computer == null ? null : computer.getBuildSucceeded();
+        Run<?, ?> run = computer == null ? null : computer.getLastRun();
         Channel channel = computer == null ? null : computer.getChannel();
         // Never wait here, this may be a Timer thread: the rest runs in the background.
         Computer.threadPoolForRemoting.submit(() -> {
@@ -127,7 +132,7 @@ public final class RbdAgent extends AbstractCloudSlave {
                             + name + " once the cloud is back");
                     return;
                 }
-                end(engine, success, listener);
+                end(engine, run, listener);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -151,11 +156,25 @@ public final class RbdAgent extends AbstractCloudSlave {
         }
     }
 
-    private void end(RbdCloudEngine engine, Boolean success, TaskListener listener) {
-        var ending = success == null
-                ? engine.terminate(name).thenApply(r -> "deleted " + name + " (disk " + r.disk() + ", "
-                        + r.freedBytes() + " bytes freed) in " + Duration.ofMillis(r.took().toMillis()))
-                : engine.complete(name, success).thenApply(RbdAgent::describe);
+    /**
+     * With snapshot-on-success and a build that ran here, the disk is held and the build decides
+     * when it completes ({@link PromotionDecisions}); otherwise the guest and its disk are deleted.
+     */
+    private void end(RbdCloudEngine engine, Run<?, ?> run, TaskListener listener) {
+        CompletableFuture<String> ending;
+        if (snapshotOnSuccess && run != null) {
+            ending = engine.endAndHold(name, Instant.now()).thenApply(h -> {
+                if (!h.held()) {
+                    return "ended " + name + ": holding its disk failed (" + h.failure().orElse("unknown") + "), deleted";
+                }
+                PromotionDecisions.awaitResult(run, cloudName, name);
+                return "ended " + name + ": disk held for " + run.getFullDisplayName() + " to decide (snapshot in "
+                        + h.snapshotTook().toMillis() + " ms, build wrote " + h.buildWrittenBytes() + " bytes)";
+            });
+        } else {
+            ending = engine.terminate(name).thenApply(r -> "deleted " + name + " (disk " + r.disk() + ", "
+                    + r.freedBytes() + " bytes freed) in " + Duration.ofMillis(r.took().toMillis()));
+        }
         ending.whenComplete((done, failure) -> {
             if (failure == null) {
                 listener.getLogger().println(done);
@@ -167,7 +186,7 @@ public final class RbdAgent extends AbstractCloudSlave {
         });
     }
 
-    private static String describe(io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport r) {
+    static String describe(io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport r) {
         String promotion = r.promotedVersion().map(v -> "promoted to " + v + " (" + r.promotionPath() + "), ")
                 .orElse(r.promotionFailure().map(f -> "promotion failed: " + f + ", ").orElse(""));
         return "ended " + r.agent() + ": " + promotion + "build wrote " + r.buildWrittenBytes() + " bytes, disk "

@@ -2,7 +2,6 @@ package io.jenkins.plugins.rbdcloud;
 
 import hudson.model.Executor;
 import hudson.model.Queue;
-import hudson.model.Result;
 import hudson.model.Run;
 import hudson.slaves.AbstractCloudComputer;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
@@ -15,15 +14,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The computer of an {@link RbdAgent}. Remembers how the last build on it ended, because that
- * decides snapshot-on-success when the agent is terminated, and shows the agent's golden version,
+ * The computer of an {@link RbdAgent}. Remembers the build of its last task, because that build
+ * decides snapshot-on-success when it completes ({@link PromotionDecisions}), and shows the agent's golden version,
  * hypervisor, phase timings and bytes written (main.jelly).
  */
 public final class RbdComputer extends AbstractCloudComputer<RbdAgent> {
 
     private static final Logger LOG = Logger.getLogger(RbdComputer.class.getName());
 
-    private volatile Boolean buildSucceeded;
+    /** The build the last task belonged to: it decides snapshot-on-success when it completes. */
+    private transient volatile Run<?, ?> lastRun;
     private volatile ScheduledFuture<?> handshakeGuard;
 
     public RbdComputer(RbdAgent agent) {
@@ -39,33 +39,29 @@ public final class RbdComputer extends AbstractCloudComputer<RbdAgent> {
         }
     }
 
-    /** True after a SUCCESS build, false after any other end, null before the first build ended. */
-    public Boolean getBuildSucceeded() {
-        return buildSucceeded;
+    /** The build of the last task that ran here, or null before the first one ended. */
+    Run<?, ?> getLastRun() {
+        return lastRun;
     }
 
     // Recorded before super: the retention strategy, told by super, may terminate the agent at once.
     @Override
     public void taskCompleted(Executor executor, Queue.Task task, long durationMS) {
-        buildSucceeded = resultOf(executor.getCurrentExecutable()) == Result.SUCCESS;
+        lastRun = runOf(executor.getCurrentExecutable());
         super.taskCompleted(executor, task, durationMS);
     }
 
     @Override
     public void taskCompletedWithProblems(Executor executor, Queue.Task task, long durationMS, Throwable problems) {
-        buildSucceeded = false;
+        lastRun = runOf(executor.getCurrentExecutable());
         super.taskCompletedWithProblems(executor, task, durationMS, problems);
     }
 
-    /**
-     * The result that counts: a freestyle build's own, or, for a Pipeline {@code node} block (whose
-     * build is still running), the build's result as set so far; that is SUCCESS only when the
-     * Pipeline set {@code currentBuild.result = 'SUCCESS'} before leaving the block.
-     */
-    private static Result resultOf(Queue.Executable executable) {
+    /** The build a task belongs to: a freestyle build itself, or the Pipeline run of a {@code node} block. */
+    private static Run<?, ?> runOf(Queue.Executable executable) {
         for (Queue.Executable e = executable; e != null; e = e.getParentExecutable()) {
             if (e instanceof Run<?, ?> run) {
-                return run.getResult();
+                return run;
             }
         }
         return null;

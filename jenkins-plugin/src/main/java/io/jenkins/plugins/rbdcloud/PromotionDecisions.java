@@ -1,0 +1,84 @@
+package io.jenkins.plugins.rbdcloud;
+
+import hudson.Extension;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.model.listeners.RunListener;
+import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Snapshot-on-success decided at the build's end. An agent of a template that promotes ends with
+ * its disk held (snapshot taken while the guest was frozen, domain gone); the build it served then
+ * decides: SUCCESS promotes the held disk to the next golden version, anything else drops it. A
+ * Pipeline's {@code node} block ends before its build has a result, a freestyle build after: one
+ * path for both. A decision lost to a controller restart is no leak: the engine drops a held disk
+ * when its hold limit passes.
+ */
+@Extension
+@SuppressWarnings("rawtypes")
+public final class PromotionDecisions extends RunListener<Run> {
+
+    private static final Logger LOG = Logger.getLogger(PromotionDecisions.class.getName());
+
+    /** One held agent disk: the cloud that holds it and the agent's name. */
+    private record Held(String cloud, String agent) {
+    }
+
+    /** Run id → the agents' disks it decides. */
+    private static final Map<String, Set<Held>> PENDING = new ConcurrentHashMap<>();
+
+    /** {@code agent}'s disk is held: promote or drop it when {@code run} completes (at once if it has). */
+    static void awaitResult(Run<?, ?> run, String cloud, String agent) {
+        PENDING.computeIfAbsent(run.getExternalizableId(), k -> ConcurrentHashMap.newKeySet()).add(new Held(cloud, agent));
+        if (!run.isBuilding()) {
+            decide(run, null); // a freestyle build completed before its agent ended
+        }
+    }
+
+    @Override
+    public void onCompleted(Run r, TaskListener listener) {
+        decide(r, listener.getLogger());
+    }
+
+    @Override
+    public void onFinalized(Run r) {
+        decide(r, null); // held after onCompleted had run, while the build was finishing
+    }
+
+    private static void decide(Run<?, ?> run, PrintStream log) {
+        Set<Held> held = PENDING.remove(run.getExternalizableId());
+        if (held == null) {
+            return;
+        }
+        boolean success = run.getResult() == Result.SUCCESS;
+        for (Held h : held) {
+            RbdCloudEngine engine = Engines.current(h.cloud());
+            if (engine == null) {
+                LOG.warning(() -> "rbd-cloud " + h.cloud() + " is not running: the held disk of " + h.agent()
+                        + " is dropped when its hold ends");
+                continue;
+            }
+            String what = (success ? "promoting" : "dropping") + " the disk of " + h.agent() + " (build " + run.getResult() + ")";
+            if (log != null) {
+                log.println("rbd-cloud: " + what);
+            }
+            var decided = success ? engine.promoteHeld(h.agent()).thenApply(RbdAgent::describe)
+                    : engine.dropHeld(h.agent()).thenApply(t -> "dropped the disk of " + h.agent() + " (" + t.disk() + ")");
+            decided.whenComplete((done, failure) -> {
+                if (failure == null) {
+                    LOG.info(() -> "rbd-cloud " + h.cloud() + ": " + done + " after " + run.getFullDisplayName());
+                } else {
+                    LOG.log(Level.WARNING, "rbd-cloud " + h.cloud() + ": " + what + " failed; the held disk is dropped when"
+                            + " its hold ends", failure);
+                }
+            });
+        }
+    }
+}
