@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentChannelIT {
 
-    private static final Duration JVM_START = Duration.ofSeconds(60); // TCG, a busy machine
+    private static final Duration JVM_START = Duration.ofSeconds(120); // TCG on a busy machine: 16-50 s seen
     private EngineFixture fx;
 
     @BeforeAll
