@@ -20,7 +20,8 @@
 # The guest-side scripts in dev/guest/ say what the guest does.
 #
 # start: builds when an output is missing or an input changed (a hash of this script,
-#        dev/guest/*, and the kernel, busybox and qemu-ga files used); stop: nothing to stop;
+#        dev/guest/*, the agent script, the JDK's release file, and the kernel, busybox and
+#        qemu-ga files used); stop: nothing to stop;
 # wipe:  removes $RBD_CLOUD_DEV_DIR/guest; env: paths and kernel command line.
 source "$(dirname "$0")/lib.sh"
 
@@ -40,8 +41,8 @@ GUEST_FILES=(initrd-init init modules rbd-cloud-echo rbd-cloud-watchdog shutdown
 AGENT_SCRIPT=$REPO_ROOT/docs/guest/rbd-cloud-agent.sh
 # The guest's Java runtime: jlink of the modules agent.jar needs (jdeps: java.base, java.logging,
 # java.xml) plus a small margin for code the controller sends (java.management, java.naming,
-# jdk.unsupported); with a CDS archive, which halves the JVM's start under TCG. Cached per JDK
-# release in $JRE_CACHE.
+# jdk.unsupported); with a CDS archive (class data shared instead of parsed at every JVM start;
+# its gain under TCG is not measured). About 60 MB; cached per JDK release in $JRE_CACHE.
 JRE_MODULES=java.base,java.logging,java.xml,java.management,java.naming,jdk.unsupported
 JLINK_OPTIONS=(--strip-debug --no-man-pages --no-header-files --compress zip-6 --generate-cds-archive)
 JRE_CACHE=$GUEST_DIR/jre
