@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * program gets stdin it can use (available(), no end-of-file while nobody is attached), that an
  * agent that exits is restarted, that every controller session gets a fresh agent whose greeting
  * comes first (nothing stale from an earlier one), and that an open takes the channel over from a
- * host client that still holds it. One guest.
+ * host client that still holds it. Then that a Pipeline {@code sh} step's launch (durable-task's
+ * command line, with the image's nohup stand-in) runs as the agent's user. One guest.
  */
 @ExtendWith(DevEnvironmentExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -70,6 +71,7 @@ class AgentChannelIT {
                     .get(30, TimeUnit.SECONDS).exitCode());
             try {
                 sessions(engine, a);
+                pipelineShStepLaunch(engine, a);
             } catch (IOException | AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\nguest's /var/log/rbd-cloud-agent.log and processes:\n"
                         + guestShell(engine, a, "cat /var/log/rbd-cloud-agent.log; ps -o pid,ppid,user,args"), e);
@@ -114,6 +116,29 @@ class AgentChannelIT {
                 }
             }
         }
+    }
+
+    /**
+     * What durable-task's BourneShellScript launches for {@code sh 'echo hi'} (its command shape, with
+     * this test's paths), run as the agent's user: nohup, sh, cp, touch, sleep, mv must all be there.
+     */
+    private static void pipelineShStepLaunch(RbdCloudEngine engine, Agent a) throws Exception {
+        String c = "/var/lib/jenkins-agent/ws/.ctl";
+        String launch = "cp '" + c + "/script.sh' '" + c + "/script.sh.copy'; { while [ -d '" + c + "' -a \\! -f '" + c
+                + "/jenkins-result.txt' ]; do touch '" + c + "/jenkins-log.txt'; sleep 3; done } & jsc=x; JENKINS_SERVER_COOKIE=$jsc"
+                + " 'sh' -xe '" + c + "/script.sh.copy' > '" + c + "/jenkins-log.txt' 2>&1; echo $? > '" + c
+                + "/jenkins-result.txt.tmp'; mv '" + c + "/jenkins-result.txt.tmp' '" + c + "/jenkins-result.txt'; wait";
+        String asJenkins = "mkdir -p " + c + " && echo 'echo hi from $(id -un)' > " + c + "/script.sh && exec \"$@\"";
+        ExecResult r = engine.exec(a.name(), Duration.ofSeconds(20), "/bin/su", "-s", "/bin/sh", "-c", asJenkins, "--", "jenkins",
+                "launch", "nohup", "sh", "-c", "(" + launch + ") >&- 2>&- &").get(30, TimeUnit.SECONDS);
+        assertEquals(0, r.exitCode(), r.stdoutText() + r.stderrText());
+        String result = "";
+        for (int i = 0; i < 60 && !result.equals("0"); i++) {
+            Thread.sleep(500);
+            result = guestShell(engine, a, "cat " + c + "/jenkins-result.txt 2>/dev/null").strip();
+        }
+        assertEquals("0", result, guestShell(engine, a, "ls -la " + c + "; cat " + c + "/jenkins-log.txt"));
+        assertTrue(guestShell(engine, a, "cat " + c + "/jenkins-log.txt").contains("hi from jenkins"));
     }
 
     /** Waits for an agent's greeting, pings it, and returns its id: the answer must come from the agent that greeted. */
