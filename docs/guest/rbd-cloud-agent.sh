@@ -72,6 +72,8 @@ uptime_cs() {
 # skips anything before the other side's preamble, in both directions: leftovers of an old
 # session are harmless, a whole stale greeting would not be, and none is ever written.
 # agent.jar exiting on its own (a crash, or the controller ending the channel) starts a fresh one.
+# The guest cannot see a controller that attaches and leaves without sending a byte within 2 s
+# (see "Channel launcher" in guest-agent-script.md).
 
 # pump FIFO AGENT_PID: copies the port into FIFO until the controller that talked to the agent
 # detaches, then ends the agent. The FIFO is held open read-write, so agent.jar never sees its end
