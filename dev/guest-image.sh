@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # dev/guest-image.sh start|status|stop|wipe|env — the small test guest the ITs boot.
+# dev/guest-image.sh agent-image AGENT_JAR OUT.raw [SIZE] — the same guest with AGENT_JAR baked in
+#                    at /opt/jenkins/agent.jar, SIZE (default 2G) sparse: a golden image a real
+#                    Jenkins agent runs in (boot it with rbd_cloud.agent=channel on the kernel
+#                    command line). Prints OUT.raw.
 #
 # Built in seconds from installed Debian packages only (busybox-static, linux-image-amd64,
-# qemu-guest-agent), without loop mounts, into $RBD_CLOUD_DEV_DIR/guest:
+# qemu-guest-agent) and the JDK dev/find-jdk finds, without loop mounts, into
+# $RBD_CLOUD_DEV_DIR/guest:
 #   vmlinux             the installed kernel, decompressed to plain ELF: QEMU boots it through
 #                       its PVH entry, which skips the 4-5 s self-decompression under TCG
 #   initrd.img          busybox + the modules of dev/guest/modules (and their dependencies),
 #                       /init = dev/guest/initrd-init
 #   rbd-cloud-test.raw  sparse raw disk, one ext4 filesystem (label rbd-cloud-root, no
-#                       partition table) holding busybox, qemu-ga and its libraries, and
-#                       /sbin/init = dev/guest/init
+#                       partition table) holding busybox, qemu-ga and its libraries,
+#                       /sbin/init = dev/guest/init, a Java runtime in /opt/java, the user
+#                       jenkins and docs/guest/rbd-cloud-agent.sh; no agent.jar (it is not on
+#                       Maven Central: agent-image adds the one a controller serves)
 # The guest-side scripts in dev/guest/ say what the guest does.
 #
 # start: builds when an output is missing or an input changed (a hash of this script,
-#        dev/guest/*, and the kernel, busybox and qemu-ga files used); stop: nothing to stop;
+#        dev/guest/*, the agent script, the JDK's release file, and the kernel, busybox and
+#        qemu-ga files used); stop: nothing to stop;
 # wipe:  removes $RBD_CLOUD_DEV_DIR/guest; env: paths and kernel command line.
 source "$(dirname "$0")/lib.sh"
 
@@ -29,7 +37,17 @@ ROOT_LABEL=rbd-cloud-root
 # crypto self-tests, no timer/TSC calibration checks, no speculation mitigations).
 CMDLINE="root=LABEL=$ROOT_LABEL console=ttyS0 panic=-1 quiet i8042.noaux i8042.nokbd i8042.nopnp cryptomgr.notests no_timer_check tsc=reliable mitigations=off"
 # The files dev/guest/ contributes to the build (example-domain.xml.in is documentation only).
-GUEST_FILES=(initrd-init init modules rbd-cloud-echo rbd-cloud-watchdog shutdown)
+GUEST_FILES=(initrd-init init modules rbd-cloud-echo rbd-cloud-watchdog shutdown nohup)
+AGENT_SCRIPT=$REPO_ROOT/docs/guest/rbd-cloud-agent.sh
+# The guest's Java runtime: jlink of the modules agent.jar needs (jdeps: java.base, java.logging,
+# java.xml) plus a small margin for code the controller sends (java.management, java.naming,
+# jdk.unsupported); with a CDS archive (class data shared instead of parsed at every JVM start;
+# its gain under TCG is not measured). About 60 MB; cached per JDK release in $JRE_CACHE.
+JRE_MODULES=java.base,java.logging,java.xml,java.management,java.naming,jdk.unsupported
+JLINK_OPTIONS=(--strip-debug --no-man-pages --no-header-files --compress zip-6 --generate-cds-archive)
+JRE_CACHE=$GUEST_DIR/jre
+AGENT_IMAGE_SIZE=2G
+AGENT_UID=1000
 BUSYBOX=/bin/busybox
 QEMU_GA=/usr/sbin/qemu-ga
 
@@ -61,10 +79,39 @@ inputs_hash() {
   # Digests only: the same inputs in another checkout (another path) must not force a rebuild.
   {
     # shellcheck disable=SC2046 # one word per library path
-    sha256sum "$DEV_SCRIPTS/guest-image.sh" "${GUEST_FILES[@]/#/$GUEST_SRC/}" "/boot/vmlinuz-$kver" \
+    sha256sum "$DEV_SCRIPTS/guest-image.sh" "${GUEST_FILES[@]/#/$GUEST_SRC/}" "$AGENT_SCRIPT" "/boot/vmlinuz-$kver" \
       "/lib/modules/$kver/modules.dep" "$BUSYBOX" $(qemu_ga_files) | cut -d' ' -f1
+    jre_key
     echo "$CMDLINE $IMAGE_SIZE"
   } | sha256sum | cut -d' ' -f1
+}
+
+# jre_key: what the cached runtime depends on: the JDK's release file, modules and options.
+jre_key() {
+  { cat "$JDK/release"; echo "$JRE_MODULES ${JLINK_OPTIONS[*]}"; } | sha256sum | cut -c1-16
+}
+
+# build_jre: the jlinked runtime, $JRE_CACHE/<key>, made once (about 10 s) per JDK release.
+build_jre() {
+  local dir
+  dir=$JRE_CACHE/$(jre_key)
+  if [ ! -x "$dir/bin/java" ]; then
+    mkdir -p "$JRE_CACHE"
+    rm -rf "$dir.tmp"
+    "$JDK/bin/jlink" --add-modules "$JRE_MODULES" "${JLINK_OPTIONS[@]}" --output "$dir.tmp" >&2 ||
+      die "jlink failed (JDK $JDK)"
+    # Heaps stay far below 32 GiB here: the archive for uncompressed oops is 14 MB of nothing.
+    rm -f "$dir.tmp/lib/server/classes_nocoops.jsa"
+    mv "$dir.tmp" "$dir"
+    log "built the guest Java runtime from $JDK: $dir ($(du -sh "$dir" | cut -f1))"
+  fi
+  echo "$dir"
+}
+
+# elf_libs DIR: the shared libraries (and dynamic loader) the ELF files under DIR need, outside DIR.
+elf_libs() {
+  find "$1" -type f \( -name '*.so' -o -perm -u+x \) -exec ldd {} \; 2>/dev/null |
+    awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | grep -v "^$1/" | sort -u
 }
 
 # extract_vmlinux BZIMAGE OUT: the bzImage header (boot protocol >= 2.08) says where the
@@ -146,15 +193,22 @@ build_initrd() {
 }
 
 build_rootfs_tree() {
-  local tree=$1 applet file
-  mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,usr/local/sbin,etc,dev,proc,sys,run,tmp,root,var/log}
+  local tree=$1 jre=$2 applet file
+  mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,usr/local/sbin,etc,dev,proc,sys,run,tmp,root,var/log,opt/jenkins}
   ln -s ../run "$tree/var/run"
   chmod 1777 "$tree/tmp"
   chmod 0700 "$tree/root"
   cp "$BUSYBOX" "$tree/bin/busybox"
   install -m 0755 "$GUEST_SRC/init" "$tree/sbin/init"
   install -m 0755 "$GUEST_SRC/shutdown" "$tree/sbin/shutdown"
-  install -m 0755 "$GUEST_SRC/rbd-cloud-echo" "$GUEST_SRC/rbd-cloud-watchdog" "$tree/usr/local/sbin/"
+  install -m 0755 "$GUEST_SRC/rbd-cloud-echo" "$GUEST_SRC/rbd-cloud-watchdog" "$AGENT_SCRIPT" "$tree/usr/local/sbin/"
+  # Pipeline `sh` steps (durable-task) run nohup, which Debian's busybox does not have.
+  install -m 0755 "$GUEST_SRC/nohup" "$tree/usr/bin/nohup"
+  cp -a "$jre" "$tree/opt/java"
+  ln -s /opt/java/bin/java "$tree/usr/bin/java"
+  for file in $(elf_libs "$jre"); do
+    [ -e "$tree$file" ] || install -D -m 0755 "$file" "$tree$file"
+  done
   for applet in $("$BUSYBOX" --list-full); do
     [ -e "$tree/$applet" ] || [ "$applet" = linuxrc ] || ln -s /bin/busybox "$tree/$applet"
   done
@@ -162,20 +216,23 @@ build_rootfs_tree() {
     install -D -m 0755 "$file" "$tree$file"
   done
   echo rbd-cloud-test >"$tree/etc/hostname"
-  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$tree/etc/passwd"
-  printf 'root:x:0:\n' >"$tree/etc/group"
+  printf 'root:x:0:0:root:/root:/bin/sh\njenkins:x:%d:%d:Jenkins agent:/var/lib/jenkins-agent:/bin/sh\n' \
+    "$AGENT_UID" "$AGENT_UID" >"$tree/etc/passwd"
+  printf 'root:x:0:\njenkins:x:%d:\n' "$AGENT_UID" >"$tree/etc/group"
+  install -d -m 0755 -o "$AGENT_UID" -g "$AGENT_UID" "$tree/var/lib/jenkins-agent"
   printf 'PRETTY_NAME="rbd-cloud test guest"\nNAME="rbd-cloud-test"\nID=rbd-cloud-test\n' >"$tree/etc/os-release"
   ln -s /proc/self/mounts "$tree/etc/mtab"
 }
 
-build_image() {
-  local out=$1 tree=$2
-  build_rootfs_tree "$tree"
+# make_fs TREE OUT SIZE: a sparse raw file of SIZE holding one ext4 filesystem filled from TREE.
+make_fs() {
+  local tree=$1 out=$2 size=$3
   rm -f "$out"
-  truncate -s "$IMAGE_SIZE" "$out"
-  # -d fills the filesystem from a directory: no loop device, no mount.
-  mkfs.ext4 -q -F -L "$ROOT_LABEL" -b 4096 -m 0 -E root_owner=0:0 -d "$tree" "$out" ||
-    die "mkfs.ext4 -d failed"
+  truncate -s "$size" "$out"
+  # -d fills the filesystem from a directory: no loop device, no mount. Lazy inode tables and a
+  # small journal keep a big, mostly empty filesystem sparse.
+  mkfs.ext4 -q -F -L "$ROOT_LABEL" -b 4096 -m 0 -J size=16 -E root_owner=0:0,lazy_itable_init=1 \
+    -d "$tree" "$out" || die "mkfs.ext4 -d failed"
 }
 
 is_current() {
@@ -208,15 +265,37 @@ cmd_start() {
   trap "rm -rf '$work'" EXIT
   extract_vmlinux "/boot/vmlinuz-$kver" "$work/vmlinux"
   build_initrd "$kver" "$work/initrd.img" "$work/initrd"
-  build_image "$work/rbd-cloud-test.raw" "$work/rootfs"
+  build_rootfs_tree "$work/rootfs" "$(build_jre)"
+  make_fs "$work/rootfs" "$work/rbd-cloud-test.raw" "$IMAGE_SIZE"
   chmod 0644 "$work/vmlinux" "$work/initrd.img" "$work/rbd-cloud-test.raw"
   # Renames, so a guest that is running from the old files keeps them.
   mv -f "$work/vmlinux" "$KERNEL"
   mv -f "$work/initrd.img" "$INITRD"
   mv -f "$work/rbd-cloud-test.raw" "$IMAGE"
   echo "$hash" >"$STAMP"
+  rm -rf "$work"
+  trap - EXIT
   cmd_env
   log "built guest image from kernel $kver in $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s: $GUEST_DIR"
+}
+
+# agent-image AGENT_JAR OUT [SIZE]: the test guest with AGENT_JAR at /opt/jenkins/agent.jar, the
+# way an admin bakes the controller's /jnlpJars/agent.jar into a golden image. SIZE leaves the
+# free space Jenkins wants on the agent's file systems (offline under 1 GiB, warning under 2).
+cmd_agent_image() {
+  local jar=${1:-} out=${2:-} size=${3:-$AGENT_IMAGE_SIZE} work
+  [ -n "$jar" ] && [ -n "$out" ] || die "usage: $0 agent-image AGENT_JAR OUT.raw [SIZE]"
+  [ -f "$jar" ] || die "no such file: $jar"
+  cmd_start >/dev/null
+  work=$(mktemp -d "$GUEST_DIR/.agent.XXXXXX")
+  # shellcheck disable=SC2064 # expand now: $work is local
+  trap "rm -rf '$work'" EXIT
+  build_rootfs_tree "$work/rootfs" "$(build_jre)"
+  install -m 0644 "$jar" "$work/rootfs/opt/jenkins/agent.jar"
+  make_fs "$work/rootfs" "$work/image.raw" "$size"
+  chmod 0644 "$work/image.raw"
+  mv -f "$work/image.raw" "$out"
+  realpath "$out"
 }
 
 cmd_status() {
@@ -245,7 +324,9 @@ cmd_env() {
   env_line RBD_CLOUD_GUEST_CMDLINE "$CMDLINE"
 }
 
-case "${1:-}" in start | wipe)
+JDK=$("$DEV_SCRIPTS/find-jdk")
+
+case "${1:-}" in start | wipe | agent-image)
   # One builder at a time (ITs may run dev/env start in parallel).
   need_cmd flock util-linux
   mkdir -p "$RBD_CLOUD_DEV_DIR"
@@ -260,5 +341,6 @@ case "${1:-}" in
   stop) : ;;
   wipe) cmd_wipe ;;
   env) cmd_env ;;
-  *) echo "usage: $0 start|status|stop|wipe|env" >&2; exit 2 ;;
+  agent-image) shift; cmd_agent_image "$@" ;;
+  *) echo "usage: $0 start|status|stop|wipe|env | agent-image AGENT_JAR OUT.raw [SIZE]" >&2; exit 2 ;;
 esac

@@ -3,6 +3,8 @@
 # launcher expects. Install in the golden image, run as root at boot (see guest-agent-script.md).
 #   rbd-cloud-agent.sh channel   agent.jar speaks remoting on the virtio-serial port; no network needed
 #   rbd-cloud-agent.sh inbound   agent.jar dials the controller over WebSocket
+# POSIX sh (busybox ash, dash, bash). Needs: sh, env, mkfifo, dd, rm, sleep, kill, id, date, sed,
+# head, cat, chmod, chown, cp, mkdir, runuser or su; dmidecode and curl (inbound).
 set -u
 
 PORT=/dev/virtio-ports/io.jenkins.rbd-cloud.agent.0
@@ -12,6 +14,10 @@ JAVA=${RBD_CLOUD_JAVA:-java}
 AGENT_JAR=${RBD_CLOUD_AGENT_JAR:-/opt/jenkins/agent.jar}
 LOG=/var/log/rbd-cloud-agent.log
 STATE=/run/rbd-cloud
+
+log() {
+  echo "$(date '+%F %T') rbd-cloud-agent: $*" >>"$LOG"
+}
 
 # oem KEY: the value of a KEY=VALUE SMBIOS OEM string (type 11) the controller set for this guest.
 oem() {
@@ -28,24 +34,88 @@ load_env() {
   done <"$STATE/env"
 }
 
+# run_agent CMD...: CMD as $RUN_AS, in this process (exec), with this PATH (su and runuser reset
+# it). runuser where there is one (util-linux), else su, which busybox and every other system has
+# (busybox su needs the -- before the user).
 run_agent() {
-  if [ "$(id -u)" -eq 0 ] && [ "$RUN_AS" != root ]; then
-    runuser -u "$RUN_AS" -- "$@"
+  if [ "$(id -u)" -ne 0 ] || [ "$RUN_AS" = root ]; then
+    exec "$@"
+  elif command -v runuser >/dev/null 2>&1; then
+    exec runuser -u "$RUN_AS" -- env "PATH=$PATH" "$@"
   else
-    "$@"
+    exec su -s /bin/sh -c 'exec "$0" "$@"' -- "$RUN_AS" env "PATH=$PATH" "$@"
   fi
 }
 
-channel() {
-  # While the controller is not attached, reads on the port return EOF at once: agent.jar exits
-  # and is started again. Bytes written before the controller attached are skipped by remoting,
-  # which waits for its capability preamble.
+# uptime_cs: seconds since boot in hundredths (no date +%N in busybox).
+uptime_cs() {
+  read -r up _ </proc/uptime
+  echo "${up%.*}${up#*.}"
+}
+
+# The virtio-serial port, as the guest sees it:
+#   - it can be open only once in the guest, so this script opens it (read-write, fd 3) for its
+#     whole life and hands it on;
+#   - while no host client (the controller) is attached, read() returns end-of-file at once and
+#     write() blocks until a client attaches;
+#   - when the client detaches, a blocked read() returns end-of-file.
+# Java cannot use the port as stdin: remoting calls available() on it, which fails (no FIONREAD:
+# "java.io.IOException: Illegal seek"), and an end-of-file on stdin would end agent.jar anyway.
+# So agent.jar writes to the port directly (stdout) and reads a FIFO that pump() fills from the
+# port, hiding the end-of-files.
+#
+# One agent.jar serves one controller session. It starts before any controller is there; its
+# greeting (remoting's capability and mode preambles) waits in the blocked write and reaches the
+# controller that attaches. When that controller detaches, pump() ends agent.jar and a fresh one
+# waits for the next controller (after a controller restart, or a re-launch of the node), so a
+# controller never negotiates with an agent.jar that already talked to another one. Remoting
+# skips anything before the other side's preamble, in both directions: leftovers of an old
+# session are harmless, a whole stale greeting would not be, and none is ever written.
+# agent.jar exiting on its own (a crash, or the controller ending the channel) starts a fresh one.
+# The guest cannot see a controller that attaches and leaves without sending a byte within 2 s
+# (see "Channel launcher" in guest-agent-script.md).
+
+# pump FIFO AGENT_PID: copies the port into FIFO until the controller that talked to the agent
+# detaches, then ends the agent. The FIFO is held open read-write, so agent.jar never sees its end
+# and a write to it never fails; a fresh FIFO per agent.jar drops what the last one left unread.
+pump() {
+  copier=
+  trap 'kill "$copier" 2>/dev/null; exit 0' TERM
+  exec 4<>"$1"
   while :; do
-    if [ -c "$PORT" ]; then
-      load_env
-      # One read-write open of the port serves as stdin and stdout.
-      run_agent "$JAVA" -jar "$AGENT_JAR" -workDir "$WORKDIR" 0<>"$PORT" 1>&0 2>>"$LOG"
+    started=$(uptime_cs)
+    dd bs=65536 <&3 >&4 2>"$STATE/pump.dd" &
+    copier=$!
+    wait "$copier"
+    # dd ends at end-of-file: no controller attached now. It had one if bytes came (records in is
+    # not 0+0) or if the read blocked (end-of-file without a client comes at once).
+    read -r records _ <"$STATE/pump.dd" || records=
+    if [ "$records" != 0+0 ] || [ $(($(uptime_cs) - started)) -ge 200 ]; then
+      log "controller detached: ending agent.jar (pid $2)"
+      kill "$2" 2>/dev/null
+      exit 0
     fi
+    sleep 0.2
+  done
+}
+
+channel() {
+  until [ -c "$PORT" ]; do sleep 1; done
+  exec 3<>"$PORT"
+  while :; do
+    load_env
+    fifo=$STATE/agent.in
+    rm -f "$fifo"
+    mkfifo -m 0600 "$fifo" || exit 1
+    # The FIFO is opened here, as root, before the user switch: the agent's user needs no access.
+    (run_agent "$JAVA" -jar "$AGENT_JAR" -workDir "$WORKDIR") <"$fifo" >&3 3>&- 2>>"$LOG" &
+    agent=$!
+    pump "$fifo" "$agent" &
+    pumper=$!
+    wait "$agent"
+    log "agent.jar exited with status $?"
+    kill "$pumper" 2>/dev/null
+    wait "$pumper"
     sleep 1
   done
 }
@@ -54,18 +124,20 @@ inbound() {
   url=$(oem JENKINS_URL)
   name=$(oem RBD_CLOUD_AGENT_NAME)
   if [ -z "$url" ] || [ -z "$name" ]; then
-    echo "no JENKINS_URL or RBD_CLOUD_AGENT_NAME in SMBIOS" >>"$LOG"
+    log "no JENKINS_URL or RBD_CLOUD_AGENT_NAME in SMBIOS"
     exit 1
   fi
   # The controller writes the secret through qemu-guest-agent once the node exists; it never
   # travels through SMBIOS (libvirt logs QEMU's command line) or a metadata service.
   until [ -s "$STATE/agent-secret" ]; do sleep 1; done
-  install -m 0400 -o "$RUN_AS" "$STATE/agent-secret" "$STATE/agent-secret.user"
+  cp "$STATE/agent-secret" "$STATE/agent-secret.user"
+  chmod 0400 "$STATE/agent-secret.user"
+  chown "$RUN_AS" "$STATE/agent-secret.user"
   load_env
   # agent.jar from the controller itself, so its version always matches.
   curl -fsS --retry 5 -o "$STATE/agent.jar" "${url%/}/jnlpJars/agent.jar" || exit 1
-  run_agent "$JAVA" -jar "$STATE/agent.jar" -url "$url" -name "$name" \
-    -secret @"$STATE/agent-secret.user" -webSocket -workDir "$WORKDIR" 2>>"$LOG"
+  (run_agent "$JAVA" -jar "$STATE/agent.jar" -url "$url" -name "$name" \
+    -secret @"$STATE/agent-secret.user" -webSocket -workDir "$WORKDIR") 2>>"$LOG"
 }
 
 mkdir -p "$STATE" && chmod 0700 "$STATE"

@@ -23,9 +23,11 @@ import org.libvirt.jna.Libvirt;
  * stall every other call on the connection. Reads and writes wait for libvirt's stream event
  * (with a short poll as a safety net) and honour a read timeout.
  *
- * <p>Semantics of the channel to design protocols for: only one host client at a time; while no
- * host client is attached the guest's read() returns EOF at once; bytes written by the guest
- * before this client attached may still be delivered, so start with a sync token.
+ * <p>Semantics of the channel to design protocols for: only one host client at a time, and
+ * opening takes the channel over from a client that still holds it (the old one's stream ends);
+ * while no host client is attached the guest's read() returns EOF at once and its write()
+ * blocks; bytes written by the guest before this client attached may still be delivered, so
+ * start with a sync token.
  */
 public final class AgentChannel implements AutoCloseable {
 

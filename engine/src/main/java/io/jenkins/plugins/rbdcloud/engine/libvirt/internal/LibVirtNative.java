@@ -32,6 +32,8 @@ public final class LibVirtNative {
     public static final int DESTROY_REMOVE_LOGS = 1 << 1;
     /** virStreamFlags: non-blocking stream. */
     public static final int STREAM_NONBLOCK = 1;
+    /** virDomainOpenChannel: take the channel over from a host client that still holds it. */
+    private static final int CHANNEL_FORCE = 1;
     /** virSecretUsageType for Ceph keys. */
     public static final int SECRET_USAGE_CEPH = 2;
 
@@ -83,10 +85,14 @@ public final class LibVirtNative {
 
     private LibVirtNative() {}
 
-    /** Connects {@code stream} (created on the domain's connection) to the guest's channel {@code name}. */
+    /**
+     * Connects {@code stream} (created on the domain's connection) to the guest's channel {@code name},
+     * taking it over from a stale client (a controller that died or restarted without closing it),
+     * which would otherwise fail the open with "Active channel stream exists for this domain".
+     */
     public static void openChannel(Domain dom, String name, Stream stream) {
         try {
-            onDomain(dom, "virDomainOpenChannel " + name, d -> API.virDomainOpenChannel(d, name, ptr(STREAM_PTR, stream), 0));
+            onDomain(dom, "virDomainOpenChannel " + name, d -> API.virDomainOpenChannel(d, name, ptr(STREAM_PTR, stream), CHANNEL_FORCE));
         } finally {
             Reference.reachabilityFence(stream);
         }
