@@ -37,7 +37,7 @@ ROOT_LABEL=rbd-cloud-root
 # crypto self-tests, no timer/TSC calibration checks, no speculation mitigations).
 CMDLINE="root=LABEL=$ROOT_LABEL console=ttyS0 panic=-1 quiet i8042.noaux i8042.nokbd i8042.nopnp cryptomgr.notests no_timer_check tsc=reliable mitigations=off"
 # The files dev/guest/ contributes to the build (example-domain.xml.in is documentation only).
-GUEST_FILES=(initrd-init init modules rbd-cloud-echo rbd-cloud-watchdog shutdown nohup)
+GUEST_FILES=(initrd-init init modules rbd-cloud-echo rbd-cloud-watchdog shutdown nohup udhcpc-script)
 AGENT_SCRIPT=$REPO_ROOT/docs/guest/rbd-cloud-agent.sh
 # The guest's Java runtime: jlink of the modules agent.jar needs (jdeps: java.base, java.logging,
 # java.xml) plus a small margin for code the controller sends (java.management, java.naming,
@@ -202,6 +202,7 @@ build_rootfs_tree() {
   install -m 0755 "$GUEST_SRC/init" "$tree/sbin/init"
   install -m 0755 "$GUEST_SRC/shutdown" "$tree/sbin/shutdown"
   install -m 0755 "$GUEST_SRC/rbd-cloud-echo" "$GUEST_SRC/rbd-cloud-watchdog" "$AGENT_SCRIPT" "$tree/usr/local/sbin/"
+  install -m 0755 "$GUEST_SRC/udhcpc-script" "$tree/usr/local/sbin/rbd-cloud-udhcpc"
   # Pipeline `sh` steps (durable-task) run nohup, which Debian's busybox does not have.
   install -m 0755 "$GUEST_SRC/nohup" "$tree/usr/bin/nohup"
   cp -a "$jre" "$tree/opt/java"

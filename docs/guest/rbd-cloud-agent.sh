@@ -4,7 +4,8 @@
 #   rbd-cloud-agent.sh channel   agent.jar speaks remoting on the virtio-serial port; no network needed
 #   rbd-cloud-agent.sh inbound   agent.jar dials the controller over WebSocket
 # POSIX sh (busybox ash, dash, bash). Needs: sh, env, mkfifo, dd, rm, sleep, kill, id, date, sed,
-# head, cat, chmod, chown, cp, mkdir, runuser or su; dmidecode and curl (inbound).
+# head, cat, chmod, chown, cp, mkdir, runuser or su; for inbound also od, tail, tr (or dmidecode)
+# and curl or wget.
 set -u
 
 PORT=/dev/virtio-ports/io.jenkins.rbd-cloud.agent.0
@@ -19,9 +20,34 @@ log() {
   echo "$(date '+%F %T') rbd-cloud-agent: $*" >>"$LOG"
 }
 
-# oem KEY: the value of a KEY=VALUE SMBIOS OEM string (type 11) the controller set for this guest.
+# oem KEY: the value of a KEY=VALUE SMBIOS OEM string (type 11) the controller set for this guest:
+# from dmidecode, or, where there is none (busybox images), from the kernel's raw SMBIOS entries
+# (/sys/firmware/dmi/entries/11-*/raw: a formatted area of the length in byte 1, then the
+# strings, each ended by a NUL).
 oem() {
-  dmidecode -q -t 11 2>/dev/null | sed -n "s/^[[:space:]]*String [0-9]*: $1=//p" | head -n 1
+  if command -v dmidecode >/dev/null 2>&1; then
+    dmidecode -q -t 11 2>/dev/null | sed -n "s/^[[:space:]]*String [0-9]*: $1=//p" | head -n 1
+    return
+  fi
+  for raw in /sys/firmware/dmi/entries/11-*/raw; do
+    [ -r "$raw" ] || continue
+    len=$(od -An -tu1 -j1 -N1 "$raw" | tr -d ' ')
+    tail -c +$((len + 1)) "$raw" | tr '\000' '\n' | sed -n "s/^$1=//p" | head -n 1
+  done | head -n 1
+}
+
+# fetch URL FILE: curl where there is one, else wget (busybox has it).
+fetch() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS --retry 5 -o "$2" "$1"
+  else
+    n=0
+    until wget -q -O "$2" "$1"; do
+      n=$((n + 1))
+      [ $n -lt 5 ] || return 1
+      sleep 2
+    done
+  fi
 }
 
 # Secret launch values (the template's env): KEY=VALUE lines the controller writes through
@@ -130,14 +156,25 @@ inbound() {
   # The controller writes the secret through qemu-guest-agent once the node exists; it never
   # travels through SMBIOS (libvirt logs QEMU's command line) or a metadata service.
   until [ -s "$STATE/agent-secret" ]; do sleep 1; done
-  cp "$STATE/agent-secret" "$STATE/agent-secret.user"
-  chmod 0400 "$STATE/agent-secret.user"
-  chown "$RUN_AS" "$STATE/agent-secret.user"
+  # $STATE is root's (0700): the agent's user gets its own copy in a directory only it can enter.
+  userdir=/run/rbd-cloud-agent
+  mkdir -p "$userdir"
+  chown "$RUN_AS" "$userdir"
+  chmod 0700 "$userdir"
+  cp "$STATE/agent-secret" "$userdir/secret"
+  chown "$RUN_AS" "$userdir/secret"
+  chmod 0400 "$userdir/secret"
   load_env
   # agent.jar from the controller itself, so its version always matches.
-  curl -fsS --retry 5 -o "$STATE/agent.jar" "${url%/}/jnlpJars/agent.jar" || exit 1
-  (run_agent "$JAVA" -jar "$STATE/agent.jar" -url "$url" -name "$name" \
-    -secret @"$STATE/agent-secret.user" -webSocket -workDir "$WORKDIR") 2>>"$LOG"
+  fetch "${url%/}/jnlpJars/agent.jar" "$userdir/agent.jar" || { log "cannot download agent.jar from $url"; exit 1; }
+  # agent.jar retries a lost connection itself; it exits when it gives up or is told to.
+  while :; do
+    log "inbound agent $name dialing $url"
+    (run_agent "$JAVA" -jar "$userdir/agent.jar" -url "$url" -name "$name" \
+      -secret @"$userdir/secret" -webSocket -workDir "$WORKDIR") 2>>"$LOG"
+    log "agent.jar exited with status $?"
+    sleep 2
+  done
 }
 
 mkdir -p "$STATE" && chmod 0700 "$STATE"
