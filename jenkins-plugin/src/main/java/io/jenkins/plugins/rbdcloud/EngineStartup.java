@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud;
 
 import hudson.init.InitMilestone;
 import hudson.init.Initializer;
+import hudson.init.Terminator;
 import hudson.slaves.Cloud;
 import jenkins.model.Jenkins;
 
@@ -9,6 +10,7 @@ import jenkins.model.Jenkins;
  * Starts every rbd-cloud's engine with Jenkins rather than at the first provisioning request,
  * which would plan nothing ("engine not running") and leave the first build waiting for
  * NodeProvisioner's initial delay. The engine asks for a review once it runs ({@link Reviews}).
+ * Engines close with Jenkins: their guests keep running and the next start adopts them.
  */
 public final class EngineStartup {
 
@@ -22,5 +24,10 @@ public final class EngineStartup {
                 Engines.running(cloud);
             }
         }
+    }
+
+    @Terminator
+    public static void closeEngines() {
+        Engines.closeAll();
     }
 }

@@ -171,4 +171,16 @@ final class Engines {
         }
         FAILED.keySet().retainAll(cloudNames);
     }
+
+    /** Jenkins is stopping: every engine closes; guests keep running and the next start adopts them. */
+    static void closeAll() {
+        for (String name : List.copyOf(RUNNING.keySet())) {
+            Entry e = RUNNING.remove(name);
+            if (e != null) {
+                e.engine().close();
+                LOG.info(() -> "rbd-cloud " + name + ": Jenkins is stopping, engine closed");
+            }
+        }
+        FAILED.clear();
+    }
 }
