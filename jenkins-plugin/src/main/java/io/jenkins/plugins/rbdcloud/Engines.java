@@ -126,7 +126,7 @@ final class Engines {
         CloudSettings settings = start.settings();
         try {
             RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults()
-                    .withLaunchValues(agent -> launchValues(cloudName)));
+                    .withLaunchValues(agent -> launchValues(cloudName)).withListener(new SickAgents(cloudName)));
             // Agents of an earlier engine (before a restart or a settings change) keep working through this one.
             AdoptionReport adopted = engine.adopt(Instant.now()).join();
             LOG.info(() -> "rbd-cloud " + cloudName + ": adopted " + adopted.adopted() + ", skipped " + adopted.skipped()

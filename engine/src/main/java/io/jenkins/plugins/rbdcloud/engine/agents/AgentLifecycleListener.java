@@ -26,6 +26,14 @@ public interface AgentLifecycleListener {
     /** Provisioning failed; everything done was undone. */
     default void failed(String agent, ProvisioningException cause) {}
 
+    /**
+     * The engine ended a sick agent: its watchdog fired, its guest crashed, its disk had an I/O
+     * error, or its domain stopped without the engine asking. Its domain and disk are being deleted
+     * (never promoted) and its capacity released; a build running on it cannot go on.
+     * {@code why} is one line for a build log, e.g. "the guest crashed".
+     */
+    default void sick(String agent, String why) {}
+
     /** The agent ended and its disk is held until its build's result decides (promote or drop). */
     default void held(HoldReport report) {}
 

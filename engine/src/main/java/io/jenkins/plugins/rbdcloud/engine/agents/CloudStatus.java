@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param hypervisors   each configured hypervisor, in configuration order
  * @param templates     each template, in configuration order
  * @param launches      recent launches, newest first
- * @param failures      recent failures (launch, promotion, ending), newest first
+ * @param failures      recent failures (launch, promotion, ending, sick agents), newest first
  * @param lastReconcile the last reconciliation, if one ran since the engine started
  */
 public record CloudStatus(Instant at, int live, int reserved, int maxAgents, List<Hypervisor> hypervisors,
@@ -98,8 +98,8 @@ public record CloudStatus(Instant at, int live, int reserved, int maxAgents, Lis
         }
     }
 
-    /** What went wrong with an agent, and where. */
-    public enum Kind { LAUNCH, PROMOTION, ENDING }
+    /** What went wrong with an agent, and where: SICK is a ready agent the engine ended (watchdog, crash, I/O error, stop). */
+    public enum Kind { LAUNCH, PROMOTION, ENDING, SICK }
 
     /** A failure: which agent, in which step, and why (engine messages hold no secret). */
     public record Failure(Instant at, String agent, String template, Kind kind, String step, String reason) {

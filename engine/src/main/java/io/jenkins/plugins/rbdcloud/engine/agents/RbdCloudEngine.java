@@ -5,6 +5,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentEnding;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentRecord;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineContext;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.GuestSecretFile;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.HealthWatch;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.ImageMaintenance;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.OrphanSweeper;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Provisioner;
@@ -31,9 +32,9 @@ import java.util.function.Supplier;
 /**
  * The agent lifecycle engine of one rbd-cloud: plans agents against the caps, creates them
  * (clone → start → ready), ends them (deleted, or the disk held until the build's result decides
- * promotion), keeps warm pools,
- * reconciles leaked objects and maintains golden images. Thread-safe. Every blocking Ceph or
- * libvirt call runs on the engine's own bounded executor, never on the caller's thread: the
+ * promotion), ends sick ones (watchdog, crash, disk I/O error, unexpected stop: see
+ * {@link AgentLifecycleListener#sick}), keeps warm pools, reconciles leaked objects and maintains
+ * golden images. Thread-safe. Every blocking Ceph or libvirt call runs on the engine's own bounded executor, never on the caller's thread: the
  * methods return futures, or, for {@link #plan}, launches whose futures complete later.
  */
 public final class RbdCloudEngine implements AutoCloseable {
@@ -52,13 +53,19 @@ public final class RbdCloudEngine implements AutoCloseable {
     private RbdCloudEngine(EngineContext ctx) {
         this.ctx = ctx;
         Teardown teardown = new Teardown(ctx);
-        this.provisioner = new Provisioner(ctx, teardown);
         this.ending = new AgentEnding(ctx, teardown);
+        HealthWatch health = new HealthWatch(ctx, ending, this::leaveWarmPool);
+        this.provisioner = new Provisioner(ctx, teardown, health);
         this.sweeper = new OrphanSweeper(ctx, teardown);
         this.maintenance = new ImageMaintenance(ctx);
         this.warm = new WarmPools(ctx, provisioner, ending);
         this.images = new ImageCatalog(ctx);
-        this.adopter = new Adopter(ctx);
+        this.adopter = new Adopter(ctx, health);
+    }
+
+    /** A sick warm agent leaves its pool (the pools are made after the health watch). */
+    private void leaveWarmPool(AgentRecord a) {
+        warm.remove(a);
     }
 
     /** Connects to Ceph (blocking, bounded by the options' connect timeout); hypervisors are connected on first use. */
@@ -187,6 +194,10 @@ public final class RbdCloudEngine implements AutoCloseable {
         AgentRecord a = ctx.agents().get(agent);
         if (a == null || a.state() == AgentRecord.State.PROVISIONING) {
             throw new IllegalArgumentException("no ready agent named " + agent);
+        }
+        if (a.sick() != null) {
+            // Being deleted already, and its disk is never promoted.
+            throw new IllegalArgumentException("agent " + agent + " was ended by rbd-cloud: " + a.sick());
         }
         warm.remove(a);
         return a;

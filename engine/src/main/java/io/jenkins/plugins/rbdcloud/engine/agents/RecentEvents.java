@@ -32,7 +32,7 @@ public final class RecentEvents {
         launch.failure().ifPresent(f -> push(failures, f));
     }
 
-    /** A failure after launch: promotion or ending. */
+    /** A failure after launch: promotion, ending, or a sick agent ended. */
     public synchronized void failed(CloudStatus.Failure failure) {
         push(failures, failure);
     }

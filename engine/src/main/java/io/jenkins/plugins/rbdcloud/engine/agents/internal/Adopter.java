@@ -13,15 +13,18 @@ import java.util.Optional;
 /**
  * Takes over the agents an earlier engine of this controller and cloud started (e.g. before a
  * controller restart): each running domain carrying our tags whose disk is still there becomes a
- * ready agent, counted in the ledger, so exec, channel, terminate and complete work on it.
+ * ready agent, counted in the ledger and watched for sickness, so exec, channel, terminate and
+ * complete work on it.
  * Idempotent: agents already known are left as they are.
  */
 public final class Adopter {
 
     private final EngineContext ctx;
+    private final HealthWatch health;
 
-    public Adopter(EngineContext ctx) {
+    public Adopter(EngineContext ctx, HealthWatch health) {
         this.ctx = ctx;
+        this.health = health;
     }
 
     public AdoptionReport adopt(Instant now) {
@@ -84,6 +87,7 @@ public final class Adopter {
         if (ctx.agents().putIfAbsent(agent.name(), agent) != null) {
             return null; // adopted by a concurrent call: counted once, the ledger's adopt is idempotent
         }
+        health.watch(agent);
         ctx.tell(l -> l.ready(agent.toAgent()));
         return null;
     }

@@ -34,6 +34,8 @@ public final class AgentRecord {
     private Instant readyAt;
     private Instant lastTrim;
     private LaunchValues launchValues = LaunchValues.NONE;
+    private AutoCloseable watch;
+    private String sick;
 
     public AgentRecord(Reservation reservation, TemplateSettings template, HypervisorNode node) {
         this.reservation = reservation;
@@ -47,16 +49,69 @@ public final class AgentRecord {
     public HypervisorNode node() { return node; }
 
     public synchronized State state() { return state; }
-    public synchronized void state(State s) { state = s; }
+    public synchronized void state(State s) { enter(s); }
 
     /** Moves to {@code to} only from {@code from}; false when another thread moved it first. */
     public synchronized boolean transition(State from, State to) {
         if (state != from) {
             return false;
         }
-        state = to;
+        enter(to);
         return true;
     }
+
+    /** Ending stops the health watch: from then on a stop is the engine's own doing. */
+    private void enter(State s) {
+        state = s;
+        if (s == State.ENDING) {
+            closeWatch();
+        }
+    }
+
+    /**
+     * Keeps {@code subscription} (the domain's health watch) until the agent ends; an agent that is
+     * ending already closes it at once. False then.
+     */
+    public synchronized boolean watch(AutoCloseable subscription) {
+        if (state == State.ENDING) {
+            close(subscription);
+            return false;
+        }
+        closeWatch();
+        watch = subscription;
+        return true;
+    }
+
+    private void closeWatch() {
+        if (watch != null) {
+            close(watch);
+            watch = null;
+        }
+    }
+
+    private static void close(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing a domain event subscription", e);
+        }
+    }
+
+    /**
+     * Claims a ready (or warm) agent for ending because it fell sick; false when it is not ready
+     * or already ending (the first reason wins).
+     */
+    public synchronized boolean fallSick(String why) {
+        if (state != State.READY && state != State.WARM) {
+            return false;
+        }
+        sick = why;
+        enter(State.ENDING);
+        return true;
+    }
+
+    /** Why the engine ended this agent as sick, or null. */
+    public synchronized String sick() { return sick; }
 
     public synchronized String disk() { return disk; }
     public synchronized String golden() { return golden; }

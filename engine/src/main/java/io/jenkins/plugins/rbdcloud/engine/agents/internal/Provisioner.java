@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
-/** Reserves capacity for new agents and starts a {@link ProvisionJob} for each. */
+/** Reserves capacity for new agents and starts a {@link ProvisionJob} for each; ready agents are watched for sickness. */
 public final class Provisioner {
 
     private final EngineContext ctx;
@@ -20,9 +20,11 @@ public final class Provisioner {
     private final List<ProvisionStep> throttled;
     private final List<ProvisionStep> after;
     private final Map<String, ProvisionJob> inFlight = new ConcurrentHashMap<>();
+    private final HealthWatch health;
 
-    public Provisioner(EngineContext ctx, Teardown teardown) {
+    public Provisioner(EngineContext ctx, Teardown teardown, HealthWatch health) {
         this.ctx = ctx;
+        this.health = health;
         this.plan = new Plan(ctx.settings().templates(), ctx.ledger(), ctx::hypervisorStates);
         this.throttled = List.of(new CloneStep(ctx, teardown), new StartDomainStep(ctx, teardown));
         this.after = List.of(new AwaitReadyStep(ctx), new DeliverSecretsStep(ctx));
@@ -45,6 +47,7 @@ public final class Provisioner {
         ProvisionJob job = new ProvisionJob(ctx, agent, throttled, after);
         inFlight.put(agent.name(), job);
         job.settled().whenComplete((ok, e) -> inFlight.remove(agent.name(), job));
+        job.future().thenAccept(ready -> health.watch(agent)); // runs as the job makes it ready, before anyone hears of it
         return job.start();
     }
 
