@@ -34,7 +34,7 @@ public final class RbdRetentionStrategy extends RetentionStrategy<AbstractCloudC
 
     private final int idleMinutes;
     private transient int failedLaunches;
-    private transient boolean ending;
+    private transient volatile boolean ending;
 
     public RbdRetentionStrategy(int idleMinutes) {
         this.idleMinutes = Math.max(0, idleMinutes);
