@@ -75,6 +75,9 @@ class AgentChannelIT {
             } catch (IOException | AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\nguest's /var/log/rbd-cloud-agent.log and processes:\n"
                         + guestShell(engine, a, "cat /var/log/rbd-cloud-agent.log; ps -o pid,ppid,user,args"), e);
+            } finally {
+                // Closing the engine leaves guests running (a restarted controller adopts them): end this one.
+                engine.terminate(a.name()).get(90, TimeUnit.SECONDS);
             }
         }
     }
