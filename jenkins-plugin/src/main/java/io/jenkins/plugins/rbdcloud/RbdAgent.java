@@ -33,7 +33,7 @@ public final class RbdAgent extends AbstractCloudSlave {
     private static final Logger LOG = Logger.getLogger(RbdAgent.class.getName());
     /** How long a launch or an end waits for the cloud's engine to start. */
     static final Duration ENGINE_WAIT = Duration.ofMinutes(2);
-    private static final Duration CHANNEL_CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final Duration CHANNEL_CLOSE_WAIT = Duration.ofSeconds(20); // agent.jar answers in 2-10 s under TCG
 
     private final String cloudName;
     private final String templateName;

@@ -69,10 +69,12 @@ class ChannelAgentIT {
             j.assertLogContains("warmed by jenkins-warm-cache-1", second);
             String secondAgent = second.getBuiltOnStr();
             await(Duration.ofMinutes(1), () -> j.jenkins.getNode(secondAgent) == null, "the second node removed");
+            await(Duration.ofMinutes(2), () -> dev.currentVersion() == 3, "the second build's disk promoted to v3");
 
             // Nothing leaks: the engine finds no domain or disk that Jenkins does not know.
             RbdCloudEngine engine = Engines.current(cloud.name);
             await(Duration.ofMinutes(1), () -> engine.agents().isEmpty(), "the engine's agents ended");
+            await(Duration.ofMinutes(1), () -> engine.held().join().isEmpty(), "no disk held any more");
             ReconcileReport r = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1))).get(60, TimeUnit.SECONDS);
             assertEquals(0, r.removedDomains().size(), "leaked domains " + r.removedDomains());
             assertEquals(0, r.removedDisks().size(), "leaked disks " + r.removedDisks());

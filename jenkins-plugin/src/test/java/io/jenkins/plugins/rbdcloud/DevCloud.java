@@ -88,7 +88,7 @@ final class DevCloud implements AutoCloseable {
                 Secret.fromString(env.hvKey())));
         creds.save();
         CephSection ceph = new CephSection();
-        ceph.setConf(env.cephConf().toString());
+        ceph.setMonitors(env.monHost() + ":" + env.monPort()); // what QEMU on the hypervisors dials too
         ceph.setUser(env.cephUser());
         ceph.setCredentialsId("ceph-key");
         ceph.setHypervisorUser(env.hvUser());
