@@ -45,6 +45,7 @@ public final class AgentChannel implements AutoCloseable {
     private final Output output = new Output();
     private volatile Duration readTimeout = Duration.ZERO;
     private volatile boolean closed;
+    private volatile Exception closedBy;
 
     private AgentChannel(String description, Stream stream) {
         this.description = description;
@@ -191,7 +192,8 @@ public final class AgentChannel implements AutoCloseable {
 
     private void ensureOpen() throws IOException {
         if (closed) {
-            throw new IOException(description + " is closed");
+            // Who closed it, for whoever was still reading or writing.
+            throw new IOException(description + " is closed", closedBy);
         }
     }
 
@@ -201,6 +203,7 @@ public final class AgentChannel implements AutoCloseable {
         if (closed) {
             return;
         }
+        closedBy = new Exception("closed by thread " + Thread.currentThread().getName());
         closed = true;
         synchronized (stream) {
             try {
