@@ -5,19 +5,22 @@ import hudson.model.Computer;
 import hudson.model.Descriptor;
 import hudson.model.Executor;
 import hudson.model.ExecutorListener;
+import hudson.model.OneOffExecutor;
 import hudson.model.Queue;
 import hudson.slaves.AbstractCloudComputer;
 import hudson.slaves.AbstractCloudSlave;
 import hudson.slaves.OfflineCause;
 import hudson.slaves.RetentionStrategy;
 import java.util.concurrent.TimeUnit;
+import org.jenkinsci.plugins.durabletask.executors.ContinuableExecutable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * When an rbd-cloud agent ends, and what happens while it is offline:
  * <ul>
- * <li>one-shot ({@code idleMinutes == 0}): ended as soon as its first task completes, or after
+ * <li>one-shot ({@code idleMinutes == 0}): ended as soon as its first task completes (not when a
+ * Pipeline {@code node} block only pauses for a controller restart), or after
  * {@link AgentTemplate#ONE_SHOT_UNUSED_MINUTES} online without ever taking one;</li>
  * <li>otherwise: ended after {@code idleMinutes} idle;</li>
  * <li>either: an offline agent is connected again (after a controller restart, a settings change
@@ -25,7 +28,8 @@ import java.util.logging.Logger;
  * its capacity goes to a fresh agent instead of an offline node holding it.</li>
  * </ul>
  * Jenkins' CloudRetentionStrategy never reconnects, and durable-task's OnceRetentionStrategy keeps a
- * node whose launch failed until its idle timeout.
+ * node whose launch failed until its idle timeout; from the latter this keeps the rule that a
+ * continuable task (durable-task's {@code ContinuableExecutable}) does not end the agent.
  */
 public final class RbdRetentionStrategy extends RetentionStrategy<AbstractCloudComputer<?>> implements ExecutorListener {
 
@@ -97,9 +101,17 @@ public final class RbdRetentionStrategy extends RetentionStrategy<AbstractCloudC
     }
 
     private void endIfOneShot(Executor executor) {
-        if (isOneShot() && executor.getOwner() instanceof AbstractCloudComputer<?> c) {
-            end(c);
+        if (!isOneShot() || !(executor.getOwner() instanceof AbstractCloudComputer<?> c)) {
+            return;
         }
+        Queue.Executable e = executor.getCurrentExecutable();
+        // A flyweight task (a Pipeline run's own executor) is no build of this agent; a Pipeline
+        // node block that is only paused (Jenkins stopping, to resume after the restart) is not done.
+        if (executor instanceof OneOffExecutor || e instanceof ContinuableExecutable ce && ce.willContinue()) {
+            LOG.fine(() -> "not ending " + c.getName() + ": " + e + " continues");
+            return;
+        }
+        end(c);
     }
 
     /** Takes no new task, then terminates the node off the caller's thread (an executor or the Timer). */
