@@ -73,9 +73,22 @@ public final class AgentTemplateDescriptor extends Descriptor<AgentTemplate> {
 
     @POST
     public FormValidation doCheckDiskGib(@QueryParameter String value) {
-        return value == null || value.isBlank() ? FormValidation.ok()
-                : FormChecks.checkInt("diskGib", value, n -> builder().diskGib(n).build());
+        if (value == null || value.isBlank()) {
+            return FormValidation.ok();
+        }
+        FormValidation v = FormChecks.checkInt("diskGib", value, n -> builder().diskGib(n).build());
+        Integer n = FormChecks.parseInt(value);
+        if (v.kind == FormValidation.Kind.OK && n != null && n < MIN_USEFUL_DISK_GIB) {
+            // Jenkins' disk space monitors mark an agent offline below 1 GiB free on its remote FS
+            // root or its temporary directory; the system and the build need the rest.
+            return FormValidation.warning("agents with less than " + MIN_USEFUL_DISK_GIB + " GiB of disk may be taken offline by"
+                    + " Jenkins (under 1 GiB free on the remote FS root or /tmp) before the build has written anything");
+        }
+        return v;
     }
+
+    /** Below this a guest's disk leaves Jenkins' 1 GiB free-space threshold little or no room. */
+    static final int MIN_USEFUL_DISK_GIB = 2;
 
     @POST
     public FormValidation doCheckNumExecutors(@QueryParameter String value, @QueryParameter String idleMinutes,

@@ -3,6 +3,7 @@ package io.jenkins.plugins.rbdcloud;
 import hudson.Extension;
 import hudson.model.Computer;
 import hudson.model.Descriptor;
+import hudson.model.DescriptorVisibilityFilter;
 import hudson.model.TaskListener;
 import hudson.remoting.Channel;
 import hudson.slaves.ComputerLauncher;
@@ -103,6 +104,21 @@ public final class ChannelLauncher extends ComputerLauncher {
         @Override
         public String getDisplayName() {
             return "rbd-cloud virtio-serial channel";
+        }
+    }
+
+    /** Offered only where it can work: on rbd-cloud agents, never for a permanent agent's launch method. */
+    @Extension
+    @SuppressWarnings("rawtypes")
+    public static final class OnlyForRbdAgents extends DescriptorVisibilityFilter {
+        @Override
+        public boolean filter(Object context, Descriptor descriptor) {
+            return !(descriptor instanceof DescriptorImpl) || context instanceof RbdAgent;
+        }
+
+        @Override
+        public boolean filterType(Class<?> contextClass, Descriptor descriptor) {
+            return !(descriptor instanceof DescriptorImpl) || RbdAgent.class.isAssignableFrom(contextClass);
         }
     }
 }
