@@ -80,6 +80,8 @@ class ChannelAgentIT {
             // A promoted disk goes once its version no longer reads it (after the background flatten).
             await(Duration.ofMinutes(3), () -> dev.versions().stream().allMatch(v -> v.pinnedDisk().isEmpty()),
                     "the promoted versions flattened");
+            // What ReconcileWork does every minute: image upkeep removes the disks the flattens freed.
+            engine.maintainImages(Instant.now()).get(60, TimeUnit.SECONDS);
             ReconcileReport r = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1))).get(60, TimeUnit.SECONDS);
             assertEquals(0, r.removedDomains().size(), "leaked domains " + r.removedDomains());
             assertEquals(0, r.removedDisks().size(), "leaked disks " + r.removedDisks());

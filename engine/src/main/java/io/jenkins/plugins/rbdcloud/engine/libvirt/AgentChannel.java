@@ -46,6 +46,7 @@ public final class AgentChannel implements AutoCloseable {
     private volatile Duration readTimeout = Duration.ZERO;
     private volatile boolean closed;
     private volatile Exception closedBy;
+    private volatile boolean outputClosed;
 
     private AgentChannel(String description, Stream stream) {
         this.description = description;
@@ -160,6 +161,9 @@ public final class AgentChannel implements AutoCloseable {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
+            if (outputClosed) {
+                throw new IOException("writing to " + description + ": its output is closed");
+            }
             byte[] rest = Arrays.copyOfRange(b, off, off + len);
             while (rest.length > 0) {
                 ensureOpen();
@@ -176,9 +180,14 @@ public final class AgentChannel implements AutoCloseable {
             }
         }
 
+        /**
+         * Half-closes: no more writes, but the input stays open, because a protocol that closes
+         * its writing side first (remoting does, then waits for the peer's close command) still
+         * has to read the answer. Closing the input, or the channel, detaches.
+         */
         @Override
         public void close() {
-            AgentChannel.this.close();
+            outputClosed = true;
         }
     }
 
