@@ -1,7 +1,9 @@
 package io.jenkins.plugins.rbdcloud;
 
 import hudson.Extension;
+import hudson.model.Computer;
 import hudson.model.Label;
+import hudson.model.Node;
 import hudson.model.Queue;
 import hudson.model.queue.CauseOfBlockage;
 import hudson.slaves.Cloud;
@@ -30,7 +32,8 @@ public final class NoDelayProvisionerStrategy extends NodeProvisioner.Strategy {
         }
         // Exact counts, not the smoothed load statistics: idle executors now, capacity already
         // planned, and buildable items waiting for this label now.
-        int available = label.getIdleExecutors() + state.getPlannedCapacitySnapshot() + state.getAdditionalPlannedCapacity();
+        int available = label.getIdleExecutors() + connecting(label) + state.getPlannedCapacitySnapshot()
+                + state.getAdditionalPlannedCapacity();
         int demand = 0;
         for (Queue.BuildableItem item : Queue.getInstance().getBuildableItems()) {
             if (label.equals(item.getAssignedLabel())) {
@@ -53,6 +56,22 @@ public final class NoDelayProvisionerStrategy extends NodeProvisioner.Strategy {
         }
         return available >= demand ? NodeProvisioner.StrategyDecision.PROVISIONING_COMPLETED
                 : NodeProvisioner.StrategyDecision.CONSULT_REMAINING_STRATEGIES;
+    }
+
+    /**
+     * Executors of rbd-cloud agents that exist but are not online yet (the channel handshake, or an
+     * inbound agent still dialing): they will take the waiting builds, so they count as available.
+     * Without this a guest slow to connect under TCG drew a second, unused agent.
+     */
+    private static int connecting(Label label) {
+        int n = 0;
+        for (Node node : label.getNodes()) {
+            Computer c = node.toComputer();
+            if (node instanceof RbdAgent && c != null && c.isOffline() && c.isAcceptingTasks()) {
+                n += node.getNumExecutors();
+            }
+        }
+        return n;
     }
 
     /** What the standard strategy honours too: a CloudProvisioningListener may refuse (quota, maintenance). */
