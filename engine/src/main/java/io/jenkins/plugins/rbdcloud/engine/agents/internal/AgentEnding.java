@@ -46,8 +46,7 @@ public final class AgentEnding {
         agent.state(AgentRecord.State.ENDING);
         HoldReport h = held.hold(agent, now);
         if (!h.held()) {
-            ctx.events().failed(new CloudStatus.Failure(ctx.now(), agent.name(), agent.template().name(),
-                    CloudStatus.Kind.PROMOTION, "hold", h.failure().orElseThrow()));
+            ctx.recordFailure(agent.name(), agent.template().name(), CloudStatus.Kind.PROMOTION, "hold", h.failure().orElseThrow());
             ctx.tell(l -> l.promotionFailed(agent.name(), new IllegalStateException(h.failure().orElseThrow())));
             return new Outcome(h, terminate(agent, ctx.now()));
         }
@@ -100,9 +99,7 @@ public final class AgentEnding {
             ctx.tell(l -> l.terminated(report));
             return report;
         } catch (RuntimeException e) {
-            // For the status page; what is left behind is reconciliation's.
-            ctx.events().failed(new CloudStatus.Failure(ctx.now(), agent.name(), agent.template().name(),
-                    CloudStatus.Kind.ENDING, step, ProvisionJob.describe(e)));
+            ctx.recordFailure(agent.name(), agent.template().name(), CloudStatus.Kind.ENDING, step, ProvisionJob.describe(e));
             throw e;
         } finally {
             ctx.ledger().release(agent.reservation());

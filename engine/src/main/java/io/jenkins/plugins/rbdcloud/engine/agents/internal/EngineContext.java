@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.AgentLifecycleListener;
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.AgentNames;
 import io.jenkins.plugins.rbdcloud.engine.agents.CapacityLedger;
 import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
@@ -127,6 +128,11 @@ public final class EngineContext implements AutoCloseable {
         List<HypervisorState> out = new ArrayList<>();
         nodes.values().forEach(n -> out.add(n.state(now)));
         return out;
+    }
+
+    /** Records a failure for the status page, now; what it left behind is reconciliation's. */
+    public void recordFailure(String agent, String template, CloudStatus.Kind kind, String step, String reason) {
+        events.failed(new CloudStatus.Failure(now(), agent, template, kind, step, reason));
     }
 
     /** Calls the listener, which must not break the engine. */

@@ -38,8 +38,7 @@ public final class HealthWatch {
         }
         LOG.warning(() -> "ending sick agent " + agent.name() + ": " + s.why());
         leavingPool.accept(agent);
-        ctx.events().failed(new CloudStatus.Failure(ctx.now(), agent.name(), agent.template().name(),
-                CloudStatus.Kind.SICK, s.event(), s.why()));
+        ctx.recordFailure(agent.name(), agent.template().name(), CloudStatus.Kind.SICK, s.event(), s.why());
         ctx.tell(l -> l.sick(agent.name(), s.why()));
         ctx.executor().execute(() -> {
             try {

@@ -248,8 +248,7 @@ public final class HeldDisks {
                 IllegalStateException e = new IllegalStateException("native promotion failed ("
                         + ProvisionJob.describe(nativeFailure) + ") and so did the copy path ("
                         + ProvisionJob.describe(copyFailure) + ")", copyFailure);
-                ctx.events().failed(new CloudStatus.Failure(ctx.now(), agent, found.owner().template(),
-                        CloudStatus.Kind.PROMOTION, "promote", ProvisionJob.describe(e)));
+                ctx.recordFailure(agent, found.owner().template(), CloudStatus.Kind.PROMOTION, "promote", ProvisionJob.describe(e));
                 ctx.tell(l -> l.promotionFailed(agent, e));
                 return new CompletionReport(agent, Optional.empty(), PromotionPath.NONE, Optional.of(ProvisionJob.describe(e)),
                         written, trimmed, OptionalLong.empty(), removed(agent, t0));
@@ -319,8 +318,7 @@ public final class HeldDisks {
     /** For the status page; what is left behind is reconciliation's. */
     private void failed(String agent, String step, Throwable e) {
         Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        ctx.events().failed(new CloudStatus.Failure(ctx.now(), agent, "", CloudStatus.Kind.ENDING, step,
-                ProvisionJob.describe(cause)));
+        ctx.recordFailure(agent, "", CloudStatus.Kind.ENDING, step, ProvisionJob.describe(cause));
     }
 
     private TerminationReport removed(String agent, Instant t0) {
