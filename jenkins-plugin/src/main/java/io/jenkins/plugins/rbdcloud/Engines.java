@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -162,25 +163,23 @@ final class Engines {
 
     /** Closes the engines of clouds that no longer exist; their guests keep running until a cloud of that name reconciles. */
     static void retainOnly(Set<String> cloudNames) {
-        for (String name : List.copyOf(RUNNING.keySet())) {
-            Entry e = cloudNames.contains(name) ? null : RUNNING.remove(name);
-            if (e != null) {
-                e.engine().close();
-                LOG.info(() -> "rbd-cloud " + name + ": cloud removed, engine closed");
-            }
-        }
+        closeWhere(name -> !cloudNames.contains(name), "cloud removed");
         FAILED.keySet().retainAll(cloudNames);
     }
 
     /** Jenkins is stopping: every engine closes; guests keep running and the next start adopts them. */
     static void closeAll() {
+        closeWhere(name -> true, "Jenkins is stopping");
+        FAILED.clear();
+    }
+
+    private static void closeWhere(Predicate<String> closing, String why) {
         for (String name : List.copyOf(RUNNING.keySet())) {
-            Entry e = RUNNING.remove(name);
+            Entry e = closing.test(name) ? RUNNING.remove(name) : null;
             if (e != null) {
                 e.engine().close();
-                LOG.info(() -> "rbd-cloud " + name + ": Jenkins is stopping, engine closed");
+                LOG.info(() -> "rbd-cloud " + name + ": " + why + ", engine closed");
             }
         }
-        FAILED.clear();
     }
 }

@@ -126,7 +126,8 @@ public final class RbdAgent extends AbstractCloudSlave {
                 closeQuietly(channel);
                 // After a controller restart or a settings change the engine may still be starting:
                 // hand the guest over once it runs, so snapshot-on-success still applies.
-                RbdCloudEngine engine = engine() != null ? engine() : awaitEngine(ENGINE_WAIT);
+                RbdCloudEngine running = engine();
+                RbdCloudEngine engine = running != null ? running : awaitEngine(ENGINE_WAIT);
                 if (engine == null) {
                     listener.error("rbd-cloud " + cloudName + " is not running; reconciliation will remove the guest and disk of "
                             + name + " once the cloud is back");
