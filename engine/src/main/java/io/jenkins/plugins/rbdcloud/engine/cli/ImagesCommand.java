@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud.engine.cli;
 
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.ImportFormat;
 import io.jenkins.plugins.rbdcloud.engine.images.Promotion;
 import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
@@ -16,7 +17,9 @@ import java.util.Set;
 final class ImagesCommand {
 
     static final String USAGE = """
-            images import NAME FILE        import a raw or qcow2 file as a new version (sparse, converted to raw)
+            images import NAME FILE [--format detect|raw|qcow2]
+                                           import a raw or qcow2 file as a new version (sparse, converted to raw);
+                                           a file that starts like another format is refused unless --format raw
             images list                    golden images with their current version
             images show NAME               versions: state, current, created by, size, clone depth
             images promote NAME DISK [--copy]
@@ -37,16 +40,17 @@ final class ImagesCommand {
         if (ReplicationCommand.VERBS.contains(verb)) {
             return new ReplicationCommand(s).run(verb, a);
         }
-        a.rejectUnknown(Set.of("copy", "json"), Set.of("keep", "config"));
+        a.rejectUnknown(Set.of("copy", "json"), Set.of("keep", "config", "format"));
         switch (verb) {
             case "import" -> {
                 String name = a.next("golden image name");
                 Path file = Path.of(a.next("file to import"));
+                ImportFormat format = importFormat(a.option("format", "detect"));
                 if (!Files.isReadable(file)) {
                     throw new CliException(ExitCode.NOT_FOUND, "cannot read " + file);
                 }
                 ProgressBar bar = new ProgressBar(s.err, "import " + name);
-                GoldenVersion v = s.catalog().importFile(name, file, (phase, done, total) -> bar.update(done, total));
+                GoldenVersion v = s.catalog().importFile(name, file, format, (phase, done, total) -> bar.update(done, total));
                 print(List.of(v));
             }
             case "list" -> {
@@ -96,6 +100,14 @@ final class ImagesCommand {
             default -> throw new CliException(ExitCode.USAGE, "unknown images sub-command '" + verb + "'\n" + USAGE);
         }
         return ExitCode.OK;
+    }
+
+    static ImportFormat importFormat(String name) {
+        try {
+            return ImportFormat.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
     }
 
     static int parseVersion(String v) {

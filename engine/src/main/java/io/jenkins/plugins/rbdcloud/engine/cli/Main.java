@@ -37,7 +37,7 @@ public final class Main {
 
     static ExitCode run(List<String> argv, PrintStream out, PrintStream err) {
         try {
-            Args a = new Args(argv, Set.of("config", "keep", "template", "count", "timeout", "to", "as", "interval"));
+            Args a = new Args(argv, Set.of("config", "keep", "template", "count", "timeout", "to", "as", "interval", "format"));
             String config = a.option("config", null);
             String command = a.nextOr("help");
             try (CliSession s = new CliSession(out, err, a.flag("json"), config == null ? null : Path.of(config))) {
@@ -66,6 +66,7 @@ public final class Main {
             err.println("rbd-cloud: " + e.getMessage());
             return ExitCode.USAGE;
         } catch (RbdException | IllegalStateException | java.util.concurrent.CompletionException
+                | io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException
                 | io.jenkins.plugins.rbdcloud.engine.replication.ReplicationException | java.io.UncheckedIOException e) {
             err.println("rbd-cloud: failed: " + e.getMessage());
             return ExitCode.FAILED;

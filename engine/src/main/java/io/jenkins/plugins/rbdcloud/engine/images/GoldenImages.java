@@ -49,9 +49,17 @@ public final class GoldenImages implements AutoCloseable {
         });
     }
 
-    /** Imports a disk image file (raw, qcow2 or anything qemu-img reads) as the next, current version. */
+    /**
+     * Imports a raw or qcow2 file as the next, current version, its format detected from its
+     * first bytes; a file that starts like another format is refused (docs/golden-images.md).
+     */
     public GoldenVersion importFile(String golden, Path file, ImportProgress progress) {
-        return importer.importFile(golden, file, progress);
+        return importer.importFile(golden, file, ImportFormat.DETECT, progress);
+    }
+
+    /** Imports a file as the format given; {@link ImportFormat#RAW} takes its bytes as they are. */
+    public GoldenVersion importFile(String golden, Path file, ImportFormat format, ImportProgress progress) {
+        return importer.importFile(golden, file, format, progress);
     }
 
     /** Golden image names, sorted. */

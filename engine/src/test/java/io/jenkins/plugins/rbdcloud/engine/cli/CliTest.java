@@ -39,6 +39,12 @@ class CliTest {
     }
 
     @Test
+    void importOfAnUnknownFormatIsAUsageError() {
+        assertEquals(ExitCode.USAGE, run("images", "import", "g", "/dev/null", "--format", "vmdk"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("import format must be detect, raw or qcow2, got 'vmdk'"));
+    }
+
+    @Test
     void missingConfigFileIsAUsageError() {
         assertEquals(ExitCode.USAGE, run("--config", "/nonexistent/rbd-cloud.properties", "images", "list"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("/nonexistent/rbd-cloud.properties"));

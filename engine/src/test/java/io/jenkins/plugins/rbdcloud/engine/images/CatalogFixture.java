@@ -30,6 +30,7 @@ final class CatalogFixture implements AutoCloseable {
     final Path dir;
     private final List<String> goldens = new ArrayList<>();
     private final List<String> disks = new ArrayList<>();
+    private GoldenImages catalog;
 
     CatalogFixture(DevEnv env) throws IOException {
         this.env = env;
@@ -49,6 +50,14 @@ final class CatalogFixture implements AutoCloseable {
 
     GoldenImages catalog(CatalogOptions options) {
         return new GoldenImages(images, options);
+    }
+
+    /** A catalog with {@link #options()}, made on first use and closed by {@link #close()}. */
+    GoldenImages catalog() {
+        if (catalog == null) {
+            catalog = catalog(options());
+        }
+        return catalog;
     }
 
     static CatalogOptions options() {
@@ -85,6 +94,9 @@ final class CatalogFixture implements AutoCloseable {
     /** Removes the test's agent disks (trash included) and golden images. */
     @Override
     public void close() throws IOException {
+        if (catalog != null) {
+            catalog.close();
+        }
         RuntimeException failure = null;
         try (GoldenImages gi = catalog(options())) {
             for (String g : goldens) {

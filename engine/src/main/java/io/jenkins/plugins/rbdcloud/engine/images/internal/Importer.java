@@ -5,6 +5,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.ImportFormat;
 import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
 import java.io.IOException;
@@ -19,8 +20,9 @@ import java.util.Map;
 
 /**
  * Imports a disk image file as the next version of a golden image. Raw files are written sparse;
- * anything else qemu-img reads is checked and converted to raw first (only raw can be cloned).
- * A failed import leaves neither a version image nor a new catalog image behind.
+ * qcow2 files are checked and converted to raw first (only raw can be cloned). Which files are
+ * accepted, and how they are opened, is {@link ImageFileInspector}'s call. A failed import leaves
+ * neither a version image nor a new catalog image behind.
  */
 public final class Importer {
 
@@ -32,27 +34,23 @@ public final class Importer {
         this.promoter = promoter;
     }
 
-    public GoldenVersion importFile(String golden, Path file, ImportProgress progress) {
+    public GoldenVersion importFile(String golden, Path file, ImportFormat format, ImportProgress progress) {
         GoldenNames.check(golden);
         if (!Files.isRegularFile(file)) {
             throw new GoldenImageException("cannot import " + file + ": not a regular file");
         }
         QemuImg qemuImg = new QemuImg(store.options().qemuImg());
-        QemuImg.Info info = qemuImg.info(file);
-        if (info.backingFile() != null) {
-            throw new GoldenImageException("cannot import " + file + ": it has a backing file (" + info.backingFile()
-                    + "); import a standalone image (qemu-img convert it first)");
+        ImageFileInspector.Accepted accepted = new ImageFileInspector(qemuImg).inspect(file, format);
+        if (accepted.format().equals("raw")) {
+            return write(golden, file, accepted.virtualSize(), null, progress);
         }
-        if (info.format().equals("raw")) {
-            return write(golden, file, info.virtualSize(), null, progress);
-        }
-        qemuImg.check(file, info.format());
         String checksum = "sha256:" + sha256(file);
         Path raw = null;
         try {
             raw = Files.createTempFile(store.options().workDir(), "rbd-cloud-import-", ".raw");
-            qemuImg.convertToRaw(file, info.format(), raw, permille -> progress.progress(ImportProgress.Phase.CONVERT, permille, 1000));
-            return write(golden, raw, info.virtualSize(), checksum, progress);
+            qemuImg.convertToRaw(file, accepted.format(), accepted.virtualSize(), raw,
+                    permille -> progress.progress(ImportProgress.Phase.CONVERT, permille, 1000));
+            return write(golden, raw, accepted.virtualSize(), checksum, progress);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a temporary raw file in " + store.options().workDir(), e);
         } finally {
