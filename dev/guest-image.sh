@@ -273,7 +273,7 @@ cmd_start() {
   mv -f "$work/vmlinux" "$KERNEL"
   mv -f "$work/initrd.img" "$INITRD"
   mv -f "$work/rbd-cloud-test.raw" "$IMAGE"
-  echo "$hash" >"$STAMP"
+  echo "$hash" | write_file 0644 "$STAMP"
   rm -rf "$work"
   trap - EXIT
   cmd_env
@@ -327,12 +327,16 @@ cmd_env() {
 
 JDK=$("$DEV_SCRIPTS/find-jdk")
 
+dev_dir_check
 case "${1:-}" in start | wipe | agent-image)
   # One builder at a time (ITs may run dev/env start in parallel).
   need_cmd flock util-linux
-  mkdir -p "$RBD_CLOUD_DEV_DIR"
-  exec 9>"$RBD_CLOUD_DEV_DIR/.guest-image.lock"
-  flock -w 120 9 || die "another dev/guest-image.sh holds $RBD_CLOUD_DEV_DIR/.guest-image.lock"
+  if [ "$1" = wipe ]; then
+    dev_dir_wipeable || { log "nothing to wipe, $RBD_CLOUD_DEV_DIR does not exist"; exit 0; }
+  else
+    dev_dir_ready
+  fi
+  dev_lock guest-image 120
   ;;
 esac
 

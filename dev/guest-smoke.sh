@@ -15,6 +15,7 @@
 # the echo service on io.jenkins.rbd-cloud.agent.0 through the channel's UNIX socket.
 # Everything created (domain, secret, images, work dir) is removed on exit, also on failure.
 source "$(dirname "$0")/lib.sh"
+dev_dir_check # its work dir (with the Ceph key in secret.xml) goes under the data directory
 
 MODE=${1:-file}
 WATCHDOG=${2:-}

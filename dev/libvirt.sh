@@ -51,7 +51,7 @@ daemon_answers() {
 write_configs() {
   mkdir -p "$LV_ETC" "$LV_RUN" "$LV_LOG/qemu"
   chmod 0755 "$LV_DIR" "$LV_RUN"
-  cat >"$LV_ETC/libvirtd.conf" <<EOF
+  write_file 0644 "$LV_ETC/libvirtd.conf" <<EOF
 # Written by dev/libvirt.sh — rewritten on every start.
 unix_sock_dir = "$LV_RUN"
 unix_sock_ro_perms = "0700"
@@ -67,14 +67,14 @@ listen_addr = "127.0.0.1"
 host_uuid_source = "machine-id"
 log_outputs = "3:file:$LV_LOG/libvirtd.log"
 EOF
-  cat >"$LV_ETC/virtlogd.conf" <<EOF
+  write_file 0644 "$LV_ETC/virtlogd.conf" <<EOF
 # Written by dev/libvirt.sh. The socket is fixed at /run/libvirt/virtlogd-sock, which the
 # private mount namespace maps to $LV_RUN/virtlogd-sock.
 log_outputs = "3:file:$LV_LOG/virtlogd.log"
 max_size = 2097152
 max_backups = 2
 EOF
-  cat >"$LV_ETC/qemu.conf" <<'EOF'
+  write_file 0644 "$LV_ETC/qemu.conf" <<'EOF'
 # Written by dev/libvirt.sh. QEMU's stdout/stderr, <serial type='file'> and <log file=...> go
 # through virtlogd (the default, stated here because the rest of the dev setup relies on it).
 stdio_handler = "logd"
@@ -180,12 +180,16 @@ cmd_env() {
   env_line RBD_CLOUD_LIBVIRT_URI "$LV_URI"
 }
 
+dev_dir_check
 case "${1:-}" in start | stop | wipe)
   # One caller at a time: parallel starts would remove each other's fresh sockets.
   need_cmd flock util-linux
-  mkdir -p "$RBD_CLOUD_DEV_DIR"
-  exec 9>"$RBD_CLOUD_DEV_DIR/.libvirt.lock"
-  flock -w 120 9 || die "another dev/libvirt.sh holds $RBD_CLOUD_DEV_DIR/.libvirt.lock"
+  if [ "$1" = wipe ]; then
+    dev_dir_wipeable || { log "nothing to wipe, $RBD_CLOUD_DEV_DIR does not exist"; exit 0; }
+  else
+    dev_dir_ready
+  fi
+  dev_lock libvirt 120
   ;;
 esac
 

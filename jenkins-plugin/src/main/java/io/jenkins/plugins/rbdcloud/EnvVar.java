@@ -43,5 +43,14 @@ public final class EnvVar implements Describable<EnvVar> {
             return FormChecks.check("env." + value, () -> AgentTemplateDescriptor.builder()
                     .env(value, io.jenkins.plugins.rbdcloud.engine.config.Secret.of("")).build());
         }
+
+        /** The engine's rule for what the guest can be given; the field holds the encrypted form until edited. */
+        @POST
+        public FormValidation doCheckValue(@QueryParameter String name, @QueryParameter String value) {
+            String var = name != null && name.matches("[A-Za-z_][A-Za-z0-9_]{0,63}") ? name : "VALUE";
+            String plain = Secret.toString(Secret.fromString(value));
+            return FormChecks.check("env." + var, () -> AgentTemplateDescriptor.builder()
+                    .env(var, io.jenkins.plugins.rbdcloud.engine.config.Secret.of(plain)).build());
+        }
     }
 }

@@ -31,6 +31,29 @@ class TemplateChecksTest {
         assertEquals(FormValidation.Kind.ERROR, d.doCheckNetwork("wifi", "").kind);
     }
 
+    /** A pin that is no version number is refused in the form, with the engine's words. */
+    @Test
+    void aPinnedVersionMustBeAVersionNumber(JenkinsRule j) {
+        AgentTemplateDescriptor d = j.jenkins.getDescriptorByType(AgentTemplateDescriptor.class);
+        for (String pin : new String[] {"latest", "v0"}) {
+            FormValidation v = d.doCheckImageVersion(pin);
+            assertTrue(v.kind == FormValidation.Kind.ERROR && v.getMessage().contains("such as 3 or v3"), pin + ": " + v);
+        }
+        for (String pin : new String[] {"v3", "3", ""}) {
+            assertEquals(FormValidation.Kind.OK, d.doCheckImageVersion(pin).kind, pin);
+        }
+    }
+
+    /** A launch variable the guest could not be given is refused in the form, without showing it. */
+    @Test
+    void anEnvValueOverTheDeliveryLimitIsRefused(JenkinsRule j) {
+        EnvVar.DescriptorImpl d = j.jenkins.getDescriptorByType(EnvVar.DescriptorImpl.class);
+        FormValidation big = d.doCheckValue("TOKEN", "x".repeat(3000));
+        assertEquals(FormValidation.Kind.ERROR, big.kind);
+        assertTrue(big.getMessage().contains("2048 printable characters"), big.getMessage());
+        assertEquals(FormValidation.Kind.OK, d.doCheckValue("TOKEN", "s3cr3t").kind);
+    }
+
     /** The virtio-serial launcher cannot launch a permanent agent: "New node" does not offer it. */
     @Test
     void theChannelLauncherIsNotOfferedForPermanentAgents(JenkinsRule j) {

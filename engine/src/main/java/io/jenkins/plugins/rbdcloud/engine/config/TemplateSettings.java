@@ -1,5 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.config;
 
+import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainNames;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,7 +19,7 @@ import java.util.regex.Pattern;
  * @param name            template name; agents are named {@code <name>-<6 random characters>}
  * @param labels          Jenkins labels the agents carry
  * @param image           golden image in the images pool
- * @param imageVersion    pinned golden version; empty follows the current one
+ * @param imageVersion    pinned golden version ({@code 3} or {@code v3}); empty follows the current one
  * @param diskGib         grow the agent disk to this size; empty keeps the golden image's size
  * @param maxAgents       per-template cap ({@link #UNLIMITED}: only the cloud and hypervisor caps apply)
  * @param snapshot        whether a successful build's disk is promoted to a new golden version
@@ -44,8 +46,14 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
     /** Jenkins label atoms: anything but blanks, the label-expression operators and quotes. */
     private static final Pattern LABEL = Pattern.compile("[^\\s&|!()<>=,\"'\\\\]{1,128}");
     private static final Pattern RBD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
+    /** A pinned version as launches read it: {@code 3} or {@code v3}, never 0, within an int. */
+    private static final Pattern VERSION = Pattern.compile("v?[1-9][0-9]{0,8}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
-    private static final int MAX_ENV_VALUE = 4096;
+    /**
+     * All env lines together ({@code NAME=value\n}, UTF-8) may take half of the guest file the
+     * values are delivered in; the other half is left for what each launch adds (e.g. its secret).
+     */
+    public static final int MAX_ENV_BYTES = 32 * 1024;
 
     public TemplateSettings {
         Check check = Check.named("template", name);
@@ -55,8 +63,8 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
                     "Jenkins label names without blanks, quotes or any of & | ! ( ) < > = , (one label per word)");
         }
         check.matches("image", image, RBD_NAME, "an RBD image name (letters, digits, '_', '.', '-')");
-        check.present("imageVersion", imageVersion).ifPresent(v -> check.matches("imageVersion", v, RBD_NAME,
-                "an RBD snapshot name (letters, digits, '_', '.', '-')"));
+        check.present("imageVersion", imageVersion).ifPresent(v -> check.matches("imageVersion", v, VERSION,
+                "a golden version number such as 3 or v3 (leave it out to follow the current version)"));
         check.range("vcpus", vcpus, 1, 256);
         check.range("memoryMib", memoryMib, MIN_MEMORY_MIB, MAX_MEMORY_MIB);
         check.present("diskGib", diskGib).ifPresent(g -> check.range("diskGib", g, 1, 65_536));
@@ -72,6 +80,7 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
         check.present("launcher", launcher);
         env = Map.copyOf(check.present("env", env));
         env.forEach((k, v) -> checkEnv(check, k, v));
+        checkEnvSize(check, env);
         check.range("startTimeout", startTimeout, Duration.ofSeconds(10), Duration.ofHours(2));
         check.range("warmPool", warmPool, 0, 100);
         if (warmPool > maxAgents) {
@@ -95,9 +104,25 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
             throw check.fail("env." + Printable.of(key), "is not a variable name: use letters, digits and '_', "
                     + "not starting with a digit");
         }
-        // The value may be a secret: say what is wrong with it, never what it is.
-        if (value.reveal().length() > MAX_ENV_VALUE || value.reveal().indexOf('\0') >= 0) {
-            throw check.fail("env." + key, "must be at most " + MAX_ENV_VALUE + " characters without NUL bytes");
+        // The rule the delivery to the guest applies (one KEY=VALUE line each), checked here so a
+        // bad value is a config error and not a failure of every launch. The value may be a
+        // secret: say what is wrong with it, never what it is.
+        try {
+            DomainNames.oemValue(key, value.reveal());
+        } catch (IllegalArgumentException e) {
+            throw check.fail("env." + key, "must be at most " + DomainNames.MAX_OEM_VALUE
+                    + " printable characters on one line (value not shown)");
+        }
+    }
+
+    private static void checkEnvSize(Check check, Map<String, Secret> env) {
+        long bytes = 0;
+        for (Map.Entry<String, Secret> e : env.entrySet()) {
+            bytes += (e.getKey() + "=" + e.getValue().reveal() + "\n").getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (bytes > MAX_ENV_BYTES) {
+            throw check.fail("env", "must hold at most " + MAX_ENV_BYTES + " bytes in all (as NAME=value lines in UTF-8), got "
+                    + bytes);
         }
     }
 

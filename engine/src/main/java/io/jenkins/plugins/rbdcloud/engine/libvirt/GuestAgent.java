@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,11 +33,13 @@ public final class GuestAgent {
 
     private final String name;
     private final Supplier<Domain> domain;
+    private final GuestAgentReplies replies;
 
     /** @param domain gives the current handle (it changes when the connection is reopened) */
     public GuestAgent(String name, Supplier<Domain> domain) {
         this.name = DomainNames.domainName(name);
         this.domain = domain;
+        this.replies = new GuestAgentReplies(this.name);
     }
 
     /** Runs one agent command and returns its {@code return} value. */
@@ -52,19 +55,7 @@ public final class GuestAgent {
         } catch (LibvirtException e) {
             throw new GuestAgentException(execute + " on " + name + ": " + e.getMessage(), e);
         }
-        if (reply == null) {
-            throw new GuestAgentException(execute + " on " + name + ": no reply");
-        }
-        Map<String, Object> m;
-        try {
-            m = Json.parseObject(reply);
-        } catch (Json.JsonException e) {
-            throw new GuestAgentException(execute + " on " + name + ": malformed reply (" + e.getMessage() + ")", e);
-        }
-        if (m.containsKey("error")) {
-            throw new GuestAgentException(execute + " on " + name + " failed: " + Json.write(m.get("error")));
-        }
-        return m.get("return");
+        return replies.returned(execute, reply);
     }
 
     /** Succeeds when the agent answers guest-ping within {@code timeout}. */
@@ -93,14 +84,13 @@ public final class GuestAgent {
         a.put("arg", List.copyOf(args));
         a.put("capture-output", true);
         Object started = command("guest-exec", a, timeout);
-        long pid = ((Number) map(started, "guest-exec").get("pid")).longValue();
+        long pid = replies.pid(started);
         long pause = 20;
         while (true) {
             Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
-            Map<String, Object> st = map(command("guest-exec-status", Map.of("pid", pid), left), "guest-exec-status");
-            if (Boolean.TRUE.equals(st.get("exited"))) {
-                return new ExecResult(intOr(st.get("exitcode"), -1), intOr(st.get("signal"), 0), b64(st.get("out-data")),
-                        b64(st.get("err-data")), Boolean.TRUE.equals(st.get("out-truncated")) || Boolean.TRUE.equals(st.get("err-truncated")));
+            Optional<ExecResult> done = replies.exited(command("guest-exec-status", Map.of("pid", pid), left));
+            if (done.isPresent()) {
+                return done.get();
             }
             if (System.nanoTime() > deadline) {
                 throw new DomainTimeoutException(name, "guest-exec " + path + " (pid " + pid + ")", timeout, "still running in the guest");
@@ -115,7 +105,7 @@ public final class GuestAgent {
         if (content.length > MAX_FILE_BYTES) {
             throw new IllegalArgumentException("guest-file-write is for files up to " + MAX_FILE_BYTES + " bytes");
         }
-        Object handle = command("guest-file-open", Map.of("path", guestPath, "mode", "w"), timeout);
+        long handle = replies.fileHandle(command("guest-file-open", Map.of("path", guestPath, "mode", "w"), timeout));
         RuntimeException failure = null;
         try {
             for (int off = 0; off < content.length; off += CHUNK) {
@@ -203,22 +193,6 @@ public final class GuestAgent {
     /** Discards unused blocks in all mounted guest filesystems (extents of at least {@code minimumBytes}). */
     public void fsTrim(long minimumBytes) {
         LibVirtNative.fsTrim(domain.get(), minimumBytes);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Object> map(Object v, String what) {
-        if (v instanceof Map<?, ?> m) {
-            return (Map<String, Object>) m;
-        }
-        throw new GuestAgentException(what + " on " + name + ": unexpected reply");
-    }
-
-    private static int intOr(Object v, int fallback) {
-        return v instanceof Number n ? n.intValue() : fallback;
-    }
-
-    private static byte[] b64(Object v) {
-        return v instanceof String s ? Base64.getDecoder().decode(s) : new byte[0];
     }
 
     private static int seconds(Duration d) {

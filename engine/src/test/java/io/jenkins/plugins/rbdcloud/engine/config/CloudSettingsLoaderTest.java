@@ -108,6 +108,25 @@ class CloudSettingsLoaderTest {
     }
 
     @Test
+    void aPinThatIsNoVersionIsAConfigError() throws IOException {
+        for (String pin : List.of("latest", "v0")) {
+            List<String> p = problems(example + "template.tiny.imageVersion=" + pin + "\n");
+            assertEquals(1, p.size(), p.toString());
+            assertTrue(p.get(0).endsWith("template 'tiny': imageVersion must be a golden version number such as 3 or v3 "
+                    + "(leave it out to follow the current version), got '" + pin + "'"), p.get(0));
+        }
+    }
+
+    @Test
+    void anEnvValueTheGuestCannotBeGivenIsAConfigError() throws IOException {
+        List<String> p = problems(example + "template.tiny.env.BIG=" + "x".repeat(3000) + "\n");
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).endsWith("template 'tiny': env.BIG must be at most 2048 printable characters on one line "
+                + "(value not shown)"), p.get(0));
+        assertFalse(p.get(0).contains("xxx"), p.get(0));
+    }
+
+    @Test
     void everyProblemIsReportedOnce() throws IOException {
         List<String> p = problems(replaced("hypervisor.local.vcpus", "two").replace("watchdog=poweroff", "watchdog=rst"));
         assertEquals(2, p.size(), p.toString());

@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.GuestSecretFile;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -59,8 +64,6 @@ class TemplateSettingsTest {
         assertEquals("template 'debian': image must be an RBD image name (letters, digits, '_', '.', '-'), got 'golden/debian'",
                 error(debian().image("golden/debian")));
         assertEquals("template 'debian': image is required", error(debian().image(null)));
-        assertEquals("template 'debian': imageVersion must be an RBD snapshot name (letters, digits, '_', '.', '-'), got 'v1@x'",
-                error(debian().imageVersion("v1@x")));
         assertEquals("template 'debian': hypervisorGroup must be 1-40 characters of lowercase letters, digits and '-', "
                 + "starting with a letter and not ending with '-', got 'Rack1'", error(debian().hypervisorGroup("Rack1")));
     }
@@ -95,9 +98,63 @@ class TemplateSettingsTest {
         assertFalse(t.toString().contains("s3cr3t-value"), t.toString());
         assertEquals("s3cr3t-value", t.env().get("TOKEN").reveal());
         String m = error(debian().env("TOKEN", Secret.of("s3cr3t\0")));
-        assertEquals("template 'debian': env.TOKEN must be at most 4096 characters without NUL bytes", m);
+        assertEquals("template 'debian': env.TOKEN must be at most 2048 printable characters on one line (value not shown)", m);
         assertEquals("template 'debian': env.1X is not a variable name: use letters, digits and '_', not starting with a digit",
                 error(debian().env("1X", Secret.of("v"))));
+    }
+
+    @Test
+    void aPinnedVersionIsAVersionNumber() {
+        // Launches parse the pin as a number: anything else must fail here, not at every launch.
+        for (String bad : new String[] {"latest", "v0", "0", "v01", "-1", "v", "v1.2", "v1@x", "v12345678901"}) {
+            assertEquals("template 'debian': imageVersion must be a golden version number such as 3 or v3 (leave it out "
+                    + "to follow the current version), got '" + bad + "'", error(debian().imageVersion(bad)), bad);
+        }
+        assertEquals(Optional.of("v3"), debian().imageVersion("v3").build().imageVersion());
+        assertEquals(Optional.of("12"), debian().imageVersion("12").build().imageVersion());
+    }
+
+    @Test
+    void envValuesTheGuestCannotBeGivenAreRefused() {
+        String prefix = "template 'debian': env.TOKEN must be at most 2048 printable characters on one line (value not shown)";
+        assertEquals(prefix, error(debian().env("TOKEN", Secret.of("x".repeat(2049)))));
+        // A line break would split the KEY=VALUE file the guest reads; the value must not appear.
+        String m = error(debian().env("TOKEN", Secret.of("s3cr3t\nINJECTED=1")));
+        assertEquals(prefix, m);
+        assertEquals(prefix, error(debian().env("TOKEN", Secret.of("tab\there"))));
+        TemplateSettings.Builder many = debian();
+        for (int i = 0; i < 20; i++) {
+            many.env("VAR_" + i, Secret.of("\u00e9".repeat(2048))); // 4 KiB each in UTF-8
+        }
+        assertEquals("template 'debian': env must hold at most 32768 bytes in all (as NAME=value lines in UTF-8), got 82070",
+                error(many));
+    }
+
+    @Test
+    void everyEnvATemplateAcceptsCanBeDelivered() {
+        // Whatever the config accepts, plus what a launch adds (the inbound secret), must fit the guest's file.
+        List<TemplateSettings.Builder> candidates = new ArrayList<>();
+        for (String v : List.of("x".repeat(2048), "x".repeat(2049), "x".repeat(4096), "a\nb", "a\tb", "\u00e9".repeat(2048))) {
+            candidates.add(debian().env("TOKEN", Secret.of(v)));
+        }
+        TemplateSettings.Builder many = debian();
+        for (int i = 0; i < 20; i++) {
+            many.env("VAR_" + i, Secret.of("\u00e9".repeat(2048)));
+        }
+        candidates.add(many);
+        for (TemplateSettings.Builder b : candidates) {
+            TemplateSettings t;
+            try {
+                t = b.build();
+            } catch (SettingException refused) {
+                continue;
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            t.env().forEach((k, v) -> values.put(k, v.reveal()));
+            values.put("JENKINS_SECRET", "f".repeat(64));
+            byte[] file = GuestSecretFile.envFile(values);
+            assertTrue(file.length <= GuestSecretFile.MAX_BYTES, file.length + " bytes");
+        }
     }
 
     @Test
