@@ -4,6 +4,7 @@ import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.Promotion;
 import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
+import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +115,7 @@ final class ImagesCommand {
         Table t = new Table("VERSION", "STATE", "CURRENT", "CREATED", "BY", "SIZE", "USED", "PARENT");
         for (GoldenVersion v : versions) {
             t.row(v.label(), v.state().metaValue(), v.current() ? "*" : "", v.createdAt(), v.createdBy(),
-                    ProgressBar.human(v.sizeBytes()), ProgressBar.human(v.usedBytes()),
+                    Bytes.human(v.sizeBytes()), Bytes.human(v.usedBytes()),
                     v.parentVersion() == 0 ? "-" : "v" + v.parentVersion());
         }
         t.print(s.out);

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.cli;
 
+import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -32,28 +33,13 @@ public final class ProgressBar {
             lastDraw = now;
             int filled = pct * 30 / 100;
             out.printf(Locale.ROOT, "\r%s [%s%s] %3d%% %s / %s", label, "#".repeat(filled), ".".repeat(30 - filled), pct,
-                    human(done), human(total));
+                    Bytes.human(done), Bytes.human(total));
             if (pct == 100) {
                 out.println();
             }
         } else if (pct / 10 > lastDecile) {
             lastDecile = pct / 10;
-            out.printf(Locale.ROOT, "%s %d%% (%s / %s)%n", label, pct, human(done), human(total));
+            out.printf(Locale.ROOT, "%s %d%% (%s / %s)%n", label, pct, Bytes.human(done), Bytes.human(total));
         }
-    }
-
-    /** Bytes in binary units with one decimal: {@code 1.5 GiB}. */
-    public static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.config;
 
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -54,7 +55,7 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
             check.matches("labels", l, LABEL,
                     "Jenkins label names without blanks, quotes or any of & | ! ( ) < > = , (one label per word)");
         }
-        check.matches("image", image, RBD_NAME, "an RBD image name (letters, digits, '_', '.', '-')");
+        check.golden("image", image);
         check.present("imageVersion", imageVersion).ifPresent(v -> check.matches("imageVersion", v, RBD_NAME,
                 "an RBD snapshot name (letters, digits, '_', '.', '-')"));
         check.range("vcpus", vcpus, 1, 256);
