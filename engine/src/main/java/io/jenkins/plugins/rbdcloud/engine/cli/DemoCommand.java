@@ -11,6 +11,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
 import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ final class DemoCommand {
         t = System.nanoTime();
         ProgressBar bar = new ProgressBar(s.err, "import " + golden);
         GoldenVersion v1 = s.catalog().importFile(golden, Path.of(s.devEnv().get("RBD_CLOUD_GUEST_IMAGE")),
-                (p, done, total) -> bar.update(done, total));
+                ImportProgress.reportingTo(bar::update));
         step("import golden image", t, v1.label() + ", " + Bytes.human(v1.usedBytes()) + " used");
 
         // Agents of the dev cloud that exist before the demo (e.g. from `agents up`) are not the

@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud.engine.cli;
 
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
 import io.jenkins.plugins.rbdcloud.engine.images.Promotion;
 import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
 import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
@@ -47,7 +48,7 @@ final class ImagesCommand {
                     throw new CliException(ExitCode.NOT_FOUND, "cannot read " + file);
                 }
                 ProgressBar bar = new ProgressBar(s.err, "import " + name);
-                GoldenVersion v = s.catalog().importFile(name, file, (phase, done, total) -> bar.update(done, total));
+                GoldenVersion v = s.catalog().importFile(name, file, ImportProgress.reportingTo(bar::update));
                 print(List.of(v));
             }
             case "list" -> {

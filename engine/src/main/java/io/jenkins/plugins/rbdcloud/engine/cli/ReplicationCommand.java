@@ -107,15 +107,7 @@ final class ReplicationCommand {
     }
 
     private ReplicationProgress progress() {
-        ProgressBar[] bar = {null};
-        String[] label = {null};
-        return (l, scanned, total, sent) -> {
-            if (!l.equals(label[0])) {
-                label[0] = l;
-                bar[0] = new ProgressBar(s.err, l);
-            }
-            bar[0].update(scanned, total);
-        };
+        return ReplicationProgress.reportingTo(new ProgressBar(s.err, "")::update);
     }
 
     private static String summary(ReplicationResult r) {
