@@ -47,7 +47,7 @@ public final class ChannelLauncher extends ComputerLauncher {
         RbdCloudEngine engine = agent.awaitEngine(RbdAgent.ENGINE_WAIT);
         if (engine == null) {
             throw new IOException("rbd-cloud " + agent.getCloudName() + " is not running ("
-                    + Engines.lastError(agent.getCloudName()) + "); cannot open the agent channel");
+                    + Engines.get().lastError(agent.getCloudName()) + "); cannot open the agent channel");
         }
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {

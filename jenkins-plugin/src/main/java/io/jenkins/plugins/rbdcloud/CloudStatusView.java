@@ -22,13 +22,14 @@ import java.util.stream.Collectors;
 public record CloudStatusView(CloudStatus status, String notRunning, Instant now) {
 
     static CloudStatusView of(String cloudName, Instant now) {
-        RbdCloudEngine engine = Engines.current(cloudName);
+        Engines engines = Engines.get();
+        RbdCloudEngine engine = engines.current(cloudName);
         if (engine != null) {
             return new CloudStatusView(engine.status(now), null, now);
         }
-        String error = Engines.lastError(cloudName);
+        String error = engines.lastError(cloudName);
         String why = error != null ? "The engine did not start: " + error + ". It is tried again within a minute."
-                : Engines.starting(cloudName) ? "The engine is starting: it is connecting to Ceph. Reload the page in a moment."
+                : engines.starting(cloudName) ? "The engine is starting: it is connecting to Ceph. Reload the page in a moment."
                 : "The engine is not running yet: it starts with Jenkins and within a minute of saving the cloud."
                         + " Reload the page in a moment.";
         return new CloudStatusView(null, why, now);

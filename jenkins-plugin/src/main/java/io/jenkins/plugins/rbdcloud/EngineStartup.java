@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud;
 
+import hudson.ExtensionList;
 import hudson.init.InitMilestone;
 import hudson.init.Initializer;
 import hudson.init.Terminator;
@@ -19,15 +20,17 @@ public final class EngineStartup {
 
     @Initializer(after = InitMilestone.JOB_CONFIG_ADAPTED)
     public static void startEngines() {
+        Engines engines = Engines.get();
         for (Cloud c : Jenkins.get().clouds) {
             if (c instanceof RbdCloud cloud) {
-                Engines.running(cloud);
+                engines.running(cloud);
             }
         }
     }
 
     @Terminator
     public static void closeEngines() {
-        Engines.closeAll();
+        // lookup, not lookupSingleton: no registry (a Jenkins that stopped early) means nothing to close, not an error.
+        ExtensionList.lookup(Engines.class).forEach(Engines::closeAll);
     }
 }

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.rbdcloud;
 
+import hudson.Extension;
+import hudson.ExtensionList;
 import hudson.model.Computer;
 import io.jenkins.plugins.rbdcloud.engine.NativeLibraries;
 import io.jenkins.plugins.rbdcloud.engine.agents.AdoptionReport;
@@ -28,8 +30,12 @@ import java.util.logging.Logger;
  * waiting, and once it runs a provisioning review is asked for, so waiting builds get agents at
  * once. Saving a cloud with other settings starts a new engine and closes the old one. An engine
  * that could not start is tried again with the same settings only after {@link #RETRY_AFTER}.
+ *
+ * <p>One registry per Jenkins, owned by it as an extension ({@link #get()}): a test's Jenkins
+ * starts with none running and drops them with itself; a test can also make its own.
  */
-final class Engines {
+@Extension
+public final class Engines {
 
     private static final Logger LOG = Logger.getLogger(Engines.class.getName());
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
@@ -43,11 +49,18 @@ final class Engines {
     private record Start(CloudSettings settings, CompletableFuture<RbdCloudEngine> engine) {
     }
 
-    private static final Map<String, Entry> RUNNING = new ConcurrentHashMap<>();
-    private static final Map<String, Start> STARTING = new ConcurrentHashMap<>();
-    private static final Map<String, Failure> FAILED = new ConcurrentHashMap<>();
+    private final Map<String, Entry> running = new ConcurrentHashMap<>();
+    private final Map<String, Start> starting = new ConcurrentHashMap<>();
+    private final Map<String, Failure> failed = new ConcurrentHashMap<>();
+    /** Set when Jenkins stops: nothing starts any more, and a start under way closes its engine. */
+    private volatile boolean closed;
 
-    private Engines() {
+    public Engines() {
+    }
+
+    /** The registry of the running Jenkins. */
+    static Engines get() {
+        return ExtensionList.lookupSingleton(Engines.class);
     }
 
     /**
@@ -55,19 +68,19 @@ final class Engines {
      * Never blocks, but reads the cloud's credentials: not for callers holding the Queue lock
      * (those use {@link #current}).
      */
-    static RbdCloudEngine running(RbdCloud cloud) {
+    RbdCloudEngine running(RbdCloud cloud) {
         CloudSettings settings;
         try {
             settings = cloud.toSettings();
         } catch (IllegalArgumentException e) {
-            FAILED.put(cloud.name, new Failure(null, e.getMessage(), Instant.now()));
+            failed.put(cloud.name, new Failure(null, e.getMessage(), Instant.now()));
             return null;
         }
-        Entry e = RUNNING.get(cloud.name);
+        Entry e = running.get(cloud.name);
         if (e != null && e.settings().equals(settings)) {
             return e.engine();
         }
-        Failure f = FAILED.get(cloud.name);
+        Failure f = failed.get(cloud.name);
         if (f != null && settings.equals(f.settings()) && f.at().plus(RETRY_AFTER).isAfter(Instant.now())) {
             return null;
         }
@@ -79,8 +92,8 @@ final class Engines {
      * The engine running under this cloud name, whatever its settings; null when none runs. Starts
      * nothing and reads no credentials, so it is safe under the Queue lock.
      */
-    static RbdCloudEngine current(String cloudName) {
-        Entry e = RUNNING.get(cloudName);
+    RbdCloudEngine current(String cloudName) {
+        Entry e = running.get(cloudName);
         return e == null ? null : e.engine();
     }
 
@@ -89,12 +102,12 @@ final class Engines {
      * controller restart a launch or a termination comes before the engine is up). Null when it
      * cannot start in that time; {@link #lastError} says why.
      */
-    static RbdCloudEngine await(RbdCloud cloud, Duration timeout) throws InterruptedException {
+    RbdCloudEngine await(RbdCloud cloud, Duration timeout) throws InterruptedException {
         RbdCloudEngine engine = running(cloud);
         if (engine != null) {
             return engine;
         }
-        Start s = STARTING.get(cloud.name);
+        Start s = starting.get(cloud.name);
         if (s == null) {
             return current(cloud.name);
         }
@@ -106,24 +119,24 @@ final class Engines {
     }
 
     /** Whether the cloud's engine is being started now. */
-    static boolean starting(String cloudName) {
-        return STARTING.containsKey(cloudName);
+    boolean starting(String cloudName) {
+        return starting.containsKey(cloudName);
     }
 
     /** Why the cloud's engine is not running, if it failed. Never holds a secret: engine messages do not. */
-    static String lastError(String cloudName) {
-        Failure f = FAILED.get(cloudName);
+    String lastError(String cloudName) {
+        Failure f = failed.get(cloudName);
         return f == null ? null : f.message();
     }
 
-    private static void startInBackground(String cloudName, CloudSettings settings) {
+    private void startInBackground(String cloudName, CloudSettings settings) {
         Start start = new Start(settings, new CompletableFuture<>());
-        if (STARTING.putIfAbsent(cloudName, start) == null) {
+        if (!closed && starting.putIfAbsent(cloudName, start) == null) {
             Computer.threadPoolForRemoting.submit(() -> start(cloudName, start));
         }
     }
 
-    private static void start(String cloudName, Start start) {
+    private void start(String cloudName, Start start) {
         CloudSettings settings = start.settings();
         try {
             RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults()
@@ -132,22 +145,26 @@ final class Engines {
             AdoptionReport adopted = engine.adopt(Instant.now()).join();
             LOG.info(() -> "rbd-cloud " + cloudName + ": adopted " + adopted.adopted() + ", skipped " + adopted.skipped()
                     + (adopted.failures().isEmpty() ? "" : ", failures " + adopted.failures()));
-            Entry old = RUNNING.put(cloudName, new Entry(settings, engine));
-            FAILED.remove(cloudName);
+            Entry old = running.put(cloudName, new Entry(settings, engine));
+            failed.remove(cloudName);
             LOG.info(() -> "rbd-cloud " + cloudName + ": engine started");
             if (old != null) {
                 old.engine().close();
+            }
+            if (closed) {
+                // Jenkins stopped while this engine started: it must not outlive its registry.
+                closeWhere(cloudName::equals, "Jenkins is stopping");
             }
             start.engine().complete(engine);
             Reviews.suggestNow();
         } catch (RuntimeException | LinkageError e) {
             // Without librados/libvirt on the controller the error is a LinkageError: say which library.
             String why = e instanceof LinkageError le ? NativeLibraries.explain(le) : Objects.toString(e.getMessage(), e.toString());
-            FAILED.put(cloudName, new Failure(settings, why, Instant.now()));
+            failed.put(cloudName, new Failure(settings, why, Instant.now()));
             LOG.log(Level.WARNING, "rbd-cloud " + cloudName + ": engine did not start: " + why, e);
             start.engine().completeExceptionally(e);
         } finally {
-            STARTING.remove(cloudName, start);
+            starting.remove(cloudName, start);
         }
     }
 
@@ -162,20 +179,21 @@ final class Engines {
     }
 
     /** Closes the engines of clouds that no longer exist; their guests keep running until a cloud of that name reconciles. */
-    static void retainOnly(Set<String> cloudNames) {
+    void retainOnly(Set<String> cloudNames) {
         closeWhere(name -> !cloudNames.contains(name), "cloud removed");
-        FAILED.keySet().retainAll(cloudNames);
+        failed.keySet().retainAll(cloudNames);
     }
 
     /** Jenkins is stopping: every engine closes; guests keep running and the next start adopts them. */
-    static void closeAll() {
+    void closeAll() {
+        closed = true;
         closeWhere(name -> true, "Jenkins is stopping");
-        FAILED.clear();
+        failed.clear();
     }
 
-    private static void closeWhere(Predicate<String> closing, String why) {
-        for (String name : List.copyOf(RUNNING.keySet())) {
-            Entry e = closing.test(name) ? RUNNING.remove(name) : null;
+    private void closeWhere(Predicate<String> closing, String why) {
+        for (String name : List.copyOf(running.keySet())) {
+            Entry e = closing.test(name) ? running.remove(name) : null;
             if (e != null) {
                 e.engine().close();
                 LOG.info(() -> "rbd-cloud " + name + ": " + why + ", engine closed");

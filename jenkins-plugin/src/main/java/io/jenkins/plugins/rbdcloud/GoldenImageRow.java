@@ -1,9 +1,9 @@
 package io.jenkins.plugins.rbdcloud;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.CatalogEntry;
-import io.jenkins.plugins.rbdcloud.engine.cli.ProgressBar;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
+import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -37,7 +37,7 @@ public record GoldenImageRow(String name, int currentVersion, List<Version> vers
         List<Version> versions = entry.image().versions().stream()
                 .sorted(Comparator.comparingInt(GoldenVersion::version).reversed())
                 .map(v -> new Version(v.version(), v.label(), state(v), v.current(), When.of(v.createdAt(), now), v.createdBy(),
-                        measured(v) ? ProgressBar.human(v.usedBytes()) : "not measured yet",
+                        measured(v) ? Bytes.human(v.usedBytes()) : "not measured yet",
                         entry.clones().getOrDefault(v.version(), -1), !v.current() && v.state().isUsable()))
                 .toList();
         return new GoldenImageRow(entry.image().name(), entry.image().currentVersion(), versions);

@@ -68,7 +68,7 @@ public final class GoldenImagesPage implements ModelObject {
 
     /** For the view. Never fails and waits at most {@link #LIST_WAIT}. */
     public Listing listing() {
-        RbdCloudEngine engine = Engines.current(cloud.name); // a GET starts nothing and reads no credentials
+        RbdCloudEngine engine = Engines.get().current(cloud.name); // a GET starts nothing and reads no credentials
         if (engine == null) {
             return new Listing(List.of(), "Cannot list golden images: " + notRunning());
         }

@@ -59,7 +59,7 @@ public final class PromotionDecisions extends RunListener<Run> {
         }
         boolean success = run.getResult() == Result.SUCCESS;
         for (Held h : held) {
-            RbdCloudEngine engine = Engines.current(h.cloud());
+            RbdCloudEngine engine = Engines.get().current(h.cloud());
             if (engine == null) {
                 LOG.warning(() -> "rbd-cloud " + h.cloud() + " is not running: the held disk of " + h.agent()
                         + " is dropped when its hold ends");

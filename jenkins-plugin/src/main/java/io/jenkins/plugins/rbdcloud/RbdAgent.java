@@ -92,7 +92,7 @@ public final class RbdAgent extends AbstractCloudSlave {
 
     /** The engine running for this agent's cloud, or null; starts nothing and reads no credentials (safe under the Queue lock). */
     RbdCloudEngine engine() {
-        return Engines.current(cloudName);
+        return Engines.get().current(cloudName);
     }
 
     /**
@@ -101,7 +101,7 @@ public final class RbdAgent extends AbstractCloudSlave {
      */
     RbdCloudEngine awaitEngine(Duration timeout) throws InterruptedException {
         RbdCloud cloud = RbdCloud.named(cloudName);
-        return cloud == null ? null : Engines.await(cloud, timeout);
+        return cloud == null ? null : Engines.get().await(cloud, timeout);
     }
 
     @Override

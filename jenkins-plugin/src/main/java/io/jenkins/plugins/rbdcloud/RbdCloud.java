@@ -68,7 +68,7 @@ public final class RbdCloud extends Cloud {
 
     /** For the cloud page: the running engine, or null while it starts or when it cannot (see {@link #getEngineError()}). */
     public RbdCloudEngine getEngine() {
-        return Engines.running(this);
+        return Engines.get().running(this);
     }
 
     /**
@@ -80,7 +80,7 @@ public final class RbdCloud extends Cloud {
     }
 
     public String getEngineError() {
-        return Engines.lastError(name);
+        return Engines.get().lastError(name);
     }
 
     /** The golden image page, {@code cloud/<name>/images/}: versions, rollback and prune. */
@@ -130,9 +130,10 @@ public final class RbdCloud extends Cloud {
      */
     @Override
     public Collection<PlannedNode> provision(CloudState state, int excessWorkload) {
-        RbdCloudEngine engine = Engines.running(this);
+        Engines engines = Engines.get();
+        RbdCloudEngine engine = engines.running(this);
         if (engine == null) {
-            LOG.fine(() -> "rbd-cloud " + name + ": engine not running (" + Engines.lastError(name) + "), nothing planned");
+            LOG.fine(() -> "rbd-cloud " + name + ": engine not running (" + engines.lastError(name) + "), nothing planned");
             return List.of();
         }
         List<PlannedNode> planned = new ArrayList<>();

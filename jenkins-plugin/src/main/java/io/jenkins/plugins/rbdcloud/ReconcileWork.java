@@ -39,7 +39,7 @@ public final class ReconcileWork extends AsyncPeriodicWork {
     @Override
     protected void execute(TaskListener listener) throws InterruptedException {
         Jenkins j = Jenkins.get();
-        Engines.retainOnly(j.clouds.stream().filter(RbdCloud.class::isInstance).map(c -> c.name).collect(Collectors.toSet()));
+        Engines.get().retainOnly(j.clouds.stream().filter(RbdCloud.class::isInstance).map(c -> c.name).collect(Collectors.toSet()));
         for (Cloud c : j.clouds) {
             if (c instanceof RbdCloud cloud) {
                 try {
@@ -54,10 +54,11 @@ public final class ReconcileWork extends AsyncPeriodicWork {
     }
 
     private static void reconcile(Jenkins j, RbdCloud cloud, TaskListener listener) throws Exception {
-        RbdCloudEngine engine = Engines.running(cloud);
+        Engines engines = Engines.get();
+        RbdCloudEngine engine = engines.running(cloud);
         if (engine == null) {
             listener.getLogger().println("rbd-cloud " + cloud.name + ": engine not running yet ("
-                    + Engines.lastError(cloud.name) + ")");
+                    + engines.lastError(cloud.name) + ")");
             return;
         }
         // Taken after the engine is running: nodes are loaded by then, so the set is complete.

@@ -55,7 +55,7 @@ class ChannelAgentIT {
             // Next to it, the agent's own provisioning phases (reserve, clone, start, ready): the rest of the
             // gap is Jenkins adding the node and the remoting handshake over the channel.
             System.out.printf("bench queue_to_start millis=%d launcher=channel agent_phases=%s%n",
-                    first.getStartTimeInMillis() - scheduled, Engines.current(cloud.name).timings().summaries());
+                    first.getStartTimeInMillis() - scheduled, Engines.get().current(cloud.name).timings().summaries());
             String firstAgent = first.getBuiltOnStr();
             assertTrue(firstAgent.startsWith("tiny-"), firstAgent);
 
@@ -74,7 +74,7 @@ class ChannelAgentIT {
             await(Duration.ofMinutes(2), () -> dev.currentVersion() == 3, "the second build's disk promoted to v3");
 
             // Nothing leaks: the engine finds no domain or disk that Jenkins does not know.
-            RbdCloudEngine engine = Engines.current(cloud.name);
+            RbdCloudEngine engine = Engines.get().current(cloud.name);
             await(Duration.ofMinutes(1), () -> engine.agents().isEmpty(), "the engine's agents ended");
             await(Duration.ofMinutes(1), () -> engine.held().join().isEmpty(), "no disk held any more");
             // A promoted disk goes once its version no longer reads it (after the background flatten).

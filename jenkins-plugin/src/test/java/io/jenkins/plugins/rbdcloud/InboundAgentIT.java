@@ -51,7 +51,7 @@ class InboundAgentIT {
             assertTrue(agent.startsWith("dial-"), agent);
             ChannelAgentIT.await(Duration.ofMinutes(1), () -> j.jenkins.getNode(agent) == null, "the one-shot node removed");
 
-            var engine = Engines.current(cloud.name);
+            var engine = Engines.get().current(cloud.name);
             ChannelAgentIT.await(Duration.ofMinutes(1), () -> engine.agents().isEmpty(), "the engine's agents ended");
             ReconcileReport r = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(3))).get(60, TimeUnit.SECONDS);
             assertEquals(0, r.removedDomains().size(), "leaked domains " + r.removedDomains());

@@ -47,7 +47,7 @@ class PipelineAgentIT {
             WorkflowRun second = j.buildAndAssertSuccess(use);
             j.assertLogContains("warmed by pipeline jenkins-warm-1", second);
 
-            var engine = Engines.current("e2e-pipeline");
+            var engine = Engines.get().current("e2e-pipeline");
             ChannelAgentIT.await(Duration.ofMinutes(2), () -> engine.held().join().isEmpty(), "every held disk decided");
         }
     }

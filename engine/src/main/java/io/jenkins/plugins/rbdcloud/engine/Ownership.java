@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine;
 
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,7 +40,7 @@ public record Ownership(String ownerId, String cloud, String template, String ag
     public static String checkTag(String field, String value) {
         if (value == null || !TAG_VALUE.matcher(value).matches()) {
             throw new IllegalArgumentException(field + " must be 1-128 characters of letters, digits and . _ @ : + - "
-                    + "starting with a letter or digit, got " + (value == null ? "null" : "'" + printable(value) + "'"));
+                    + "starting with a letter or digit, got " + (value == null ? "null" : "'" + Printable.of(value) + "'"));
         }
         return value;
     }
@@ -75,15 +76,5 @@ public record Ownership(String ownerId, String cloud, String template, String ag
             }
         });
         return fromMap(tags);
-    }
-
-    /** Shows control characters visibly so an error message cannot forge log lines. */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 80; i++) {
-            char c = s.charAt(i);
-            b.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return s.length() > 80 ? b + "..." : b.toString();
     }
 }

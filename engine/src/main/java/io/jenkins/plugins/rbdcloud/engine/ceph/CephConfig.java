@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.ceph;
 
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -28,7 +29,7 @@ public record CephConfig(Path confFile, String monHost, String user, String key)
         }
         if (monHost != null && !MON_HOST.matcher(monHost).matches()) {
             throw new IllegalArgumentException("monitor addresses must be host[:port] or [v2:addr,v1:addr] items separated by ',', got '"
-                    + RbdNames.printable(monHost) + "'");
+                    + Printable.of(monHost) + "'");
         }
         Objects.requireNonNull(user, "user");
         if (user.startsWith("client.")) {
@@ -36,7 +37,7 @@ public record CephConfig(Path confFile, String monHost, String user, String key)
         }
         if (!USER.matcher(user).matches()) {
             throw new IllegalArgumentException("Ceph user must be 1-64 letters, digits and . _ - (without 'client.'), got '"
-                    + RbdNames.printable(user) + "'");
+                    + Printable.of(user) + "'");
         }
         if (key == null || !KEY.matcher(key).matches()) {
             // Never echo the value: it may be a real secret with a typo.

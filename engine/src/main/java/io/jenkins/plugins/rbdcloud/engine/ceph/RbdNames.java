@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.ceph;
 
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -54,10 +55,10 @@ public final class RbdNames {
         }
         if (name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException(field + " name is " + name.length() + " characters, at most "
-                    + MAX_NAME_LENGTH + " are allowed: '" + printable(name) + "'");
+                    + MAX_NAME_LENGTH + " are allowed: '" + Printable.of(name) + "'");
         }
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(field + " name '" + printable(name) + "' must be letters, digits and . _ + -"
+            throw new IllegalArgumentException(field + " name '" + Printable.of(name) + "' must be letters, digits and . _ + -"
                     + " starting with a letter or digit (no '/', '@', ':', spaces or control characters)");
         }
         return name;
@@ -66,7 +67,7 @@ public final class RbdNames {
     /** Checks an image id (as in the trash): librbd makes them from hex digits; allow letters and digits. */
     public static String imageId(String id) {
         if (id == null || !IMAGE_ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("image id '" + (id == null ? "null" : printable(id))
+            throw new IllegalArgumentException("image id '" + Printable.of(id)
                     + "' must be 1-64 letters and digits");
         }
         return id;
@@ -82,7 +83,7 @@ public final class RbdNames {
             throw new IllegalArgumentException("metadata key must not be empty");
         }
         if (key.length() > MAX_META_KEY_LENGTH || !META_KEY.matcher(key).matches()) {
-            throw new IllegalArgumentException("metadata key '" + printable(key) + "' must be 1-" + MAX_META_KEY_LENGTH
+            throw new IllegalArgumentException("metadata key '" + Printable.of(key) + "' must be 1-" + MAX_META_KEY_LENGTH
                     + " printable ASCII characters without spaces");
         }
         if (key.startsWith("conf_")) {
@@ -94,29 +95,15 @@ public final class RbdNames {
     /** Checks an image-metadata value: any text without NUL (it is a C string), at most 64 KiB. */
     public static String metaValue(String key, String value) {
         if (value == null) {
-            throw new IllegalArgumentException("metadata value for '" + printable(key) + "' must not be null");
+            throw new IllegalArgumentException("metadata value for '" + Printable.of(key) + "' must not be null");
         }
         if (value.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("metadata value for '" + printable(key) + "' must not contain NUL");
+            throw new IllegalArgumentException("metadata value for '" + Printable.of(key) + "' must not contain NUL");
         }
         if (value.getBytes(StandardCharsets.UTF_8).length > MAX_META_VALUE_BYTES) {
-            throw new IllegalArgumentException("metadata value for '" + printable(key) + "' is longer than "
+            throw new IllegalArgumentException("metadata value for '" + Printable.of(key) + "' is longer than "
                     + MAX_META_VALUE_BYTES + " bytes");
         }
         return value;
-    }
-
-    /** The value with control and non-ASCII characters escaped and cut at 100 characters, safe for a log line. */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 100; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c >= 0x7f) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return s.length() > 100 ? b + "..." : b.toString();
     }
 }

@@ -15,6 +15,7 @@ import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
+import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
 import java.time.Duration;
 import java.time.Instant;
@@ -234,7 +235,7 @@ final class AgentsCommand {
         }
         Table t = new Table(columns.stream().map(c -> c.replaceAll("([A-Z])", " $1").toUpperCase(java.util.Locale.ROOT)).toArray(String[]::new));
         for (Map<String, Object> r : rows) {
-            t.row(columns.stream().map(c -> c.endsWith("Bytes") && r.get(c) instanceof Long l ? ProgressBar.human(l) : r.get(c)).toArray());
+            t.row(columns.stream().map(c -> c.endsWith("Bytes") && r.get(c) instanceof Long l ? Bytes.human(l) : r.get(c)).toArray());
         }
         t.print(s.out);
     }

@@ -11,7 +11,9 @@ import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
+import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,8 +58,8 @@ final class DemoCommand {
         t = System.nanoTime();
         ProgressBar bar = new ProgressBar(s.err, "import " + golden);
         GoldenVersion v1 = s.catalog().importFile(golden, Path.of(s.devEnv().get("RBD_CLOUD_GUEST_IMAGE")),
-                (p, done, total) -> bar.update(done, total));
-        step("import golden image", t, v1.label() + ", " + ProgressBar.human(v1.usedBytes()) + " used");
+                ImportProgress.reportingTo(bar::update));
+        step("import golden image", t, v1.label() + ", " + Bytes.human(v1.usedBytes()) + " used");
 
         // Agents of the dev cloud that exist before the demo (e.g. from `agents up`) are not the
         // demo's to reconcile away.
@@ -86,8 +88,8 @@ final class DemoCommand {
             t = System.nanoTime();
             CompletionReport promoted = engine.complete(agents.get(0).name(), true).join();
             step("complete+promote " + agents.get(0).name(), t, promoted.promotedVersion().orElse("not promoted")
-                    + " via " + promoted.promotionPath() + ", build wrote " + ProgressBar.human(promoted.buildWrittenBytes())
-                    + promoted.versionUsedBytes().stream().mapToObj(b -> ", version uses " + ProgressBar.human(b)).findFirst().orElse("")
+                    + " via " + promoted.promotionPath() + ", build wrote " + Bytes.human(promoted.buildWrittenBytes())
+                    + promoted.versionUsedBytes().stream().mapToObj(b -> ", version uses " + Bytes.human(b)).findFirst().orElse("")
                     + promoted.promotionFailure().map(f -> ", failure: " + f).orElse(""));
             if (promoted.promotedVersion().isEmpty()) {
                 throw new CliException(ExitCode.FAILED, "promotion failed: " + promoted.promotionFailure().orElse("?"));
@@ -98,7 +100,7 @@ final class DemoCommand {
             for (Agent ag : agents.subList(1, agents.size())) {
                 freed += engine.terminate(ag.name()).join().freedBytes();
             }
-            step("terminate the other 2", t, ProgressBar.human(freed) + " freed (no trim: deleting a clone frees it all)");
+            step("terminate the other 2", t, Bytes.human(freed) + " freed (no trim: deleting a clone frees it all)");
 
             t = System.nanoTime();
             Agent fourth = engine.provision(template.name()).ready().join();
@@ -111,7 +113,7 @@ final class DemoCommand {
 
             t = System.nanoTime();
             TerminationReport last = engine.terminate(fourth.name()).join();
-            step("terminate the 4th", t, last.disk() + ", " + ProgressBar.human(last.freedBytes()) + " freed");
+            step("terminate the 4th", t, last.disk() + ", " + Bytes.human(last.freedBytes()) + " freed");
 
             t = System.nanoTime();
             var maintained = engine.maintainImages(Instant.now()).join();
@@ -134,7 +136,7 @@ final class DemoCommand {
             s.out.println();
             Table versions = new Table("VERSION", "STATE", "CURRENT", "CREATED BY", "USED");
             s.catalog().versions(golden).forEach(gv -> versions.row(gv.label(), gv.state().metaValue(), gv.current() ? "*" : "",
-                    gv.createdBy(), ProgressBar.human(gv.usedBytes())));
+                    gv.createdBy(), Bytes.human(gv.usedBytes())));
             versions.print(s.out);
             clean = true;
         } finally {

@@ -3,8 +3,10 @@ package io.jenkins.plugins.rbdcloud.engine.cli;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.ImportFormat;
+import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
 import io.jenkins.plugins.rbdcloud.engine.images.Promotion;
 import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
+import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ final class ImagesCommand {
                     throw new CliException(ExitCode.NOT_FOUND, "cannot read " + file);
                 }
                 ProgressBar bar = new ProgressBar(s.err, "import " + name);
-                GoldenVersion v = s.catalog().importFile(name, file, format, (phase, done, total) -> bar.update(done, total));
+                GoldenVersion v = s.catalog().importFile(name, file, format, ImportProgress.reportingTo(bar::update));
                 print(List.of(v));
             }
             case "list" -> {
@@ -126,7 +128,7 @@ final class ImagesCommand {
         Table t = new Table("VERSION", "STATE", "CURRENT", "CREATED", "BY", "SIZE", "USED", "PARENT");
         for (GoldenVersion v : versions) {
             t.row(v.label(), v.state().metaValue(), v.current() ? "*" : "", v.createdAt(), v.createdBy(),
-                    ProgressBar.human(v.sizeBytes()), ProgressBar.human(v.usedBytes()),
+                    Bytes.human(v.sizeBytes()), Bytes.human(v.usedBytes()),
                     v.parentVersion() == 0 ? "-" : "v" + v.parentVersion());
         }
         t.print(s.out);

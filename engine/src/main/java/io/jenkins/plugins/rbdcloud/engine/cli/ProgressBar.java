@@ -1,59 +1,67 @@
 package io.jenkins.plugins.rbdcloud.engine.cli;
 
+import io.jenkins.plugins.rbdcloud.engine.util.Progress;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * A one-line progress bar on a terminal ({@code \r}-redrawn), or a line every 10 % when the
- * output is not a terminal, so CI logs stay readable.
+ * output is not a terminal, so CI logs stay readable. Each phase (convert, write, one version
+ * sent) starts its own bar and shows its own unit.
  */
 public final class ProgressBar {
 
     private final PrintStream out;
     private final String label;
     private final boolean tty;
+    private String phase;
     private int lastDecile = -1;
     private long lastDraw;
+    private boolean lineOpen;
 
     public ProgressBar(PrintStream out, String label) {
+        this(out, label, System.console() != null);
+    }
+
+    ProgressBar(PrintStream out, String label, boolean tty) {
         this.out = out;
         this.label = label;
-        this.tty = System.console() != null;
+        this.tty = tty;
     }
 
     /** Reports progress; cheap enough to call for every chunk. */
-    public synchronized void update(long done, long total) {
-        int pct = total <= 0 ? 100 : (int) Math.min(100, done * 100 / total);
+    public synchronized void update(Progress p) {
+        boolean newPhase = !Objects.equals(p.phase(), phase);
+        if (newPhase) {
+            endLine();
+            phase = p.phase();
+            lastDecile = -1;
+        }
+        int pct = p.percent();
+        String head = p.phase().isEmpty() ? label : label.isEmpty() ? p.phase() : label + " " + p.phase();
         if (tty) {
             long now = System.nanoTime();
-            if (pct < 100 && now - lastDraw < 100_000_000L) {
+            if (!newPhase && pct < 100 && now - lastDraw < 100_000_000L) {
                 return;
             }
             lastDraw = now;
             int filled = pct * 30 / 100;
-            out.printf(Locale.ROOT, "\r%s [%s%s] %3d%% %s / %s", label, "#".repeat(filled), ".".repeat(30 - filled), pct,
-                    human(done), human(total));
+            out.printf(Locale.ROOT, "\r%s [%s%s] %4s", head, "#".repeat(filled), ".".repeat(30 - filled), p.amount());
+            lineOpen = true;
             if (pct == 100) {
-                out.println();
+                endLine();
             }
         } else if (pct / 10 > lastDecile) {
             lastDecile = pct / 10;
-            out.printf(Locale.ROOT, "%s %d%% (%s / %s)%n", label, pct, human(done), human(total));
+            out.printf(Locale.ROOT, "%s %s%n", head, p.amount());
         }
     }
 
-    /** Bytes in binary units with one decimal: {@code 1.5 GiB}. */
-    public static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
+    private void endLine() {
+        if (lineOpen) {
+            out.println();
+            lineOpen = false;
         }
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -11,6 +11,7 @@ import io.jenkins.plugins.rbdcloud.engine.replication.PeriodicReplication;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationOptions;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationProgress;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationResult;
+import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ final class ReplicationCommand {
                 String name = a.next("golden image name");
                 Path path = Path.of(a.next("backup file or directory"));
                 GoldenBackup.ExportResult r = GoldenBackup.export(images, name, path, progress());
-                s.err.println("wrote " + ProgressBar.human(r.bytesWritten()) + " to " + r.path());
+                s.err.println("wrote " + Bytes.human(r.bytesWritten()) + " to " + r.path());
                 print(new ReplicationResult(name, r.versions(), 0, r.bytesWritten(), List.of(), List.of()));
             }
             case "import-backup" -> print(GoldenBackup.restore(images, Path.of(a.next("backup file or directory")), options));
@@ -106,20 +107,12 @@ final class ReplicationCommand {
     }
 
     private ReplicationProgress progress() {
-        ProgressBar[] bar = {null};
-        String[] label = {null};
-        return (l, scanned, total, sent) -> {
-            if (!l.equals(label[0])) {
-                label[0] = l;
-                bar[0] = new ProgressBar(s.err, l);
-            }
-            bar[0].update(scanned, total);
-        };
+        return ReplicationProgress.reportingTo(new ProgressBar(s.err, "")::update);
     }
 
     private static String summary(ReplicationResult r) {
         long sent = r.versions().stream().filter(v -> v.action() != ReplicationResult.Action.SKIPPED).count();
-        return r.golden() + ": " + sent + " version(s) sent, " + ProgressBar.human(r.bytesSent()) + " sent, current v" + r.current();
+        return r.golden() + ": " + sent + " version(s) sent, " + Bytes.human(r.bytesSent()) + " sent, current v" + r.current();
     }
 
     private void print(ReplicationResult r) {
@@ -144,7 +137,7 @@ final class ReplicationCommand {
         }
         Table t = new Table("VERSION", "ACTION", "BASE", "SENT", "CHECKSUM");
         r.versions().forEach(v -> t.row("v" + v.version(), v.action().name().toLowerCase(java.util.Locale.ROOT),
-                v.base() == 0 ? "-" : "v" + v.base(), ProgressBar.human(v.bytesSent()), v.checksum() == null ? "-" : v.checksum()));
+                v.base() == 0 ? "-" : "v" + v.base(), Bytes.human(v.bytesSent()), v.checksum() == null ? "-" : v.checksum()));
         t.print(s.out);
         s.out.println(summary(r) + (r.pruned().isEmpty() ? "" : ", pruned " + r.pruned())
                 + (r.keptWithClones().isEmpty() ? "" : ", kept (live clones) " + r.keptWithClones()));

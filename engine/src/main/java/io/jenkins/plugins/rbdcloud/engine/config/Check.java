@@ -1,5 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.config;
 
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -53,6 +55,15 @@ record Check(String scope, String keyPrefix) {
         present(field, value);
         if (!pattern.matcher(value).matches()) {
             throw fail(field, "must be " + rule + ", got " + quoted(value));
+        }
+        return value;
+    }
+
+    /** A golden image name, by the catalog's own rule: a name the catalog would refuse never gets past the settings. */
+    String golden(String field, String value) {
+        present(field, value);
+        if (!GoldenNames.isValid(value)) {
+            throw fail(field, "must be " + GoldenNames.RULE + ", got " + quoted(value));
         }
         return value;
     }

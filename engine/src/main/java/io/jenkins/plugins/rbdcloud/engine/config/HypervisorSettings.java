@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.config;
 
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Objects;

@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud.engine.config;
 
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainNames;
 import java.nio.charset.StandardCharsets;
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -45,7 +46,6 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
 
     /** Jenkins label atoms: anything but blanks, the label-expression operators and quotes. */
     private static final Pattern LABEL = Pattern.compile("[^\\s&|!()<>=,\"'\\\\]{1,128}");
-    private static final Pattern RBD_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
     /** A pinned version as launches read it: {@code 3} or {@code v3}, never 0, within an int. */
     private static final Pattern VERSION = Pattern.compile("v?[1-9][0-9]{0,8}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
@@ -62,7 +62,7 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
             check.matches("labels", l, LABEL,
                     "Jenkins label names without blanks, quotes or any of & | ! ( ) < > = , (one label per word)");
         }
-        check.matches("image", image, RBD_NAME, "an RBD image name (letters, digits, '_', '.', '-')");
+        check.golden("image", image);
         check.present("imageVersion", imageVersion).ifPresent(v -> check.matches("imageVersion", v, VERSION,
                 "a golden version number such as 3 or v3 (leave it out to follow the current version)"));
         check.range("vcpus", vcpus, 1, 256);

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.images;
 
-import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,17 +14,27 @@ public final class GoldenNames {
     /** Longest golden image name; leaves room for {@code rbd-cloud.promote.<name>.v<N>} within RBD's 95. */
     public static final int MAX_LENGTH = 64;
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    /**
+     * The one rule for a golden image name, said the same way wherever a name is refused (the
+     * catalog, a template's {@code image} setting).
+     */
+    public static final String RULE = "1-" + MAX_LENGTH + " characters of a-z 0-9 _ - starting with a letter or digit";
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0," + (MAX_LENGTH - 1) + "}");
     private static final Pattern VERSION_IMAGE = Pattern.compile("([a-z0-9][a-z0-9_-]*)\\.v([1-9][0-9]{0,8})");
 
     private GoldenNames() {}
 
-    /** @throws IllegalArgumentException unless 1-64 characters of {@code a-z 0-9 _ -}, starting with a letter or digit */
+    /** Whether {@code golden} follows {@link #RULE}; every such name is also a valid RBD image name. */
+    public static boolean isValid(String golden) {
+        return golden != null && NAME.matcher(golden).matches();
+    }
+
+    /** @throws IllegalArgumentException unless {@code golden} follows {@link #RULE} */
     public static String check(String golden) {
-        RbdNames.check("golden image", golden);
-        if (golden.length() > MAX_LENGTH || !NAME.matcher(golden).matches()) {
-            throw new IllegalArgumentException("golden image name '" + golden + "' must be 1-" + MAX_LENGTH
-                    + " characters of a-z 0-9 _ - starting with a letter or digit");
+        if (!isValid(golden)) {
+            throw new IllegalArgumentException("golden image name must be " + RULE + ", got "
+                    + (golden == null ? "null" : "'" + Printable.of(golden) + "'"));
         }
         return golden;
     }

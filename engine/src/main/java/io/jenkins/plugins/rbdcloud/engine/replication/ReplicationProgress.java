@@ -1,5 +1,8 @@
 package io.jenkins.plugins.rbdcloud.engine.replication;
 
+import io.jenkins.plugins.rbdcloud.engine.util.Progress;
+import java.util.function.Consumer;
+
 /** Told while a version is scanned and sent; called often, keep it cheap. */
 @FunctionalInterface
 public interface ReplicationProgress {
@@ -13,4 +16,9 @@ public interface ReplicationProgress {
      * @param sent    stream bytes written for this version so far
      */
     void progress(String label, long scanned, long total, long sent);
+
+    /** Hands each report on as a {@link Progress}: one phase per version, in bytes walked. */
+    static ReplicationProgress reportingTo(Consumer<Progress> sink) {
+        return (label, scanned, total, sent) -> sink.accept(Progress.bytes(label, scanned, total));
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,7 @@ class CliTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         new Table("A", "LONGER").row("xxxxx", 1).row("y", null).print(new PrintStream(b, true, StandardCharsets.UTF_8));
         assertEquals("A      LONGER\nxxxxx  1\ny      -\n", b.toString(StandardCharsets.UTF_8));
-        assertEquals("1.5 GiB", ProgressBar.human(1536L << 20));
+        assertEquals("1.5 GiB", Bytes.human(1536L << 20));
     }
 
     @Test

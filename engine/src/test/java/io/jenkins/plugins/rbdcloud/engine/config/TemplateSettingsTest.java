@@ -61,7 +61,7 @@ class TemplateSettingsTest {
                 + "letter and not ending with '-', got 'Debian_12'", error(Fixtures.template("Debian_12")));
         assertEquals("template 'debian': labels must be Jenkins label names without blanks, quotes or any of "
                 + "& | ! ( ) < > = , (one label per word), got 'linux&&amd64'", error(debian().labels(Set.of("linux&&amd64"))));
-        assertEquals("template 'debian': image must be an RBD image name (letters, digits, '_', '.', '-'), got 'golden/debian'",
+        assertEquals("template 'debian': image must be 1-64 characters of a-z 0-9 _ - starting with a letter or digit, got 'golden/debian'",
                 error(debian().image("golden/debian")));
         assertEquals("template 'debian': image is required", error(debian().image(null)));
         assertEquals("template 'debian': hypervisorGroup must be 1-40 characters of lowercase letters, digits and '-', "

@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud.engine.replication.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationException;
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -138,7 +139,7 @@ public final class StreamReader {
         String from = string("from-snap");
         String to = string("to-snap");
         if (!from.equals(base == 0 ? "" : "v" + base) || !to.equals("v" + n)) {
-            throw invalid("snapshots '" + printable(from) + "' -> '" + printable(to) + "' do not match versions " + base + " -> " + n);
+            throw invalid("snapshots '" + Printable.of(from) + "' -> '" + Printable.of(to) + "' do not match versions " + base + " -> " + n);
         }
         byte[] baseChecksum = bytes(StreamFormat.CHECKSUM_BYTES);
         int count = u16();
@@ -150,7 +151,7 @@ public final class StreamReader {
             String k = string("info field");
             String v = string("info value");
             if (!INFO_FIELDS.contains(k) || !INFO_VALUE.matcher(v).matches()) {
-                throw invalid("v" + n + " has a bad info field '" + printable(k) + "'");
+                throw invalid("v" + n + " has a bad info field '" + Printable.of(k) + "'");
             }
             info.put(k, v);
         }
@@ -305,10 +306,5 @@ public final class StreamReader {
 
     private ReplicationException invalid(String why) {
         return new ReplicationException("invalid golden stream at byte " + pos + ": " + why);
-    }
-
-    private static String printable(String s) {
-        return s.codePoints().limit(60).map(c -> c < 0x20 || c > 0x7e ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }
