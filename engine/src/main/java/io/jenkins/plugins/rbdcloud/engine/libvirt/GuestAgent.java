@@ -34,7 +34,7 @@ public final class GuestAgent {
     private final Supplier<Domain> domain;
 
     /** @param domain gives the current handle (it changes when the connection is reopened) */
-    public GuestAgent(String name, Supplier<Domain> domain) {
+    GuestAgent(String name, Supplier<Domain> domain) {
         this.name = DomainNames.domainName(name);
         this.domain = domain;
     }
