@@ -1,11 +1,15 @@
 package io.jenkins.plugins.rbdcloud.engine.agents;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Inventory;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.ListedObject;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.ReconcilePlan;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reconciler;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainXml;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.OwnedDomain;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.RawDomains;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.time.Duration;

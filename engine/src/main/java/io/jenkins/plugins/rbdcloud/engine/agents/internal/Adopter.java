@@ -2,7 +2,7 @@ package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.agents.AdoptionReport;
-import io.jenkins.plugins.rbdcloud.engine.agents.Reservation;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reservation;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.OwnedDomain;
 import java.time.Instant;

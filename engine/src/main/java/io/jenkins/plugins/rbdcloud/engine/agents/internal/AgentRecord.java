@@ -3,7 +3,7 @@ package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
 import io.jenkins.plugins.rbdcloud.engine.agents.LaunchValues;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
-import io.jenkins.plugins.rbdcloud.engine.agents.Reservation;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reservation;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainHandle;
 import java.time.Duration;

@@ -2,12 +2,12 @@ package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.AgentLifecycleListener;
 import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
-import io.jenkins.plugins.rbdcloud.engine.agents.AgentNames;
-import io.jenkins.plugins.rbdcloud.engine.agents.CapacityLedger;
 import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
-import io.jenkins.plugins.rbdcloud.engine.agents.HypervisorState;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
-import io.jenkins.plugins.rbdcloud.engine.agents.RecentEvents;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.CapacityLedger;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.HypervisorState;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.RecentEvents;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;

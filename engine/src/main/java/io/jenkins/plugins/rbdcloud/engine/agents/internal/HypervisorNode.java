@@ -1,7 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
-import io.jenkins.plugins.rbdcloud.engine.agents.HypervisorState;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.HypervisorState;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEvents;

@@ -1,12 +1,12 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
-import io.jenkins.plugins.rbdcloud.engine.agents.AgentNames;
-import io.jenkins.plugins.rbdcloud.engine.agents.Inventory;
-import io.jenkins.plugins.rbdcloud.engine.agents.ListedObject;
-import io.jenkins.plugins.rbdcloud.engine.agents.ReconcilePlan;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
-import io.jenkins.plugins.rbdcloud.engine.agents.Reconciler;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Inventory;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.ListedObject;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.ReconcilePlan;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reconciler;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.time.Instant;

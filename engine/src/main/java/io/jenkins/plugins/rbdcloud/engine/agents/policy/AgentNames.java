@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.agents;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;

@@ -1,10 +1,13 @@
-package io.jenkins.plugins.rbdcloud.engine.agents;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
+import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
+import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

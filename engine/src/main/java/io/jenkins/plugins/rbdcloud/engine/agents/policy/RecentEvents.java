@@ -1,5 +1,7 @@
-package io.jenkins.plugins.rbdcloud.engine.agents;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
+import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;

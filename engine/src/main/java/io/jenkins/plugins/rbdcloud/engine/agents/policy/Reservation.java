@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.agents;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
 /**
  * Capacity held for one agent, taken before any RBD image or domain exists so concurrent

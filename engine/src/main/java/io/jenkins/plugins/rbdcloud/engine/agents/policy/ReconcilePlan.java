@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.agents;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.agents;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
 /**
  * Implemented by the exceptions of the Ceph and libvirt layers, so {@link RetryPolicy} can tell

@@ -1,8 +1,9 @@
-package io.jenkins.plugins.rbdcloud.engine.agents;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.Settings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,9 +1,11 @@
-package io.jenkins.plugins.rbdcloud.engine.agents;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CapacityUsage;
+import io.jenkins.plugins.rbdcloud.engine.agents.Settings;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.util.List;

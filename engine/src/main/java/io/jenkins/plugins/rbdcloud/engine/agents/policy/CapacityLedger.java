@@ -1,5 +1,6 @@
-package io.jenkins.plugins.rbdcloud.engine.agents;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CapacityUsage;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ public final class CapacityLedger {
         if (reserved.remove(r.agent(), r) || live.remove(r.agent(), r)) {
             perTemplate.merge(r.template(), -1, Integer::sum);
             perTemplate.remove(r.template(), 0);
-            perHypervisor.put(r.hypervisor(), load(r.hypervisor()).minus(r));
+            perHypervisor.put(r.hypervisor(), add(load(r.hypervisor()), r, -1));
             return true;
         }
         return false;
@@ -148,7 +149,7 @@ public final class CapacityLedger {
 
     private void add(Reservation r) {
         perTemplate.merge(r.template(), 1, Integer::sum);
-        perHypervisor.put(r.hypervisor(), load(r.hypervisor()).plus(r));
+        perHypervisor.put(r.hypervisor(), add(load(r.hypervisor()), r, 1));
     }
 
     private CapacityUsage.Load load(String hypervisor) {
@@ -157,5 +158,9 @@ public final class CapacityLedger {
 
     private int total() {
         return reserved.size() + live.size();
+    }
+
+    private static CapacityUsage.Load add(CapacityUsage.Load l, Reservation r, int sign) {
+        return new CapacityUsage.Load(l.agents() + sign, l.vcpus() + sign * r.vcpus(), l.memoryMib() + sign * r.memoryMib());
     }
 }

@@ -1,7 +1,9 @@
-package io.jenkins.plugins.rbdcloud.engine.agents;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CapacityUsage;
+import io.jenkins.plugins.rbdcloud.engine.agents.Settings;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.util.ArrayList;
