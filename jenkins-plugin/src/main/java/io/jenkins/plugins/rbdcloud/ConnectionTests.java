@@ -49,7 +49,7 @@ final class ConnectionTests {
             return FormValidation.error(e.getMessage());
         }
         try (Hypervisor hv = Hypervisor.of(h.uri(), new Hypervisor.Capacity(h.vcpus(), h.memoryMib(), h.maxAgents()))) {
-            hv.connection();
+            hv.probe();
             return FormValidation.ok("Connected to " + h.uri() + "; guests would run as " + hv.virtType());
         } catch (RuntimeException e) {
             return FormValidation.error("libvirt: " + e.getMessage());

@@ -12,11 +12,8 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPermissionException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEvents;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainLauncher;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainSpec;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.RunningDomain;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import io.jenkins.plugins.rbdcloud.engine.testing.TestGoldenImage;
@@ -56,13 +53,13 @@ class BootFromCloneIT {
             DomainSpec spec = TestGuests.spec(env, agent, disk.image(), secret, console);
             long readyAt;
             long serialReadyAt;
-            try (RunningDomain guest = TestGuests.boot(new DomainLauncher(hv, events), spec)) {
+            try (TestGuests.Booted guest = TestGuests.boot(hv, events, spec)) {
                 readyAt = System.nanoTime();
                 serialReadyAt = waitForSerial(console, "READY", Duration.ofSeconds(60));
-                System.out.printf("bench boot_from_clone clone_ms=%d %s guest_agent_ready_ms=%d serial_READY_ms=%d%n",
-                        ms(cloned - t0), guest.timings(), ms(readyAt - cloned), ms(serialReadyAt - cloned));
+                System.out.printf("bench boot_from_clone clone_ms=%d guest_agent_ready_ms=%d serial_READY_ms=%d%n",
+                        ms(cloned - t0), ms(readyAt - cloned), ms(serialReadyAt - cloned));
                 assertEquals("running", guest.state());
-                assertTrue(Domains.listOwned(hv).stream().anyMatch(d -> d.name().equals(agent)));
+                assertTrue(hv.listOwned().stream().anyMatch(d -> d.name().equals(agent)));
                 // the disk really is a copy-on-write clone of the golden snapshot
                 assertEquals(golden, agents.parent(agent).orElseThrow().image());
             } finally {
@@ -70,7 +67,7 @@ class BootFromCloneIT {
                 agents.remove(agent);
                 Files.deleteIfExists(console);
             }
-            assertFalse(Domains.listOwned(hv).stream().anyMatch(d -> d.name().equals(agent)), "domain left behind");
+            assertFalse(hv.listOwned().stream().anyMatch(d -> d.name().equals(agent)), "domain left behind");
             assertFalse(agents.exists(agent), "clone left behind");
             assertTrue(secrets.list().isEmpty(), "secret left behind: " + secrets.list());
         }

@@ -8,10 +8,8 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEvents;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainLauncher;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.RunningDomain;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import io.jenkins.plugins.rbdcloud.engine.testing.TestGoldenImage;
@@ -104,7 +102,7 @@ class TrimReclaimIT {
 
     /** Boots the disk, writes a file, deletes it, trims, and measures the disk's own allocation at each step. */
     private Usage writeDeleteTrim(String image) throws Exception {
-        try (RunningDomain guest = TestGuests.boot(new DomainLauncher(hv, events), TestGuests.spec(env, image, image, secret, null))) {
+        try (TestGuests.Booted guest = TestGuests.boot(hv, events, TestGuests.spec(env, image, image, secret, null))) {
             long before = agents.usedBytes(image);
             run(guest, "head -c " + WRITE_MIB * MIB + " /dev/urandom > /scratch.bin && sync");
             long afterWrite = agents.usedBytes(image);
@@ -115,7 +113,7 @@ class TrimReclaimIT {
         }
     }
 
-    private static void run(RunningDomain guest, String script) {
+    private static void run(TestGuests.Booted guest, String script) {
         ExecResult r = guest.agent().exec("/bin/sh", List.of("-c", script), Duration.ofSeconds(60));
         assertEquals(0, r.exitCode(), () -> script + ": " + new String(r.stderr(), java.nio.charset.StandardCharsets.UTF_8));
     }

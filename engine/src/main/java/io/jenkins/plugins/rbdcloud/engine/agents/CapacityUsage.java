@@ -24,14 +24,5 @@ public record CapacityUsage(int reserved, int live, int maxAgents, Map<String, I
     }
 
     /** What is held on one hypervisor. */
-    public record Load(int agents, int vcpus, int memoryMib) {
-
-        Load plus(Reservation r) {
-            return new Load(agents + 1, vcpus + r.vcpus(), memoryMib + r.memoryMib());
-        }
-
-        Load minus(Reservation r) {
-            return new Load(agents - 1, vcpus - r.vcpus(), memoryMib - r.memoryMib());
-        }
-    }
+    public record Load(int agents, int vcpus, int memoryMib) {}
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

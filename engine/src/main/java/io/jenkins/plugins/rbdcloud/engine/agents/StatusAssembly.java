@@ -1,5 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.agents;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CapacityUsage;
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.OwnedDomain;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
@@ -119,7 +119,7 @@ final class AgentsCommand {
         }
         for (HypervisorSettings h : cloud.hypervisors()) {
             try (Hypervisor hv = Hypervisor.of(h.uri(), new Hypervisor.Capacity(h.vcpus(), h.memoryMib(), h.maxAgents()))) {
-                for (Domains.OwnedDomain d : Domains.listOwned(hv)) {
+                for (OwnedDomain d : hv.listOwned()) {
                     if (ours(cloud, d.ownership())) {
                         Map<String, Object> row = row(byAgent, d.ownership());
                         row.put("hypervisor", h.name());

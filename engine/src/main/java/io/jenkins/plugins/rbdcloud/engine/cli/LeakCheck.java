@@ -6,7 +6,6 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +40,7 @@ final class LeakCheck {
         }
         for (HypervisorSettings h : cloud.hypervisors()) {
             try (Hypervisor hv = Hypervisor.of(h.uri(), new Hypervisor.Capacity(h.vcpus(), h.memoryMib(), h.maxAgents()))) {
-                Domains.listOwned(hv).stream()
+                hv.listOwned().stream()
                         .filter(d -> ours(cloud, d.ownership()) && which.test(d.ownership()))
                         .forEach(d -> found.add("domain " + h.name() + "/" + d.name()));
                 new CephSecrets(hv, cloud.name()).list().forEach(u -> found.add("secret " + h.name() + "/" + u));

@@ -54,7 +54,7 @@ public final class AgentChannel implements AutoCloseable {
     }
 
     /** Opens channel {@code channelName} of {@code domain}, which must belong to {@code connection}. */
-    public static AgentChannel open(Connect connection, Domain domain, String channelName) {
+    static AgentChannel open(Connect connection, Domain domain, String channelName) {
         DomainNames.channelName(channelName);
         String description;
         Stream st;

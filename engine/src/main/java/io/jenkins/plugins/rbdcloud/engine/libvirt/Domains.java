@@ -2,7 +2,6 @@ package io.jenkins.plugins.rbdcloud.engine.libvirt;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.LibVirtNative;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,21 +14,17 @@ import org.libvirt.LibvirtException;
 
 /**
  * Domains on a hypervisor as reconciliation sees them: the ones carrying rbd-cloud's ownership
- * metadata, and a complete removal (destroy, then undefine when persistent) by UUID.
+ * metadata, and a complete removal (destroy, then undefine when persistent) by UUID. Used
+ * through {@link Hypervisor}'s verbs.
  */
-public final class Domains {
+final class Domains {
 
     /** VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | SNAPSHOTS_METADATA | NVRAM | CHECKPOINTS_METADATA. */
     private static final int UNDEFINE_EVERYTHING = 1 | 2 | 4 | 16;
 
-    /** A domain with rbd-cloud's tags. */
-    public record OwnedDomain(String name, UUID uuid, String state, boolean persistent, Ownership ownership) {}
-
     private Domains() {}
 
-    /** Every domain (running or only defined) whose metadata says rbd-cloud made it. */
-    public static List<OwnedDomain> listOwned(Hypervisor hypervisor) {
-        Connect c = hypervisor.connection();
+    static List<OwnedDomain> listOwned(Connect c, String uri) {
         List<OwnedDomain> out = new ArrayList<>();
         try {
             for (Domain d : c.listAllDomains(0)) {
@@ -40,13 +35,13 @@ public final class Domains {
                 }
             }
         } catch (LibvirtException e) {
-            throw HypervisorException.of("listing domains on " + hypervisor.uri(), e);
+            throw HypervisorException.of("listing domains on " + uri, e);
         }
         return out;
     }
 
     /** The ownership tags of one domain; empty when it has none (not ours) or is gone. */
-    public static Optional<Ownership> ownership(Domain d) {
+    static Optional<Ownership> ownership(Domain d) {
         try {
             return DomainXml.readOwnership(d.getMetadata(Domain.MetadataType.ELEMENT, DomainXml.NAMESPACE, 0));
         } catch (LibvirtException e) {
@@ -54,18 +49,8 @@ public final class Domains {
         }
     }
 
-    /**
-     * Removes the domain completely: destroys it if running (and its QEMU log with it), then
-     * undefines it if persistent. Succeeds when it is already gone; bounded by {@code timeout}.
-     */
-    public static void remove(Hypervisor hypervisor, UUID uuid, Duration timeout) {
-        DomainLauncher.bounded(uuid.toString(), "destroy", timeout, () -> {
-            removeNow(hypervisor.connection(), uuid);
-            return null;
-        });
-    }
-
-    private static void removeNow(Connect c, UUID uuid) throws LibvirtException {
+    /** Destroys (removing the log) and undefines; gone already is fine. */
+    static void remove(Connect c, UUID uuid) throws LibvirtException {
         Domain d;
         try {
             d = c.domainLookupByUUID(uuid);

@@ -36,7 +36,7 @@ public final class GuestAgent {
     private final GuestAgentReplies replies;
 
     /** @param domain gives the current handle (it changes when the connection is reopened) */
-    public GuestAgent(String name, Supplier<Domain> domain) {
+    GuestAgent(String name, Supplier<Domain> domain) {
         this.name = DomainNames.domainName(name);
         this.domain = domain;
         this.replies = new GuestAgentReplies(this.name);

@@ -7,11 +7,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.w3c.dom.Document;
@@ -19,10 +26,12 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * One hypervisor: a libvirt URI, its capacity and a lazily opened, kept-alive connection. A
- * connection that drops is reopened on next use. When opening fails or times out the
- * hypervisor is marked unavailable with the error, and for {@code retryAfter} further calls
- * fail at once instead of waiting on it again.
+ * One hypervisor: a libvirt URI, its capacity, a lazily opened, kept-alive connection, and the
+ * verbs rbd-cloud needs on it (create a transient domain, find one, list and remove the owned
+ * ones). Nothing outside this package sees a libvirt type. A connection that drops is reopened
+ * on next use. When opening fails or times out, or a caller reports it unreachable, the
+ * hypervisor is unavailable for {@code retryAfter}: calls fail at once and placement skips it.
+ * Blocking calls with a time limit run on this hypervisor's own bounded pool.
  */
 public final class Hypervisor implements AutoCloseable {
 
@@ -38,6 +47,9 @@ public final class Hypervisor implements AutoCloseable {
     /** Connection state as shown to users: available, or the last error and since when. */
     public record Status(boolean available, String error, Instant since) {}
 
+    /** Most libvirt calls in flight at once; a call stuck in libvirt holds its thread until it returns. */
+    private static final int MAX_CALLS = 8;
+
     /** Called for each connection opened (to register event callbacks) and before it is closed. */
     public interface ConnectionHook {
         void opened(Connect connection);
@@ -52,10 +64,14 @@ public final class Hypervisor implements AutoCloseable {
     private final Clock clock;
     private final List<ConnectionHook> hooks = new CopyOnWriteArrayList<>();
 
+    private final ThreadPoolExecutor calls;
+
     private Connect connection;
     private volatile boolean dropped;
     private volatile Status status;
-    private Instant retryAt = Instant.MIN;
+    private volatile Instant retryAt = Instant.MIN;
+    private volatile Instant lastContact;
+    private volatile Status lastFailure;
     private VirtType virtType;
     private boolean closed;
 
@@ -66,6 +82,12 @@ public final class Hypervisor implements AutoCloseable {
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.status = new Status(false, "not connected yet", clock.instant());
+        AtomicInteger n = new AtomicInteger();
+        this.calls = new ThreadPoolExecutor(0, MAX_CALLS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "rbd-cloud libvirt call " + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Connect timeout 10 s, retry an unavailable hypervisor after 15 s. */
@@ -76,6 +98,43 @@ public final class Hypervisor implements AutoCloseable {
     public String uri() { return uri; }
     public Capacity capacity() { return capacity; }
     public Status status() { return status; }
+
+    /** Up unless it failed within the last {@code retryAfter}; a hypervisor never tried is up. */
+    public boolean isAvailable(Instant now) {
+        return !now.isBefore(retryAt);
+    }
+
+    /** When libvirt last answered a verb; null before the first. */
+    public Instant lastContact() { return lastContact; }
+
+    /** The last failure (error and when), kept after the hypervisor is back; null when none. */
+    public Status lastFailure() { return lastFailure; }
+
+    /**
+     * A caller found it unreachable: calls fail at once, and placement skips it, for
+     * {@code retryAfter}.
+     */
+    public void markUnavailable(String why) {
+        Instant now = clock.instant();
+        Status failed = new Status(false, why, now);
+        status = failed;
+        lastFailure = failed;
+        retryAt = now.plus(retryAfter);
+    }
+
+    /** Opens the connection if needed: throws {@link HypervisorUnavailableException} when it cannot. */
+    public void probe() {
+        connection();
+        answered();
+    }
+
+    private void answered() {
+        Instant now = clock.instant();
+        lastContact = now;
+        if (!status.available()) {
+            status = new Status(true, null, now);
+        }
+    }
 
     /** Adds a hook; when a connection is already open it is run for that one at once. */
     public synchronized void addConnectionHook(ConnectionHook hook) {
@@ -92,7 +151,7 @@ public final class Hypervisor implements AutoCloseable {
     }
 
     /** The open connection, opened or reopened as needed. */
-    public synchronized Connect connection() {
+    synchronized Connect connection() {
         if (closed) {
             throw new HypervisorUnavailableException(uri + ": closed", null);
         }
@@ -109,8 +168,7 @@ public final class Hypervisor implements AutoCloseable {
         try {
             connection = open();
         } catch (HypervisorUnavailableException e) {
-            status = new Status(false, e.getMessage(), now);
-            retryAt = now.plus(retryAfter);
+            markUnavailable(e.getMessage());
             throw e;
         }
         dropped = false;
@@ -136,6 +194,71 @@ public final class Hypervisor implements AutoCloseable {
     /** The spec with AUTO replaced by this hypervisor's type. */
     public DomainSpec resolve(DomainSpec spec) {
         return spec.virtType() == VirtType.AUTO ? spec.withVirtType(virtType()) : spec;
+    }
+
+    /**
+     * Creates and starts a transient domain: nothing goes to libvirt's config directory, and once
+     * destroyed it is gone entirely. The spec's UUID finds it even when this call fails or times
+     * out after libvirt created it. The rendered XML may hold launch secrets: it is never logged.
+     */
+    public DomainHandle createTransient(DomainSpec spec, Duration timeout) {
+        DomainSpec resolved = resolve(spec);
+        String xml = DomainXml.render(resolved);
+        bounded(resolved.name(), "create", timeout, () -> {
+            connection().domainCreateXML(xml, 0).free();
+            return null;
+        });
+        answered();
+        return domain(resolved.name(), resolved.uuid());
+    }
+
+    /** A handle on a domain that may exist; looked up by UUID when first used. */
+    public DomainHandle domain(String name, UUID uuid) {
+        return new DomainHandle(this, name, uuid);
+    }
+
+    /** Every domain (running or only defined) whose metadata says rbd-cloud made it. */
+    public List<OwnedDomain> listOwned() {
+        List<OwnedDomain> owned = Domains.listOwned(connection(), uri);
+        answered();
+        return owned;
+    }
+
+    /**
+     * Removes the domain completely: destroys it if running (and its QEMU log with it), then
+     * undefines it if persistent. Succeeds when it is already gone; bounded by {@code timeout}.
+     */
+    public void remove(UUID uuid, Duration timeout) {
+        bounded(uuid.toString(), "destroy", timeout, () -> {
+            Domains.remove(connection(), uuid);
+            return null;
+        });
+    }
+
+    /** Runs a blocking libvirt call on this hypervisor's pool with a time limit. */
+    <T> T bounded(String domain, String step, Duration timeout, Callable<T> call) {
+        Future<T> f;
+        try {
+            f = calls.submit(call);
+        } catch (RejectedExecutionException e) {
+            throw new HypervisorException(step + " " + domain + ": " + MAX_CALLS + " libvirt calls to " + uri
+                    + " are still waiting for an answer" + (calls.isShutdown() ? " (closed)" : ""), e);
+        }
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new DomainTimeoutException(domain, step, timeout, null);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof LibvirtException le) {
+                throw HypervisorException.of(step + " " + domain, le);
+            }
+            throw c instanceof RuntimeException re ? re : new HypervisorException(step + " " + domain + ": " + c, c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException("interrupted during " + step + " of " + domain, e);
+        }
     }
 
     static VirtType preferredVirtType(String capabilitiesXml) {
@@ -167,11 +290,7 @@ public final class Hypervisor implements AutoCloseable {
             } catch (LibvirtException e) {
                 throw HypervisorException.of("connecting to " + uri, e);
             }
-        }, r -> {
-            Thread t = new Thread(r, "libvirt-connect");
-            t.setDaemon(true);
-            t.start();
-        });
+        }, calls);
         Connect c;
         try {
             c = f.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -245,6 +364,7 @@ public final class Hypervisor implements AutoCloseable {
         if (connection != null) {
             discardConnection();
         }
+        calls.shutdownNow();
         status = new Status(false, "closed", clock.instant());
     }
 

@@ -1,10 +1,15 @@
 package io.jenkins.plugins.rbdcloud.engine.agents;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Inventory;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.ListedObject;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.ReconcilePlan;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reconciler;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainXml;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.OwnedDomain;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.RawDomains;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.time.Duration;
@@ -18,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.libvirt.Connect;
 
 /**
  * Benchmarks, run on demand (not part of verify):
@@ -70,13 +74,12 @@ class AgentsBench {
         String cloud = "bench";
         Instant created = Instant.parse("2026-01-01T00:00:00Z");
         try (Hypervisor h = Hypervisor.of("test:///default", new Hypervisor.Capacity(1, 1024, 1))) {
-            Connect c = h.connection();
             for (int i = 0; i < n; i++) {
                 String name = String.format("tpl-%06d", i);
                 Ownership o = new Ownership("owner", cloud, "tpl", name, "g@v1", created);
-                c.domainCreateXML("<domain type='test'><name>" + name + "</name><memory>1024</memory><os><type>hvm</type>"
+                RawDomains.create(h, "<domain type='test'><name>" + name + "</name><memory>1024</memory><os><type>hvm</type>"
                         + "</os><metadata>" + DomainXml.ownershipElement(o).replaceFirst("<\\?xml[^>]*>", "")
-                        + "</metadata></domain>", 0).free();
+                        + "</metadata></domain>");
             }
             Reconciler reconciler = new Reconciler("owner", cloud, Duration.ofMinutes(10), Duration.ofMinutes(1));
             long[] ms = new long[5];
@@ -84,7 +87,7 @@ class AgentsBench {
             for (int r = 0; r < ms.length; r++) {
                 long t0 = System.nanoTime();
                 List<ListedObject> domains = new ArrayList<>();
-                for (Domains.OwnedDomain d : Domains.listOwned(h)) {
+                for (OwnedDomain d : h.listOwned()) {
                     domains.add(ListedObject.tagged(d.name(), d.ownership()));
                 }
                 ReconcilePlan plan = reconciler.reconcile(new Inventory(Set.of("tpl-000001"), Set.of(), List.of(), domains,

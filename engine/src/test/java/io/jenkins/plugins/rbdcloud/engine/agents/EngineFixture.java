@@ -17,7 +17,7 @@ import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
 import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.OwnedDomain;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import java.time.Duration;
@@ -86,8 +86,8 @@ final class EngineFixture implements AutoCloseable {
 
     /** Our cloud's domains on the dev libvirtd. */
     List<String> domains() {
-        return Domains.listOwned(hypervisor).stream().filter(d -> d.ownership().cloud().equals(cloud))
-                .map(Domains.OwnedDomain::name).toList();
+        return hypervisor.listOwned().stream().filter(d -> d.ownership().cloud().equals(cloud))
+                .map(OwnedDomain::name).toList();
     }
 
     /** This cloud's agent disks of {@code template} in the agents pool (not in the trash), by their tags. */

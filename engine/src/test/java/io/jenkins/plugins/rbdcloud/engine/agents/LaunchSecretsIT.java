@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jenkins.plugins.rbdcloud.engine.config.Secret;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.RawDomains;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,7 @@ class LaunchSecretsIT {
                     "stat -c '%a' /run/rbd-cloud/agent-secret; cat /run/rbd-cloud/agent-secret").get(30, TimeUnit.SECONDS);
             assertEquals("600\n" + inbound, inb.stdoutText());
 
-            String xml = fx.hypervisor.connection().domainLookupByName(a.name()).getXMLDesc(0);
+            String xml = RawDomains.liveXml(fx.hypervisor, a.name());
             Path log = fx.env.devDir().resolve("libvirt/log/qemu/" + a.name() + ".log");
             String qemuLog = Files.readString(log);
             assertTrue(qemuLog.contains(url), "public values still go to SMBIOS (and so to this log): " + log);

@@ -1,36 +1,38 @@
 package io.jenkins.plugins.rbdcloud.engine.agents;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.CapacityLedger;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
+import io.jenkins.plugins.rbdcloud.engine.config.Retention;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.time.Duration;
 import java.util.Random;
-import io.jenkins.plugins.rbdcloud.engine.config.Retention;
 
 /** Small settings for planning tests. */
-final class Settings {
+public final class Settings {
 
     private Settings() {
     }
 
-    static HypervisorSettings hypervisor(String name, int vcpus, int memoryMib, int maxAgents) {
+    public static HypervisorSettings hypervisor(String name, int vcpus, int memoryMib, int maxAgents) {
         return HypervisorSettings.builder(name).uri("test:///default").vcpus(vcpus).memoryMib(memoryMib)
                 .maxAgents(maxAgents).build();
     }
 
-    static HypervisorSettings hypervisor(String name, String group) {
+    public static HypervisorSettings hypervisor(String name, String group) {
         return HypervisorSettings.builder(name).uri("test:///default").vcpus(16).memoryMib(65536).maxAgents(16)
                 .group(group).build();
     }
 
-    static TemplateSettings.Builder template(String name) {
+    public static TemplateSettings.Builder template(String name) {
         return TemplateSettings.builder(name).image("golden").vcpus(1).memoryMib(1024);
     }
 
-    static TemplateSettings idleTemplate(String name, int executors) {
+    public static TemplateSettings idleTemplate(String name, int executors) {
         return template(name).executors(executors).retention(Retention.idle(Duration.ofMinutes(10))).build();
     }
 
-    static CapacityLedger ledger(int maxAgents) {
+    public static CapacityLedger ledger(int maxAgents) {
         return new CapacityLedger(maxAgents, new AgentNames(new Random(42)));
     }
 }

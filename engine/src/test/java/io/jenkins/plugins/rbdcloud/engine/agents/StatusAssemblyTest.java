@@ -3,6 +3,11 @@ package io.jenkins.plugins.rbdcloud.engine.agents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
+import io.jenkins.plugins.rbdcloud.engine.agents.Settings;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.CapacityLedger;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.HypervisorState;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.PlacementPolicy;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.time.Instant;

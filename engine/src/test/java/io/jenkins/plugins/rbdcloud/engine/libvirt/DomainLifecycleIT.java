@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import io.jenkins.plugins.rbdcloud.engine.testing.TestGuests;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -47,10 +48,10 @@ class DomainLifecycleIT {
     private DomainEvents events;
     private CephSecrets secrets;
     private RbdCliFixture rbd;
-    private DomainLauncher launcher;
     private String scope;
     private UUID secretUuid;
-    private RunningDomain guest;
+    private TestGuests.Booted guest;
+    private AutoCloseable guestSubscription;
     private final BlockingQueue<String> guestEvents = new LinkedBlockingQueue<>();
 
     @BeforeAll
@@ -62,7 +63,6 @@ class DomainLifecycleIT {
         secrets = new CephSecrets(hypervisor, scope);
         secretUuid = secrets.ensure(env.hvUser(), env.hvKey());
         rbd = RbdCliFixture.importGolden(env);
-        launcher = new DomainLauncher(hypervisor, events);
         System.out.println("hypervisor prefers " + hypervisor.virtType() + " (tests use QEMU/TCG)");
     }
 
@@ -75,7 +75,8 @@ class DomainLifecycleIT {
                     if (guest != null) {
                         guest.close();
                     }
-                }) {
+                };
+                AutoCloseable sub = guestSubscription) {
             System.out.println("tearing down");
         }
         try (var logs = java.nio.file.Files.newDirectoryStream(env.devDir().resolve("libvirt/log"), scopeGlob())) {
@@ -112,19 +113,20 @@ class DomainLifecycleIT {
         String secret = "s3cret-" + UUID.randomUUID();
         DomainSpec spec = spec(name, WatchdogAction.RESET, Map.of("JENKINS_URL", "http://ci.example:8080/", "AGENT_SECRET", secret));
         long t0 = System.nanoTime();
-        guest = launcher.launch(spec, new Recorder(guestEvents));
-        System.out.printf("boot %s -> ready in %d ms: %s%n", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), guest.timings());
+        guestSubscription = events.subscribe(name, new Recorder(guestEvents));
+        guest = TestGuests.boot(hypervisor, events, spec);
+        System.out.printf("boot %s -> ready in %d ms%n", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         assertEquals("running", guest.state());
-        assertTrue(guest.timings().phases().containsKey("create"), guest.timings().toString());
+        assertTrue(guestEvents.contains("started"), "the listener subscribed before the start heard it: " + guestEvents);
 
         // the live XML carries our ownership tags, and reads back
-        String live = guest.domain().getXMLDesc(0);
+        String live = guest.domain().domain().getXMLDesc(0);
         Ownership o = DomainXml.readOwnership(live).orElseThrow();
         assertEquals(name, o.agent());
         assertEquals(scope, o.cloud());
         // reconciliation finds it by its tags
-        Domains.OwnedDomain owned = Domains.listOwned(hypervisor).stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
-        assertEquals(guest.uuid(), owned.uuid());
+        OwnedDomain owned = hypervisor.listOwned().stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+        assertEquals(guest.domain().uuid(), owned.uuid());
         assertEquals("running", owned.state());
         assertFalse(owned.persistent());
         assertEquals(o, owned.ownership());
@@ -141,7 +143,7 @@ class DomainLifecycleIT {
                     + java.nio.file.Files.readString(qemuLog).contains(secret));
         }
         assertFalse(guest.toString().contains(secret));
-        assertFalse(guest.spec().toString().contains(secret));
+        assertFalse(spec.toString().contains(secret));
     }
 
     @Test
@@ -195,7 +197,7 @@ class DomainLifecycleIT {
     void agentChannelEchoesThroughTheLibvirtStream() throws Exception {
         for (int session = 0; session < 2; session++) {
             long t0 = System.nanoTime();
-            try (AgentChannel ch = guest.openAgentChannel()) {
+            try (AgentChannel ch = guest.domain().openChannel()) {
                 ch.setReadTimeout(Duration.ofSeconds(20));
                 OutputStream out = ch.output();
                 BufferedReader in = new BufferedReader(new InputStreamReader(ch.input(), StandardCharsets.UTF_8));
@@ -226,10 +228,10 @@ class DomainLifecycleIT {
     void hungGuestIsPoweredOffByTheWatchdogAndTheListenerHearsIt() throws Exception {
         String name = env.uniqueName("wdog");
         BlockingQueue<String> heard = new LinkedBlockingQueue<>();
-        RunningDomain hung = launcher.launch(spec(name, WatchdogAction.POWEROFF, Map.of()), DomainLauncher.Persistence.PERSISTENT,
-                DomainLauncher.Timeouts.defaults(), new Recorder(heard));
-        try {
-            System.out.printf("watchdog guest (persistent) ready: %s%n", hung.timings());
+        TestGuests.Booted hung = null;
+        try (AutoCloseable sub = events.subscribe(name, new Recorder(heard))) {
+            hung = TestGuests.boot(hypervisor, events, spec(name, WatchdogAction.POWEROFF, Map.of()));
+            System.out.println("watchdog guest ready");
             hung.agent().exec("/bin/touch", List.of("/run/stop-watchdog"), Duration.ofSeconds(10));
             long t0 = System.nanoTime();
             String event = poll(heard, "watchdog", Duration.ofSeconds(60));
@@ -237,11 +239,12 @@ class DomainLifecycleIT {
             assertEquals("watchdog poweroff", event);
             String stopped = poll(heard, "stopped", Duration.ofSeconds(30));
             System.out.println("then: " + stopped);
-            assertEquals("shutoff", hung.state());
+            assertEquals("gone", hung.state(), "a transient domain powered off is gone");
         } finally {
-            hung.close();
+            if (hung != null) {
+                hung.close();
+            }
         }
-        // persistent + undo: not defined any more, not running
         Connect c = hypervisor.connection();
         assertFalse(Arrays.asList(c.listDefinedDomains()).contains(name));
         assertThrows(LibvirtException.class, () -> c.domainLookupByName(name));
@@ -253,10 +256,11 @@ class DomainLifecycleIT {
     void destroyLeavesNoDomainAndSecretsAreScoped() throws Exception {
         String name = guest.name();
         guest.close();
+        guestSubscription.close();
         Connect c = hypervisor.connection();
         assertThrows(LibvirtException.class, () -> c.domainLookupByName(name));
         assertEquals("gone", guest.state());
-        assertTrue(Domains.listOwned(hypervisor).stream().noneMatch(d -> d.ownership().cloud().equals(scope)));
+        assertTrue(hypervisor.listOwned().stream().noneMatch(d -> d.ownership().cloud().equals(scope)));
         rbd.removeClone(name);
         assertFalse(rbd.exists(env.agentsPool(), name));
         System.out.println("events heard by the first guest's listener: " + guestEvents);

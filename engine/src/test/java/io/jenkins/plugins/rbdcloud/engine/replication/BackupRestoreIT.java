@@ -14,18 +14,16 @@ import io.jenkins.plugins.rbdcloud.engine.images.AgentDisk;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephMonitor;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEventListener;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEvents;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainLauncher;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainSpec;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.KernelBoot;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.RbdDisk;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.RunningDomain;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.VirtType;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.WatchdogAction;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationResult.Action;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
+import io.jenkins.plugins.rbdcloud.engine.testing.TestGuests;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,7 +128,7 @@ class BackupRestoreIT {
                         .ownership(new Ownership("it-owner", "it-cloud", "test", agent, g + "@v2", Instant.now()))
                         .build();
                 long t0 = System.nanoTime();
-                try (RunningDomain guest = new DomainLauncher(hv, events).launch(spec, DomainEventListener.NONE)) {
+                try (TestGuests.Booted guest = TestGuests.boot(hv, events, spec)) {
                     waitForSerial(console, "READY", Duration.ofSeconds(90));
                     System.out.printf("restored agent on cluster b: READY after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
                     assertEquals("running", guest.state());

@@ -2,15 +2,19 @@ package io.jenkins.plugins.rbdcloud.engine.testing;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephMonitor;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEventListener;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainLauncher;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEvents;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainHandle;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainSpec;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.GuestAgent;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.GuestReadiness;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.KernelBoot;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.RbdDisk;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.RunningDomain;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.VirtType;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.WatchdogAction;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -36,8 +40,30 @@ public final class TestGuests {
         return b.build();
     }
 
-    /** Launches the spec and waits until qemu-guest-agent answers. */
-    public static RunningDomain boot(DomainLauncher launcher, DomainSpec spec) {
-        return launcher.launch(spec, DomainEventListener.NONE);
+    /**
+     * Creates the spec's transient domain the way the engine does and waits until
+     * qemu-guest-agent answers; a guest that does not get there is removed.
+     */
+    public static Booted boot(Hypervisor hypervisor, DomainEvents events, DomainSpec spec) throws Exception {
+        DomainHandle domain = hypervisor.createTransient(spec, Duration.ofSeconds(30));
+        try {
+            GuestReadiness.await(domain, events, Instant.now().plus(Duration.ofSeconds(90)), Clock.systemUTC());
+            return new Booted(domain);
+        } catch (Exception | Error e) {
+            domain.remove(Duration.ofSeconds(30));
+            throw e;
+        }
+    }
+
+    /** A booted test guest; closing removes its domain (idempotent). */
+    public record Booted(DomainHandle domain) implements AutoCloseable {
+        public String name() { return domain.name(); }
+        public GuestAgent agent() { return domain.agent(); }
+        public String state() { return domain.state(); }
+
+        @Override
+        public void close() {
+            domain.remove(Duration.ofSeconds(30));
+        }
     }
 }

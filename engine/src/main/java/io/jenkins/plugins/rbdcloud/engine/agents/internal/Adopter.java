@@ -2,9 +2,9 @@ package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.agents.AdoptionReport;
-import io.jenkins.plugins.rbdcloud.engine.agents.Reservation;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reservation;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.OwnedDomain;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,14 +36,14 @@ public final class Adopter {
                 failures.add("hypervisor " + node.name() + " failed recently: not listed");
                 continue;
             }
-            List<Domains.OwnedDomain> domains;
+            List<OwnedDomain> domains;
             try {
-                domains = Domains.listOwned(node.hypervisor());
+                domains = node.hypervisor().listOwned();
             } catch (RuntimeException e) {
                 failures.add("list domains on " + node.name() + ": " + ProvisionJob.describe(e));
                 continue;
             }
-            for (Domains.OwnedDomain d : domains) {
+            for (OwnedDomain d : domains) {
                 Ownership o = d.ownership();
                 if (!o.ownerId().equals(ctx.settings().ownerId()) || !o.cloud().equals(ctx.settings().name())
                         || ctx.agents().containsKey(o.agent())) {
@@ -61,7 +61,7 @@ public final class Adopter {
     }
 
     /** Null when adopted, else why not. */
-    private String adoptOne(HypervisorNode node, Domains.OwnedDomain d, Instant now, List<String> failures) {
+    private String adoptOne(HypervisorNode node, OwnedDomain d, Instant now, List<String> failures) {
         Ownership o = d.ownership();
         if (!d.state().equals("running")) {
             return "domain is " + d.state();

@@ -3,8 +3,9 @@ package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
 import io.jenkins.plugins.rbdcloud.engine.agents.LaunchValues;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
-import io.jenkins.plugins.rbdcloud.engine.agents.Reservation;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reservation;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -30,7 +31,7 @@ public final class AgentRecord {
     private String disk;
     private String golden;
     private UUID domain;
-    private AgentHandle handle;
+    private DomainHandle handle;
     private Instant readyAt;
     private Instant lastTrim;
     private LaunchValues launchValues = LaunchValues.NONE;
@@ -121,10 +122,10 @@ public final class AgentRecord {
     }
 
     public synchronized UUID domain() { return domain; }
-    public synchronized AgentHandle handle() { return handle; }
+    public synchronized DomainHandle handle() { return handle; }
     public synchronized void domain(UUID uuid) {
         domain = uuid;
-        handle = uuid == null ? null : new AgentHandle(name(), node.hypervisor(), uuid);
+        handle = uuid == null ? null : node.hypervisor().domain(name(), uuid);
     }
 
     /** What the guest is given at launch; the secret part is dropped once delivered. */

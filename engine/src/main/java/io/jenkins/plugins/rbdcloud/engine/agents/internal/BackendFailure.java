@@ -1,6 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
-import io.jenkins.plugins.rbdcloud.engine.agents.BackendError;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.BackendError;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdBusyException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdException;
 

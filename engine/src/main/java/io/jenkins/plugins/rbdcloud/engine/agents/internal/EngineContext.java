@@ -2,12 +2,12 @@ package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.AgentLifecycleListener;
 import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
-import io.jenkins.plugins.rbdcloud.engine.agents.AgentNames;
-import io.jenkins.plugins.rbdcloud.engine.agents.CapacityLedger;
 import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
-import io.jenkins.plugins.rbdcloud.engine.agents.HypervisorState;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
-import io.jenkins.plugins.rbdcloud.engine.agents.RecentEvents;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.CapacityLedger;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.HypervisorState;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.RecentEvents;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
@@ -18,6 +18,7 @@ import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ public final class EngineContext implements AutoCloseable {
             throw e;
         }
         for (HypervisorSettings h : settings.hypervisors()) {
-            nodes.put(h.name(), new HypervisorNode(h, settings.name(), options.perHypervisorConcurrency()));
+            nodes.put(h.name(), new HypervisorNode(h, settings.name(), options.perHypervisorConcurrency(), options.clock()));
         }
         this.ledger = new CapacityLedger(settings.maxAgents(), new AgentNames(new SecureRandom()));
         AtomicInteger n = new AtomicInteger();
@@ -110,6 +111,7 @@ public final class EngineContext implements AutoCloseable {
     public ScheduledExecutorService scheduler() { return scheduler; }
     public AgentLifecycleListener listener() { return options.listener(); }
     public Instant now() { return options.clock().instant(); }
+    public Clock clock() { return options.clock(); }
 
     public HypervisorNode node(String name) {
         HypervisorNode n = nodes.get(name);

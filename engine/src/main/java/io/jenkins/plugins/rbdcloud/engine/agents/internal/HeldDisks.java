@@ -3,7 +3,7 @@ package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
-import io.jenkins.plugins.rbdcloud.engine.agents.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
 import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport.PromotionPath;
 import io.jenkins.plugins.rbdcloud.engine.agents.HeldDisk;

@@ -1,16 +1,14 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
-import io.jenkins.plugins.rbdcloud.engine.agents.AgentNames;
-import io.jenkins.plugins.rbdcloud.engine.agents.Inventory;
-import io.jenkins.plugins.rbdcloud.engine.agents.ListedObject;
-import io.jenkins.plugins.rbdcloud.engine.agents.ReconcilePlan;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
-import io.jenkins.plugins.rbdcloud.engine.agents.Reconciler;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Inventory;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.ListedObject;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.ReconcilePlan;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reconciler;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.HypervisorUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,7 +60,7 @@ public final class OrphanSweeper {
             for (ListedObject d : plan.domains()) {
                 DomainRef ref = domainRefs.get(d.name());
                 try {
-                    Domains.remove(ref.node().hypervisor(), ref.uuid(), Teardown.DESTROY_TIMEOUT);
+                    ref.node().hypervisor().remove(ref.uuid(), Teardown.DESTROY_TIMEOUT);
                     removedDomains.add(ref.node().name() + "/" + d.name());
                 } catch (RuntimeException e) {
                     failures.add("remove domain " + d.name() + " on " + ref.node().name() + ": " + ProvisionJob.describe(e));
@@ -98,15 +96,11 @@ public final class OrphanSweeper {
                 continue;
             }
             try {
-                for (Domains.OwnedDomain d : Domains.listOwned(n.hypervisor())) {
+                for (var d : n.hypervisor().listOwned()) {
                     out.add(ListedObject.tagged(d.name(), d.ownership()));
                     refs.put(d.name(), new DomainRef(n, d.uuid()));
                 }
-                n.reached(ctx.now());
             } catch (RuntimeException e) {
-                if (e instanceof HypervisorUnavailableException) {
-                    n.markUnavailable(ctx.now(), e);
-                }
                 failures.add("list domains on " + n.name() + ": " + ProvisionJob.describe(e));
             }
         }

@@ -1,9 +1,10 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.Launch;
-import io.jenkins.plugins.rbdcloud.engine.agents.Plan;
-import io.jenkins.plugins.rbdcloud.engine.agents.PlannedAgent;
-import io.jenkins.plugins.rbdcloud.engine.agents.Reservation;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.PlacementPolicy;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Plan;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.PlannedAgent;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reservation;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class Provisioner {
                 continue;
             }
             List<Reservation> r = ctx.ledger().reserve(t, 1, ctx.hypervisorStates(),
-                    io.jenkins.plugins.rbdcloud.engine.agents.PlacementPolicy.forTemplate(t));
+                    PlacementPolicy.forTemplate(t));
             r.forEach(ctx.ledger()::release);
             if (!r.isEmpty()) {
                 return true;
@@ -71,7 +72,7 @@ public final class Provisioner {
     List<ProvisionJob> launch(TemplateSettings t, int count) {
         List<ProvisionJob> jobs = new ArrayList<>();
         for (Reservation r : ctx.ledger().reserve(t, count, ctx.hypervisorStates(),
-                io.jenkins.plugins.rbdcloud.engine.agents.PlacementPolicy.forTemplate(t))) {
+                PlacementPolicy.forTemplate(t))) {
             jobs.add(launch(t, r));
         }
         return jobs;

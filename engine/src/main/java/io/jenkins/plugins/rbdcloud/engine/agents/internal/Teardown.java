@@ -6,7 +6,6 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdHasSnapshotsException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
-import io.jenkins.plugins.rbdcloud.engine.libvirt.Domains;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -33,7 +32,7 @@ public final class Teardown {
             return false;
         }
         ctx.options().steps().before(agent.name(), "destroy");
-        Domains.remove(agent.node().hypervisor(), uuid, DESTROY_TIMEOUT);
+        agent.node().hypervisor().remove(uuid, DESTROY_TIMEOUT);
         agent.domain(null);
         return true;
     }

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.Launch;
-import io.jenkins.plugins.rbdcloud.engine.agents.ReadyAgent;
-import io.jenkins.plugins.rbdcloud.engine.agents.WarmPool;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.ReadyAgent;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.WarmPool;
 import io.jenkins.plugins.rbdcloud.engine.config.Retention;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;

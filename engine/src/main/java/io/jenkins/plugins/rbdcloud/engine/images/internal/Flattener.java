@@ -4,6 +4,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
@@ -85,7 +86,16 @@ public final class Flattener {
     public List<ImageSpec> pinnedAgentDisks() {
         List<ImageSpec> out = new ArrayList<>();
         for (String golden : store.names()) {
-            for (GoldenVersion v : store.versions(golden)) {
+            List<GoldenVersion> versions;
+            try {
+                versions = store.versions(golden);
+            } catch (GoldenImageException | RbdNotFoundException e) {
+                if (store.exists(golden)) {
+                    throw e;
+                }
+                continue; // removed since it was listed: it pins nothing
+            }
+            for (GoldenVersion v : versions) {
                 v.pinnedDisk().ifPresent(s -> out.add(ImageSpec.of(s.pool(), s.image())));
             }
         }

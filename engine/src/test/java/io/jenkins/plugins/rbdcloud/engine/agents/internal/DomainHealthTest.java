@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jenkins.plugins.rbdcloud.engine.agents.Reservation;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reservation;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.util.ArrayList;
 import java.util.List;
