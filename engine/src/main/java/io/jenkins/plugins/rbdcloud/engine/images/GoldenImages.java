@@ -5,6 +5,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.AgentCloner;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.FlattenQueue;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Flattener;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Importer;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Promoter;
@@ -12,9 +13,6 @@ import io.jenkins.plugins.rbdcloud.engine.images.internal.Retention;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The golden image catalog in one images pool (layout: docs/golden-images.md). Versions are
@@ -23,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Changes to one golden image are serialized across controllers by a RADOS object lock.
  * Every call blocks; run them off latency-sensitive threads. The {@code CephCluster} must
- * outlive this object. {@link #close()} waits for a running background flatten.
+ * outlive this object. {@link #close()} waits for a running background flatten and completes the
+ * futures of queued ones exceptionally.
  */
 public final class GoldenImages implements AutoCloseable {
 
@@ -33,7 +32,7 @@ public final class GoldenImages implements AutoCloseable {
     private final Importer importer;
     private final Retention retention;
     private final AgentCloner cloner;
-    private final ExecutorService background;
+    private final FlattenQueue background;
 
     public GoldenImages(RbdPool images, CatalogOptions options) {
         this.store = new CatalogStore(images, options);
@@ -42,11 +41,7 @@ public final class GoldenImages implements AutoCloseable {
         this.importer = new Importer(store, promoter);
         this.retention = new Retention(store, flattener);
         this.cloner = new AgentCloner(store);
-        this.background = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "rbd-cloud golden flatten " + images.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.background = new FlattenQueue("rbd-cloud golden flatten " + images.name());
     }
 
     /** Imports a disk image file (raw, qcow2 or anything qemu-img reads) as the next, current version. */
@@ -107,7 +102,7 @@ public final class GoldenImages implements AutoCloseable {
         if (!store.options().backgroundFlatten()) {
             return new Promotion(v, new CompletableFuture<>());
         }
-        return new Promotion(v, CompletableFuture.supplyAsync(() -> flattener.flatten(golden, v.version()), background));
+        return new Promotion(v, background.submit(v.label(), () -> flattener.flatten(golden, v.version())));
     }
 
     /** Makes agent disk {@code agents/disk} (any cluster) the next, current version by copying its data. */
@@ -161,13 +156,9 @@ public final class GoldenImages implements AutoCloseable {
         return flattener.pinnedAgentDisks();
     }
 
+    /** Waits for a running background flatten; those still queued complete exceptionally (their versions stay flattening). */
     @Override
     public void close() {
-        background.shutdownNow();
-        try {
-            background.awaitTermination(1, TimeUnit.HOURS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        background.close();
     }
 }
