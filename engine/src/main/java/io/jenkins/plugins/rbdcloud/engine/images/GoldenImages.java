@@ -4,6 +4,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.AgentCloner;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogPins;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.FlattenQueue;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Flattener;
@@ -12,6 +13,8 @@ import io.jenkins.plugins.rbdcloud.engine.images.internal.Promoter;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Retention;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,6 +33,7 @@ public final class GoldenImages implements AutoCloseable {
     private final Flattener flattener;
     private final Promoter promoter;
     private final Importer importer;
+    private final CatalogPins pins;
     private final Retention retention;
     private final AgentCloner cloner;
     private final FlattenQueue background;
@@ -39,7 +43,8 @@ public final class GoldenImages implements AutoCloseable {
         this.flattener = new Flattener(store);
         this.promoter = new Promoter(store, flattener);
         this.importer = new Importer(store, promoter);
-        this.retention = new Retention(store, flattener);
+        this.pins = new CatalogPins(store);
+        this.retention = new Retention(store, flattener, pins);
         this.cloner = new AgentCloner(store);
         this.background = new FlattenQueue("rbd-cloud golden flatten " + images.name());
     }
@@ -122,10 +127,42 @@ public final class GoldenImages implements AutoCloseable {
         return retention.rollback(golden, version);
     }
 
-    /** Keeps the newest {@code keep} versions plus the current one; versions with clones are retired, not removed. */
+    /**
+     * Keeps the newest {@code keep} versions, the current one and the pinned ones; versions with
+     * clones are retired, not removed.
+     */
     public PruneResult prune(String golden, int keep) {
+        return prune(golden, keep, Map.of());
+    }
+
+    /**
+     * As {@link #prune(String, int)}, also keeping the versions in {@code pinnedBy} (version number
+     * to who pins it, e.g. {@code "template b"}), as templates with an image version do.
+     */
+    public PruneResult prune(String golden, int keep, Map<Integer, String> pinnedBy) {
         GoldenNames.check(golden);
-        return retention.prune(golden, keep);
+        return retention.prune(golden, keep, pinnedBy);
+    }
+
+    /**
+     * Pins a usable version on the catalog: no prune removes it, whatever the config of the
+     * controller or CLI that prunes. {@code note} (1–200 printable characters) says why.
+     */
+    public void pin(String golden, int version, String note) {
+        GoldenNames.check(golden);
+        pins.pin(golden, version, note);
+    }
+
+    /** Removes a pin set with {@link #pin}; false when that version was not pinned. */
+    public boolean unpin(String golden, int version) {
+        GoldenNames.check(golden);
+        return pins.unpin(golden, version);
+    }
+
+    /** Versions pinned on the catalog, with their notes. */
+    public SortedMap<Integer, String> pins(String golden) {
+        GoldenNames.check(golden);
+        return pins.pins(golden);
     }
 
     /** Removes a golden image and all its versions; refused while any version has clones. */
