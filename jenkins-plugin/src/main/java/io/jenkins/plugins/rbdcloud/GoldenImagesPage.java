@@ -103,7 +103,7 @@ public final class GoldenImagesPage implements ModelObject {
                 v -> v.label() + " is the current version");
     }
 
-    /** Keeps the newest {@code keep} versions (plus the current and flattening ones). ADMINISTER only. */
+    /** Keeps the newest {@code keep} versions (plus the current, flattening and pinned ones). ADMINISTER only. */
     @POST
     public HttpResponse doPrune(@QueryParameter String golden, @QueryParameter String keep) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
@@ -111,7 +111,8 @@ public final class GoldenImagesPage implements ModelObject {
         int k = number("keep", keep, 0);
         return run("prune " + name, e -> e.images().prune(name, k),
                 r -> "Pruned " + name + ": removed " + versions(r.removed()) + "; retired (still has clones) "
-                        + versions(r.retired()));
+                        + versions(r.retired()) + "; kept " + r.kept().entrySet().stream()
+                        .map(kept -> "v" + kept.getKey() + " (" + kept.getValue() + ")").toList());
     }
 
     /** Calls the engine, records what happened for the page and goes back to it. */

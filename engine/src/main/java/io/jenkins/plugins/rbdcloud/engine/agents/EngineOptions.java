@@ -17,7 +17,7 @@ import java.util.function.Function;
  * @param clock                    time for ownership tags and timings
  * @param steps                    told before each agent step; tests inject failures here
  * @param catalogSteps             told before each golden image catalog step (promotion); tests inject failures here
- * @param keepVersions             golden versions kept by maintenance besides the current one
+ * @param keepVersions             golden versions kept by maintenance besides the current and the pinned ones
  * @param trimInterval             how often long-lived (idle-retention) agents get a guest fstrim
  * @param deletion                 retries for removing busy disks and domains
  * @param reconcileInterval        how often to reconcile when nothing is about to expire
@@ -83,6 +83,11 @@ public record EngineOptions(int threads, int perHypervisorConcurrency, Function<
 
     public EngineOptions withCatalogSteps(io.jenkins.plugins.rbdcloud.engine.images.StepHook v) {
         return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, v, keepVersions,
+                trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit);
+    }
+
+    public EngineOptions withKeepVersions(int v) {
+        return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, catalogSteps, v,
                 trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit);
     }
 

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.agents;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineContext;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.TemplatePins;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
@@ -57,9 +58,18 @@ public final class ImageCatalog {
         });
     }
 
-    /** Keeps the newest {@code keep} versions plus the current one; versions with clones are retired, not removed. */
+    /**
+     * Keeps the newest {@code keep} versions, the current one and those this cloud's templates or
+     * the catalog pin; versions with clones are retired, not removed.
+     */
     public CompletableFuture<PruneResult> prune(String golden, int keep) {
-        return async(() -> ctx.catalog().prune(golden, keep));
+        return async(() -> {
+            TemplatePins pins = new TemplatePins(ctx.settings().templates());
+            pins.unreadable(golden).ifPresent(why -> {
+                throw new IllegalStateException("not pruning " + golden + ": " + why + ", which is not a version");
+            });
+            return ctx.catalog().prune(golden, keep, pins.of(golden));
+        });
     }
 
     private <T> CompletableFuture<T> async(Supplier<T> work) {

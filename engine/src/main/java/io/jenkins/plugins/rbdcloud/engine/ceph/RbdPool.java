@@ -6,6 +6,8 @@ import com.ceph.rbd.RbdImage;
 import com.ceph.rbd.jna.RbdImageInfo;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.jenkins.plugins.rbdcloud.engine.ceph.internal.LibRados;
 import io.jenkins.plugins.rbdcloud.engine.ceph.internal.LibRbd;
@@ -32,6 +34,7 @@ public final class RbdPool {
     private static final int ENOENT = 2;
     private static final int EEXIST = 17;
     private static final int EBUSY = 16;
+    private static final int ERANGE = 34;
     /** {@code rbd sparsify}'s default: zeroed runs of at least 4 KiB are deallocated. */
     private static final long SPARSE_SIZE = 4096;
 
@@ -427,16 +430,17 @@ public final class RbdPool {
     /**
      * Takes an exclusive RADOS object lock ({@code cls_lock}) named {@code lock} on {@code object}
      * for {@code lease}, creating the object if needed; with {@code renew} extends a lock this
-     * {@code cookie} already holds. Not an RBD advisory lock: it never touches an image header.
+     * client and {@code cookie} still hold ("must renew": a lock that was broken or expired is not
+     * taken again). Not an RBD advisory lock: it never touches an image header.
      *
-     * @return false when another holder has the lock
+     * @return false when another holder has the lock, or (renewing) when this holder lost it
      */
     public boolean objectLock(String object, String lock, String cookie, String description, Duration lease, boolean renew) {
         ImageSpec target = objectSpec(object);
         long seconds = Math.max(1, lease.toSeconds());
         int rc = poolCall("object lock " + lock, target, () -> LibRados.INSTANCE.rados_lock_exclusive(ioctx.getPointer(),
-                object, lock, cookie, description, new LibRados.TimeVal(seconds), renew ? LibRados.LOCK_FLAG_RENEW : 0));
-        if (rc == -EBUSY || rc == -EEXIST) {
+                object, lock, cookie, description, new LibRados.TimeVal(seconds), renew ? LibRados.LOCK_FLAG_MUST_RENEW : 0));
+        if (rc == -EBUSY || rc == -EEXIST || (renew && rc == -ENOENT)) {
             return false;
         }
         NativeCalls.check(rc, "object lock " + lock, target);
@@ -452,6 +456,73 @@ public final class RbdPool {
         }
         NativeCalls.check(rc, "object unlock " + lock, target);
         return true;
+    }
+
+    /** The holders of object lock {@code lock} on {@code object}; none when it is free or the object does not exist. */
+    public List<ObjectLocker> objectLockers(String object, String lock) {
+        ImageSpec target = objectSpec(object);
+        return poolCall("object lockers " + lock, target, () -> {
+            int size = 256;
+            while (true) {
+                byte[] tag = new byte[size];
+                byte[] clients = new byte[size];
+                byte[] cookies = new byte[size];
+                byte[] addrs = new byte[size];
+                LongByReference tagLen = new LongByReference(size);
+                LongByReference clientsLen = new LongByReference(size);
+                LongByReference cookiesLen = new LongByReference(size);
+                LongByReference addrsLen = new LongByReference(size);
+                long n = LibRados.INSTANCE.rados_list_lockers(ioctx.getPointer(), object, lock, new IntByReference(), tag, tagLen,
+                        clients, clientsLen, cookies, cookiesLen, addrs, addrsLen);
+                if (n == -ERANGE && size < (1 << 20)) {
+                    size = (int) Math.max(size * 2L, Math.max(clientsLen.getValue(), Math.max(cookiesLen.getValue(), addrsLen.getValue())));
+                    continue;
+                }
+                if (n == -ENOENT) {
+                    return List.<ObjectLocker>of();
+                }
+                NativeCalls.check((int) n, "object lockers " + lock, target);
+                List<String> c = nulSeparated(clients, (int) n);
+                List<String> k = nulSeparated(cookies, (int) n);
+                List<String> a = nulSeparated(addrs, (int) n);
+                List<ObjectLocker> out = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    out.add(new ObjectLocker(c.get(i), k.get(i), a.get(i)));
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Breaks another client's hold on object lock {@code lock} (what {@code rados lock break}
+     * does); false when that holder did not hold it (any more).
+     */
+    public boolean objectBreakLock(String object, String lock, ObjectLocker holder) {
+        ImageSpec target = objectSpec(object);
+        int rc = poolCall("object break lock " + lock, target, () -> LibRados.INSTANCE.rados_break_lock(ioctx.getPointer(),
+                object, lock, holder.client(), holder.cookie()));
+        if (rc == -ENOENT) {
+            return false;
+        }
+        NativeCalls.check(rc, "object break lock " + lock, target);
+        return true;
+    }
+
+    /** The first {@code n} strings of a buffer of NUL-terminated strings (empty ones where it runs short). */
+    private static List<String> nulSeparated(byte[] buf, int n) {
+        List<String> out = new ArrayList<>(n);
+        int start = 0;
+        for (int i = 0; i < buf.length && out.size() < n; i++) {
+            if (buf[i] == 0) {
+                out.add(new String(buf, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        while (out.size() < n) {
+            out.add("");
+        }
+        return out;
     }
 
     /** Removes a plain RADOS object (not an image); false when there was none. */

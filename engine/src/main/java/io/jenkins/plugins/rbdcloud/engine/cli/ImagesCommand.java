@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.cli;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.TemplatePins;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.ImportFormat;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code rbd-cloud images import|list|show|promote|rollback|prune}. */
+/** {@code rbd-cloud images import|list|show|promote|rollback|prune|pin|unpin|remove}. */
 final class ImagesCommand {
 
     static final String USAGE = """
@@ -27,7 +28,10 @@ final class ImagesCommand {
             images promote NAME DISK [--copy]
                                            make agent disk DISK (agents pool) the next version
             images rollback NAME VERSION   make an older version current again
-            images prune NAME [--keep N]   remove old versions (never current, never with live clones)
+            images prune NAME [--keep N]   remove old versions (never current, pinned or with live clones); says what it keeps and why
+            images pin NAME VERSION --note TEXT
+                                           pin a version on the catalog: no prune removes it (TEXT: why, at most 200 characters)
+            images unpin NAME VERSION      remove that pin
             images remove NAME             remove a golden image and all its versions (refused while agents use it)
             """ + ReplicationCommand.USAGE;
 
@@ -38,11 +42,11 @@ final class ImagesCommand {
     }
 
     ExitCode run(Args a) {
-        String verb = a.next("images sub-command (import, list, show, promote, rollback, prune, remove, replicate, export, import-backup)");
+        String verb = a.next("images sub-command (import, list, show, promote, rollback, prune, pin, unpin, remove, replicate, export, import-backup)");
         if (ReplicationCommand.VERBS.contains(verb)) {
             return new ReplicationCommand(s).run(verb, a);
         }
-        a.rejectUnknown(Set.of("copy", "json"), Set.of("keep", "config", "format"));
+        a.rejectUnknown(Set.of("copy", "json"), Set.of("keep", "config", "format", "note"));
         switch (verb) {
             case "import" -> {
                 String name = a.next("golden image name");
@@ -85,14 +89,25 @@ final class ImagesCommand {
                 String v = a.next("version (e.g. 2 or v2)");
                 print(List.of(s.catalog().rollback(name, parseVersion(v))));
             }
-            case "prune" -> {
+            case "prune" -> prune(a.next("golden image name"), a.intOption("keep", 3));
+            case "pin" -> {
                 String name = a.next("golden image name");
-                PruneResult r = s.catalog().prune(name, a.intOption("keep", 3));
-                if (s.json) {
-                    s.out.println(Json.write(Map.of("removed", r.removed(), "retired", r.retired())));
-                } else {
-                    s.out.println("removed versions: " + r.removed() + "; retired (still have clones): " + r.retired());
+                int v = parseVersion(a.next("version (e.g. 2 or v2)"));
+                String note = a.option("note", null);
+                if (note == null) {
+                    throw new CliException(ExitCode.USAGE, "images pin needs --note TEXT saying why the version must stay");
                 }
+                try {
+                    s.catalog().pin(name, v, note);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(ExitCode.USAGE, e.getMessage());
+                }
+                s.out.println("pinned " + name + "@v" + v + ": " + note.strip());
+            }
+            case "unpin" -> {
+                String name = a.next("golden image name");
+                int v = parseVersion(a.next("version (e.g. 2 or v2)"));
+                s.out.println(s.catalog().unpin(name, v) ? "unpinned " + name + "@v" + v : name + "@v" + v + " was not pinned");
             }
             case "remove" -> {
                 String name = a.next("golden image name");
@@ -110,6 +125,26 @@ final class ImagesCommand {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage());
         }
+    }
+
+    /** Prunes, keeping the versions this config's templates pin as well as the catalog's own pins. */
+    private void prune(String name, int keep) {
+        TemplatePins pins = new TemplatePins(s.settings().templates());
+        if (pins.unreadable(name).isPresent()) {
+            throw new CliException(ExitCode.USAGE, "not pruning " + name + ": " + pins.unreadable(name).get()
+                    + ", which is not a version");
+        }
+        PruneResult r = s.catalog().prune(name, keep, pins.of(name));
+        if (s.json) {
+            Map<String, String> kept = new LinkedHashMap<>();
+            r.kept().forEach((v, why) -> kept.put("v" + v, why));
+            s.out.println(Json.write(Map.of("removed", r.removed(), "retired", r.retired(), "kept", kept)));
+            return;
+        }
+        s.out.println("removed versions: " + r.removed() + "; retired (still have clones): " + r.retired());
+        Table t = new Table("KEPT", "WHY");
+        r.kept().forEach((v, why) -> t.row(name + "@v" + v, why));
+        t.print(s.out);
     }
 
     static int parseVersion(String v) {

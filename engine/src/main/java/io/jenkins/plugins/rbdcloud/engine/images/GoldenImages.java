@@ -4,17 +4,18 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.AgentCloner;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogPins;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.FlattenQueue;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Flattener;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Importer;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Promoter;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Retention;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The golden image catalog in one images pool (layout: docs/golden-images.md). Versions are
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Changes to one golden image are serialized across controllers by a RADOS object lock.
  * Every call blocks; run them off latency-sensitive threads. The {@code CephCluster} must
- * outlive this object. {@link #close()} waits for a running background flatten.
+ * outlive this object. {@link #close()} waits for a running background flatten and completes the
+ * futures of queued ones exceptionally.
  */
 public final class GoldenImages implements AutoCloseable {
 
@@ -31,22 +33,20 @@ public final class GoldenImages implements AutoCloseable {
     private final Flattener flattener;
     private final Promoter promoter;
     private final Importer importer;
+    private final CatalogPins pins;
     private final Retention retention;
     private final AgentCloner cloner;
-    private final ExecutorService background;
+    private final FlattenQueue background;
 
     public GoldenImages(RbdPool images, CatalogOptions options) {
         this.store = new CatalogStore(images, options);
         this.flattener = new Flattener(store);
         this.promoter = new Promoter(store, flattener);
         this.importer = new Importer(store, promoter);
-        this.retention = new Retention(store, flattener);
+        this.pins = new CatalogPins(store);
+        this.retention = new Retention(store, flattener, pins);
         this.cloner = new AgentCloner(store);
-        this.background = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "rbd-cloud golden flatten " + images.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.background = new FlattenQueue("rbd-cloud golden flatten " + images.name());
     }
 
     /**
@@ -115,7 +115,7 @@ public final class GoldenImages implements AutoCloseable {
         if (!store.options().backgroundFlatten()) {
             return new Promotion(v, new CompletableFuture<>());
         }
-        return new Promotion(v, CompletableFuture.supplyAsync(() -> flattener.flatten(golden, v.version()), background));
+        return new Promotion(v, background.submit(v.label(), () -> flattener.flatten(golden, v.version())));
     }
 
     /** Makes agent disk {@code agents/disk} (any cluster) the next, current version by copying its data. */
@@ -135,10 +135,42 @@ public final class GoldenImages implements AutoCloseable {
         return retention.rollback(golden, version);
     }
 
-    /** Keeps the newest {@code keep} versions plus the current one; versions with clones are retired, not removed. */
+    /**
+     * Keeps the newest {@code keep} versions, the current one and the pinned ones; versions with
+     * clones are retired, not removed.
+     */
     public PruneResult prune(String golden, int keep) {
+        return prune(golden, keep, Map.of());
+    }
+
+    /**
+     * As {@link #prune(String, int)}, also keeping the versions in {@code pinnedBy} (version number
+     * to who pins it, e.g. {@code "template b"}), as templates with an image version do.
+     */
+    public PruneResult prune(String golden, int keep, Map<Integer, String> pinnedBy) {
         GoldenNames.check(golden);
-        return retention.prune(golden, keep);
+        return retention.prune(golden, keep, pinnedBy);
+    }
+
+    /**
+     * Pins a usable version on the catalog: no prune removes it, whatever the config of the
+     * controller or CLI that prunes. {@code note} (1–200 printable characters) says why.
+     */
+    public void pin(String golden, int version, String note) {
+        GoldenNames.check(golden);
+        pins.pin(golden, version, note);
+    }
+
+    /** Removes a pin set with {@link #pin}; false when that version was not pinned. */
+    public boolean unpin(String golden, int version) {
+        GoldenNames.check(golden);
+        return pins.unpin(golden, version);
+    }
+
+    /** Versions pinned on the catalog, with their notes. */
+    public SortedMap<Integer, String> pins(String golden) {
+        GoldenNames.check(golden);
+        return pins.pins(golden);
     }
 
     /** Removes a golden image and all its versions; refused while any version has clones. */
@@ -169,13 +201,9 @@ public final class GoldenImages implements AutoCloseable {
         return flattener.pinnedAgentDisks();
     }
 
+    /** Waits for a running background flatten; those still queued complete exceptionally (their versions stay flattening). */
     @Override
     public void close() {
-        background.shutdownNow();
-        try {
-            background.awaitTermination(1, TimeUnit.HOURS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        background.close();
     }
 }

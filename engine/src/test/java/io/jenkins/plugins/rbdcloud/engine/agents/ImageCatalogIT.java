@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.jenkins.plugins.rbdcloud.engine.images.AgentCloneRequest;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
 import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import io.jenkins.plugins.rbdcloud.engine.testing.RawFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +54,50 @@ class ImageCatalogIT {
             GoldenImage after = entry(engine, fx.golden).image();
             assertFalse(after.version(2).isPresent());
         }
+    }
+
+    /**
+     * Two templates on one golden image, one following the current version, one pinned to v1:
+     * maintenance (keep 2) over five versions keeps v1 for the pinned template, as does a prune
+     * from the cloud's page.
+     */
+    @Test
+    void maintenanceKeepsTheVersionAnyTemplatePins(DevEnv env) throws Exception {
+        Path dir = Files.createTempDirectory("rbd-cloud-pins-it");
+        try (EngineFixture fx = new EngineFixture(env, "pins");
+             RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(fx.template("follows").build(),
+                     fx.template("pinned").imageVersion("v1").build()), b -> b), EngineOptions.defaults().withKeepVersions(2))) {
+            for (int n = 2; n <= 5; n++) {
+                fx.catalog.importFile(fx.golden, RawFiles.write(dir.resolve("v" + n + ".raw"), 4L << 20, n, 0), ImportProgress.NONE);
+            }
+
+            MaintenanceReport r = engine.maintainImages(Instant.now()).get(60, TimeUnit.SECONDS);
+
+            assertEquals(List.of(2, 3), r.removed().get(fx.golden).stream().sorted().toList(), r.toString());
+            assertEquals(List.of(1, 4, 5), versions(fx));
+            // The pinned template can still launch from v1: its version is clonable.
+            String disk = env.uniqueName("pinned");
+            long size = fx.catalog.show(fx.golden).version(1).orElseThrow().sizeBytes();
+            fx.catalog.cloneForAgent(fx.agentsPool(), new AgentCloneRequest(fx.golden, 1, disk, size, fx.cloud, "pinned", disk));
+            fx.agentsPool().remove(disk);
+
+            PruneResult p = engine.images().prune(fx.golden, 0).get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(4), p.removed());
+            assertEquals("pinned by template pinned", p.kept().get(1));
+            assertEquals("current", p.kept().get(5));
+            assertEquals(List.of(1, 5), versions(fx));
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private static List<Integer> versions(EngineFixture fx) {
+        return fx.catalog.versions(fx.golden).stream().map(GoldenVersion::version).toList();
     }
 
     private static CatalogEntry entry(RbdCloudEngine engine, String golden) throws Exception {

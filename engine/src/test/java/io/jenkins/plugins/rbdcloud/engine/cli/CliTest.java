@@ -33,7 +33,7 @@ class CliTest {
     void helpListsEveryCommand() {
         assertEquals(ExitCode.OK, run("help"));
         String o = out.toString(StandardCharsets.UTF_8);
-        for (String c : List.of("demo", "images import", "images promote", "images rollback", "images prune", "agents exec",
+        for (String c : List.of("demo", "images import", "images promote", "images rollback", "images prune", "images pin", "agents exec",
                 "agents down", "exit codes")) {
             assertTrue(o.contains(c), c + " missing from help:\n" + o);
         }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdImageHandle;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdTimeoutException;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.io.IOException;
@@ -16,7 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,6 +135,81 @@ class PromotionIT {
         }
         // and the next attempt works
         assertEquals(2, gi.promote(golden, fx.agents, d).version().version());
+    }
+
+    /** The write of {@code current} reaches the OSD and commits, but its reply is lost: the call reports a timeout. */
+    private GoldenImages currentWriteTimesOut(int version, AtomicBoolean fired) {
+        return fx.catalog(CatalogFixture.options().withSteps(step -> {
+            if (step.equals("mark-current")) {
+                fx.images.metaSet(golden, "rbd-cloud.golden.current", Integer.toString(version));
+                fired.set(true);
+                throw new RbdTimeoutException("metadata set: timed out (injected after the write committed)", 110,
+                        ImageSpec.of(fx.images.name(), golden));
+            }
+        }));
+    }
+
+    @Test
+    void currentWriteThatTimedOutButCommittedKeepsTheVersion() {
+        String d = agentDisk();
+        AtomicBoolean fired = new AtomicBoolean();
+        try (GoldenImages timingOut = currentWriteTimesOut(2, fired)) {
+            Promotion p = timingOut.promote(golden, fx.agents, d);
+            assertTrue(fired.get());
+            assertEquals(2, p.version().version());
+        }
+        assertEquals(2, gi.show(golden).currentVersion());
+        assertTrue(fx.images.exists(GoldenNames.versionImage(golden, 2)), "the current version was not undone");
+        assertEquals(VersionState.FLATTENING, gi.show(golden).version(2).orElseThrow().state());
+        String next = fx.disk("next");
+        gi.cloneForAgent(fx.agents, new AgentCloneRequest(golden, 0, next, 16L * MiB, "c", "t", "next"));
+        assertMark(next);
+        gi.completeFlattens(golden);
+        assertEquals(VersionState.READY, gi.show(golden).version(2).orElseThrow().state());
+
+        // The copy path likewise.
+        String c = agentDisk();
+        fired.set(false);
+        try (GoldenImages timingOut = currentWriteTimesOut(3, fired)) {
+            assertEquals(3, timingOut.promoteByCopy(golden, fx.agents, c).version());
+            assertTrue(fired.get());
+        }
+        assertEquals(3, gi.show(golden).currentVersion());
+        assertEquals(VersionState.READY, gi.show(golden).version(3).orElseThrow().state());
+    }
+
+    @Test
+    void closingTheCatalogCompletesQueuedFlattens() throws Exception {
+        // Both agents are clones of v1, so neither promotion has to flatten first: both flattens queue up.
+        String a = agentDisk();
+        String b = agentDisk();
+        CountDownLatch blocked = new CountDownLatch(1);
+        Promotion pa;
+        Promotion pb;
+        try (GoldenImages bg = fx.catalog(CatalogFixture.options().withBackgroundFlatten(true).withSteps(step -> {
+            if (step.equals("release-agent-snap")) {
+                blocked.countDown();
+                try {
+                    Thread.sleep(60_000); // the first flatten runs on until close() interrupts it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("flatten interrupted by close()", e);
+                }
+            }
+        }))) {
+            pa = bg.promote(golden, fx.agents, a);
+            pb = bg.promote(golden, fx.agents, b);
+            assertTrue(blocked.await(30, TimeUnit.SECONDS), "the first flatten started");
+        }
+        assertTrue(pa.flattened().isDone(), "the running flatten's future is complete");
+        assertTrue(pb.flattened().isDone(), "the queued flatten's future is complete, not dropped");
+        ExecutionException e = assertThrows(ExecutionException.class, () -> pb.flattened().get(1, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("closed before the background flatten of " + golden + "@v3"),
+                e.getCause().getMessage());
+        // Nothing is lost: the versions stay flattening and completeFlattens() finishes them.
+        assertEquals(VersionState.FLATTENING, gi.show(golden).version(3).orElseThrow().state());
+        gi.completeFlattens(golden);
+        assertEquals(VersionState.READY, gi.show(golden).version(3).orElseThrow().state());
     }
 
     @Test

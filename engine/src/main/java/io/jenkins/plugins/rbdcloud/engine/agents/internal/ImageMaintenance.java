@@ -12,12 +12,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Golden image upkeep: pending flattens completed, old versions pruned (those still cloned are
- * retired, not removed), and our agent disks purged from the trash once no version reads from them.
+ * retired, not removed; versions any template or the catalog pins are kept), and our agent disks purged from the trash once no version reads from them.
  * Each part runs even when another fails.
  */
 public final class ImageMaintenance {
@@ -38,11 +39,18 @@ public final class ImageMaintenance {
         }
         Map<String, List<Integer>> removed = new LinkedHashMap<>();
         Map<String, List<Integer>> retired = new LinkedHashMap<>();
-        Set<String> goldens = ctx.settings().templates().stream().filter(t -> t.imageVersion().isEmpty())
-                .map(TemplateSettings::image).collect(Collectors.toCollection(java.util.TreeSet::new));
+        // Every template's golden image, pinned or not: the pins are kept, whichever template set them.
+        Set<String> goldens = ctx.settings().templates().stream().map(TemplateSettings::image)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        TemplatePins pins = new TemplatePins(ctx.settings().templates());
         for (String golden : goldens) {
+            Optional<String> unreadable = pins.unreadable(golden);
+            if (unreadable.isPresent()) {
+                failures.add("prune " + golden + " skipped: " + unreadable.get() + ", which is not a version");
+                continue;
+            }
             try {
-                PruneResult r = ctx.catalog().prune(golden, ctx.options().keepVersions());
+                PruneResult r = ctx.catalog().prune(golden, ctx.options().keepVersions(), pins.of(golden));
                 removed.put(golden, r.removed());
                 retired.put(golden, r.retired());
             } catch (RuntimeException e) {

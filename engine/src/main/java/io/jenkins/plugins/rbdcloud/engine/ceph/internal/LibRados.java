@@ -4,6 +4,8 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 
 /**
  * The librados object-lock calls (cls_lock) that rados-java 0.6.0 does not bind. These are
@@ -14,8 +16,12 @@ public interface LibRados extends Library {
 
     LibRados INSTANCE = load();
 
-    /** {@code LIBRADOS_LOCK_FLAG_RENEW}: extend a lock this cookie already holds. */
-    byte LOCK_FLAG_RENEW = 1;
+    /**
+     * {@code LIBRADOS_LOCK_FLAG_MUST_RENEW}: extend a lock this client and cookie still hold, or
+     * fail with {@code -ENOENT}. Not {@code LIBRADOS_LOCK_FLAG_MAY_RENEW} (1): that one silently
+     * takes the lock again after it was broken or expired, which hides a lost lease.
+     */
+    byte LOCK_FLAG_MUST_RENEW = 2;
 
     private static LibRados load() {
         try {
@@ -30,6 +36,13 @@ public interface LibRados extends Library {
     int rados_unlock(Pointer io, String oid, String name, String cookie);
 
     int rados_remove(Pointer io, String oid);
+
+    /** Fills NUL-separated lists of the holders; returns their number, or -ERANGE with the sizes it needs. */
+    long rados_list_lockers(Pointer io, String oid, String name, IntByReference exclusive, byte[] tag, LongByReference tagLen,
+            byte[] clients, LongByReference clientsLen, byte[] cookies, LongByReference cookiesLen, byte[] addrs,
+            LongByReference addrsLen);
+
+    int rados_break_lock(Pointer io, String oid, String name, String client, String cookie);
 
     /** {@code struct timeval} on LP64. */
     @Structure.FieldOrder({"tv_sec", "tv_usec"})

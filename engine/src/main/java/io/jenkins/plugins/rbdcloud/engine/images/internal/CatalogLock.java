@@ -1,8 +1,10 @@
 package io.jenkins.plugins.rbdcloud.engine.images.internal;
 
+import io.jenkins.plugins.rbdcloud.engine.ceph.ObjectLocker;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,13 +15,15 @@ import java.util.concurrent.TimeUnit;
  * Serializes changes to one golden image across controllers: an exclusive RADOS object lock
  * ({@code cls_lock}) on {@code rbd-cloud.golden.<name>.lock} in the images pool, held as a lease
  * that a timer renews. A controller that dies loses the lock when the lease runs out; one that
- * stalls past the lease is told so at {@link Held#close()}.
+ * stalls past the lease, or whose lock an operator broke, is told so at its next
+ * {@link Held#check()} (before it publishes anything) and at {@link Held#close()}.
  *
  * <p>Not an RBD advisory lock: those break the exclusive-lock feature (environment notes).
  */
 public final class CatalogLock {
 
-    private static final String LOCK_NAME = "rbd-cloud.golden";
+    /** The cls_lock name on the lock object ({@code rados lock list <object>} shows it). */
+    public static final String LOCK_NAME = "rbd-cloud.golden";
     private static final ScheduledExecutorService RENEWER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "rbd-cloud golden lock renewer");
         t.setDaemon(true);
@@ -53,7 +57,8 @@ public final class CatalogLock {
             }
             if (System.nanoTime() > deadline) {
                 throw new GoldenImageException("golden image " + golden + " is busy: another promotion, import or prune holds "
-                        + "its lock (" + pool.name() + "/" + objectName(golden) + ") for longer than " + timeout.toSeconds() + " s");
+                        + "its lock (" + pool.name() + "/" + objectName(golden) + ") for longer than " + timeout.toSeconds() + " s"
+                        + holders(golden));
             }
             sleep(100);
         }
@@ -66,48 +71,93 @@ public final class CatalogLock {
         return lock(oid, cookie, false) ? new Held(oid, cookie) : null;
     }
 
+    /** Who holds the lock, for an error message; empty when that cannot be read. */
+    private String holders(String golden) {
+        try {
+            List<ObjectLocker> l = pool.objectLockers(objectName(golden), LOCK_NAME);
+            return l.isEmpty() ? "" : "; held by " + l.stream().map(h -> h.client() + " at " + h.address()).toList();
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
     /** Removes the lock object of a golden image that is gone. */
     public void removeObject(String golden) {
         pool.objectRemove(objectName(golden));
     }
 
-    /** A held lock; {@link #close()} releases it. */
+    /**
+     * A held lock: a lease that the renewer extends every third of its length with cls_lock's
+     * "must renew", so a lease that was broken or ran out is never silently taken again.
+     * {@link #check()} renews it on the spot; {@link #close()} releases it and reports a loss.
+     */
     public final class Held implements AutoCloseable {
         private final String oid;
         private final String cookie;
         private final ScheduledFuture<?> renewal;
-        private volatile RuntimeException lost;
+        private volatile boolean lost;
 
         private Held(String oid, String cookie) {
             this.oid = oid;
             this.cookie = cookie;
             long every = Math.max(1, lease.toMillis() / 3);
-            this.renewal = RENEWER.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+            this.renewal = RENEWER.scheduleWithFixedDelay(this::renewQuietly, every, every, TimeUnit.MILLISECONDS);
         }
 
-        private void renew() {
+        /** On the renewer's thread: a failed call is not a loss (the lease may still run); {@link #check()} finds out. */
+        private void renewQuietly() {
             try {
-                if (!lock(oid, cookie, true) && lost == null) {
-                    lost = new IllegalStateException("another holder took it");
-                }
+                renew();
             } catch (RuntimeException e) {
-                if (lost == null) {
-                    lost = e;
-                }
+                // transient (e.g. a slow OSD): the next renewal or check tells whether the lease survived
             }
         }
 
-        /** Fails when the lease could not be renewed (another controller may have taken over). */
+        /** Extends the lease; false, for good, once this holder has lost it. */
+        private boolean renew() {
+            if (!lost && !lock(oid, cookie, true)) {
+                lost = true;
+            }
+            return !lost;
+        }
+
+        /**
+         * Extends the lease now, so the caller's next write is covered by a full lease, and fails
+         * when the lease was lost (broken by another client, or run out while this process
+         * stalled): another controller may be changing the catalog. Call it before every write
+         * that publishes or destroys something.
+         */
         public void check() {
-            if (lost != null) {
-                throw new GoldenImageException("lost the lock " + pool.name() + "/" + oid + ": " + lost.getMessage(), lost);
+            boolean held;
+            try {
+                held = renew();
+            } catch (RuntimeException e) {
+                throw new GoldenImageException("cannot confirm the lock " + pool.name() + "/" + oid + " is still held: "
+                        + e.getMessage(), e);
+            }
+            if (!held) {
+                throw lostLease();
             }
         }
 
+        /**
+         * Releases the lock.
+         *
+         * @throws GoldenImageException when the lease had been lost meanwhile: what this holder did
+         *                              after its last {@link #check()} may have raced another one
+         */
         @Override
         public void close() {
             renewal.cancel(false);
-            pool.objectUnlock(oid, LOCK_NAME, cookie);
+            boolean released = pool.objectUnlock(oid, LOCK_NAME, cookie);
+            if (lost || !released) {
+                throw lostLease();
+            }
+        }
+
+        private GoldenImageException lostLease() {
+            return new GoldenImageException("lost the lock " + pool.name() + "/" + oid + ": its lease was broken by another "
+                    + "client or ran out (" + lease.toSeconds() + " s); another controller may be changing this golden image");
         }
     }
 

@@ -19,7 +19,8 @@ import java.util.logging.Logger;
 /**
  * Turns an agent disk into the next version of a golden image, under the image's catalog lock.
  * Each step pushes its undo; {@code current} is written last, so a failure anywhere before it
- * leaves the catalog as it was and removes what the promotion made.
+ * leaves the catalog as it was and removes what the promotion made. Before undoing, {@code current}
+ * is read back: a write of it that reported a failure may have committed.
  */
 public final class Promoter {
 
@@ -88,7 +89,9 @@ public final class Promoter {
                 return VersionMeta.parse(images.name(), golden, n, Map.of(VersionMeta.STATE, state.metaValue(),
                         VersionMeta.VERSION, golden + "@v" + n, VersionMeta.INFO, VersionMeta.encode(info)), true, diskInfo.size());
             } catch (RuntimeException | Error e) {
-                undo.rollback(e);
+                if (undoUnlessPublished(golden, n, undo, e)) {
+                    return store.version(golden, n);
+                }
                 throw e;
             }
         }
@@ -135,8 +138,9 @@ public final class Promoter {
                 publish(golden, n, VersionState.READY, lock);
                 undo.commit();
             } catch (RuntimeException | Error e) {
-                undo.rollback(e);
-                throw e;
+                if (!undoUnlessPublished(golden, n, undo, e)) {
+                    throw e;
+                }
             }
             if (fromSnap != null) {
                 // Released only now, so a failure above could give the snapshot its name back.
@@ -210,6 +214,32 @@ public final class Promoter {
         store.step("mark-current");
         lock.check();
         store.markCurrent(golden, n);
+    }
+
+    /**
+     * Undoes a failed change of version n, unless {@code current} names n after all: a write of
+     * {@code current} that timed out may still have committed, and undoing it would remove the
+     * version every launch now clones. When {@code current} cannot be read back, nothing is undone
+     * either ({@link CurrentUnknownException}): a complete version that is not current is only one
+     * more version to prune, a half-made one is removed by {@code completeFlattens()}.
+     *
+     * @return true when the change landed: the caller reports success
+     */
+    boolean undoUnlessPublished(String golden, int n, Undo undo, Throwable failure) {
+        int current;
+        try {
+            current = store.current(golden);
+        } catch (RuntimeException readFailure) {
+            throw new CurrentUnknownException(golden, n, failure, readFailure);
+        }
+        if (current == n) {
+            undo.commit();
+            LOG.log(Level.WARNING, golden + "@v" + n + " became current although a step reported a failure "
+                    + "(a write that timed out but committed); it is kept", failure);
+            return true;
+        }
+        undo.rollback(failure);
+        return false;
     }
 
     /** The version the agent disk was cloned from: its ownership tag, else its parent. */

@@ -9,20 +9,24 @@ import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Rollback, retention and removal: the catalog changes that only move {@code current} or drop
  * versions. A version with clones (in a trash or not) is never removed: it is marked retired
- * and removed by a later prune once its last clone is gone.
+ * and removed by a later prune once its last clone is gone. A pinned version is never pruned.
  */
 public final class Retention {
 
     private final CatalogStore store;
     private final Flattener flattener;
+    private final CatalogPins pins;
 
-    public Retention(CatalogStore store, Flattener flattener) {
+    public Retention(CatalogStore store, Flattener flattener, CatalogPins pins) {
         this.store = store;
         this.flattener = flattener;
+        this.pins = pins;
     }
 
     public GoldenVersion rollback(String golden, int n) {
@@ -39,20 +43,27 @@ public final class Retention {
         }
     }
 
-    /** Keeps the newest {@code keep} versions, the current one and flattening ones; removes or retires the rest. */
-    public PruneResult prune(String golden, int keep) {
+    /**
+     * Keeps the newest {@code keep} versions, the current one, flattening ones and pinned ones
+     * (pins on the catalog, plus {@code pinnedBy}: version to who pins it, e.g. templates); removes
+     * or retires the rest, and says why each kept version stays.
+     */
+    public PruneResult prune(String golden, int keep, Map<Integer, String> pinnedBy) {
         if (keep < 0) {
             throw new IllegalArgumentException("versions to keep must not be negative, got " + keep);
         }
         try (CatalogLock.Held lock = store.acquire(golden)) {
             List<GoldenVersion> versions = new ArrayList<>(store.versions(golden));
             versions.sort(Comparator.comparingInt(GoldenVersion::version).reversed());
+            Map<Integer, String> catalogPins = pins.pins(golden);
             List<Integer> removed = new ArrayList<>();
             List<Integer> retired = new ArrayList<>();
+            Map<Integer, String> kept = new TreeMap<>();
             for (int i = 0; i < versions.size(); i++) {
                 GoldenVersion v = versions.get(i);
-                boolean kept = i < keep && v.state() != VersionState.RETIRED;
-                if (kept || v.current() || v.state() == VersionState.FLATTENING || v.state() == VersionState.CREATING) {
+                String why = whyKept(v, i < keep, catalogPins.get(v.version()), pinnedBy.get(v.version()), keep);
+                if (why != null) {
+                    kept.put(v.version(), why);
                     continue;
                 }
                 if (children(v).isEmpty()) {
@@ -61,13 +72,34 @@ public final class Retention {
                     removed.add(v.version());
                 } else {
                     if (v.state() != VersionState.RETIRED) {
+                        lock.check();
                         store.setState(golden, v.version(), VersionState.RETIRED);
                     }
                     retired.add(v.version());
                 }
             }
-            return new PruneResult(removed, retired);
+            return new PruneResult(removed, retired, kept);
         }
+    }
+
+    /** Why a version stays, or null when retention may drop it. */
+    private static String whyKept(GoldenVersion v, boolean newest, String catalogPin, String pinnedBy, int keep) {
+        if (v.current()) {
+            return "current";
+        }
+        if (catalogPin != null) {
+            return "pinned in the catalog: " + catalogPin;
+        }
+        if (pinnedBy != null) {
+            return "pinned by " + pinnedBy;
+        }
+        if (v.state() == VersionState.FLATTENING || v.state() == VersionState.CREATING) {
+            return v.state().metaValue();
+        }
+        if (newest && v.state() != VersionState.RETIRED) {
+            return "among the newest " + keep;
+        }
+        return null;
     }
 
     /**
@@ -86,6 +118,7 @@ public final class Retention {
                             + " still has clones " + children.stream().map(c -> c.spec().toString()).toList());
                 }
             }
+            lock.check();
             for (GoldenVersion v : versions) {
                 store.removeVersionImage(GoldenNames.versionImage(golden, v.version()));
             }

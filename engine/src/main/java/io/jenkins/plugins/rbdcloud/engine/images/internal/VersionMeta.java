@@ -30,6 +30,9 @@ public final class VersionMeta {
     /** On the catalog image: the current version number. */
     public static final String CURRENT = PREFIX + "current";
 
+    /** On the catalog image: {@code pin.v<N>} = an operator's note; a pinned version is never pruned. */
+    public static final String PIN = PREFIX + "pin.v";
+
     public static final String STATE = PREFIX + "state";
     /** {@code <name>@v<N>}; a version image whose value differs carries inherited tags. */
     public static final String VERSION = PREFIX + "version";
