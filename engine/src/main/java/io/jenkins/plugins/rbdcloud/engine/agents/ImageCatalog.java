@@ -1,7 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.agents;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineContext;
-import io.jenkins.plugins.rbdcloud.engine.agents.internal.TemplatePins;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.TemplatePins;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;

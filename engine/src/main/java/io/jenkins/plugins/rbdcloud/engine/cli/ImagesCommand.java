@@ -1,6 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.cli;
 
-import io.jenkins.plugins.rbdcloud.engine.agents.internal.TemplatePins;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.TemplatePins;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.ImportFormat;

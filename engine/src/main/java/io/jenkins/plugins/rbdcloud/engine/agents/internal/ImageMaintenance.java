@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.MaintenanceReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.TemplatePins;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;

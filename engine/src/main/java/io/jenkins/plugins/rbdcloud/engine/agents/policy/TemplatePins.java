@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.agents.internal;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.agents.internal;
+package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
