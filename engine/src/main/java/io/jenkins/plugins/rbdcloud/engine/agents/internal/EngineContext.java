@@ -71,7 +71,7 @@ public final class EngineContext implements AutoCloseable {
             throw e;
         }
         for (HypervisorSettings h : settings.hypervisors()) {
-            nodes.put(h.name(), new HypervisorNode(h, settings.name(), options.perHypervisorConcurrency()));
+            nodes.put(h.name(), new HypervisorNode(h, settings.name(), settings.ownerId(), options.perHypervisorConcurrency()));
         }
         this.ledger = new CapacityLedger(settings.maxAgents(), new AgentNames(new SecureRandom()));
         AtomicInteger n = new AtomicInteger();

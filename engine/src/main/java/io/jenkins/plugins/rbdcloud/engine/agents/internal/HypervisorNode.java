@@ -31,12 +31,12 @@ public final class HypervisorNode implements AutoCloseable {
     private volatile String unavailableWhy;
     private volatile Instant lastContact;
 
-    public HypervisorNode(HypervisorSettings settings, String cloud, int concurrency) {
+    public HypervisorNode(HypervisorSettings settings, String cloud, String ownerId, int concurrency) {
         this.settings = settings;
         this.hypervisor = Hypervisor.of(settings.uri(),
                 new Hypervisor.Capacity(settings.vcpus(), settings.memoryMib(), settings.maxAgents()));
         this.events = new DomainEvents(hypervisor);
-        this.secrets = new CephSecrets(hypervisor, cloud);
+        this.secrets = new CephSecrets(hypervisor, cloud, ownerId);
         this.starts = new Semaphore(concurrency, true);
     }
 
@@ -81,7 +81,7 @@ public final class HypervisorNode implements AutoCloseable {
         return new HypervisorState(settings, !down);
     }
 
-    /** Removes this cloud's Ceph secret from the hypervisor (QEMU processes keep their copy). */
+    /** Removes the Ceph secret this engine defined on the hypervisor (QEMU processes keep their copy). */
     void removeSecret(String cephUser) {
         secrets.remove(cephUser);
     }
