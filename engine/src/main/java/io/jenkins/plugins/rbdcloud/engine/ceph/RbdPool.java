@@ -486,6 +486,32 @@ public final class RbdPool {
         return true;
     }
 
+    /** Replaces the content of a plain RADOS object (not an image), creating it if needed. */
+    public void objectWrite(String object, byte[] content) {
+        ImageSpec target = objectSpec(object);
+        poolRun("object write", target, () -> ioctx.writeFull(object, content, content.length));
+    }
+
+    /**
+     * The content of a plain RADOS object, empty when there is none.
+     *
+     * @throws RbdException also when it is longer than {@code maxBytes}: its content is not trusted
+     */
+    public Optional<byte[]> objectRead(String object, int maxBytes) {
+        ImageSpec target = objectSpec(object);
+        byte[] buf = new byte[maxBytes + 1];
+        int n;
+        try {
+            n = poolCall("object read", target, () -> ioctx.read(object, buf.length, 0, buf));
+        } catch (RbdNotFoundException none) {
+            return Optional.empty();
+        }
+        if (n > maxBytes) {
+            throw new RbdException("object read " + target + ": longer than " + maxBytes + " bytes", 0, target);
+        }
+        return Optional.of(java.util.Arrays.copyOf(buf, n));
+    }
+
     /** RADOS object names follow the same rules as image names here: they come from ours. */
     private ImageSpec objectSpec(String object) {
         RbdNames.check("object", object);
