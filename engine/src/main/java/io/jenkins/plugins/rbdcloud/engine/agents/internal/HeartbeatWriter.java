@@ -21,7 +21,8 @@ public final class HeartbeatWriter {
     private final EngineContext ctx;
     private final String session;
     private volatile String host;
-    private volatile boolean written;
+    private boolean written;
+    private boolean ended;
 
     public HeartbeatWriter(EngineContext ctx) {
         this.ctx = ctx;
@@ -30,8 +31,14 @@ public final class HeartbeatWriter {
         this.session = HexFormat.of().formatHex(b);
     }
 
-    /** Writes the heartbeat; blocking, so it runs on the engine's threads. Failures are logged, never thrown. */
-    public void beat(Instant now) {
+    /**
+     * Writes the heartbeat; blocking, so it runs on the engine's threads. Failures are logged, never
+     * thrown. Synchronized with {@link #end}: a beat still running then cannot write after the removal.
+     */
+    public synchronized void beat(Instant now) {
+        if (ended) {
+            return;
+        }
         try {
             new ControllerHeartbeat(ctx.settings().ownerId(), ctx.settings().name(), host(), ProcessHandle.current().pid(),
                     session, now).write(ctx.agentsPool());
@@ -41,8 +48,9 @@ public final class HeartbeatWriter {
         }
     }
 
-    /** Removes the heartbeat if this engine wrote the last one. */
-    public void end() {
+    /** Removes the heartbeat if this engine wrote the last one; no beat writes after this. */
+    public synchronized void end() {
+        ended = true;
         if (!written) {
             return;
         }
