@@ -17,9 +17,9 @@ import java.util.stream.Collectors;
 import jenkins.model.Jenkins;
 
 /**
- * Every minute, per rbd-cloud: tells the engine which agents Jenkins knows, so it removes the
- * guests and disks nobody knows (after the grace period; the engine decides and deletes), then
- * lets it keep warm pools and golden images. One listing per backend, so it is cheap; one cloud
+ * Every minute, per rbd-cloud: lets the engine tick (warm pools, controller heartbeat), tells it
+ * which agents Jenkins knows, so it removes the guests and disks nobody knows (after the grace
+ * period; the engine decides and deletes), then lets it keep golden images. One listing per backend, so it is cheap; one cloud
  * failing never stops the others.
  */
 @Extension
@@ -61,6 +61,9 @@ public final class ReconcileWork extends AsyncPeriodicWork {
                     + engines.lastError(cloud.name) + ")");
             return;
         }
+        // First, so a slow or failing reconciliation never lets the controller's heartbeat go stale
+        // (the CLI's gc would then take this cloud's agents for unknown ones).
+        engine.tick(Instant.now());
         // Taken after the engine is running: nodes are loaded by then, so the set is complete.
         Set<String> known = j.getNodes().stream().filter(n -> n instanceof RbdAgent a && a.getCloudName().equals(cloud.name))
                 .map(Node::getNodeName).collect(Collectors.toSet());
@@ -69,8 +72,7 @@ public final class ReconcileWork extends AsyncPeriodicWork {
                 + r.removedDomains() + ", removed disks " + r.removedDisks());
         r.failures().forEach(f -> listener.error("rbd-cloud " + cloud.name + ": " + f));
         removeGoneNodes(j, cloud, r.goneAgents(), listener);
-        // Warm pools and golden image upkeep ride on the same minute; the engine decides what is due.
-        engine.tick(Instant.now());
+        // Golden image upkeep rides on the same minute; the engine decides what is due.
         MaintenanceReport m = engine.maintainImages(Instant.now()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (!m.flattened().isEmpty() || !m.removed().isEmpty() || m.purgedTrash() > 0) {
             listener.getLogger().println("rbd-cloud " + cloud.name + ": flattened " + m.flattened() + ", removed versions "

@@ -6,6 +6,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentRecord;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineContext;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.GuestSecretFile;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.HealthWatch;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.HeartbeatWriter;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.ImageMaintenance;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.OrphanSweeper;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Provisioner;
@@ -49,6 +50,7 @@ public final class RbdCloudEngine implements AutoCloseable {
     private final WarmPools warm;
     private final ImageCatalog images;
     private final Adopter adopter;
+    private final HeartbeatWriter heartbeat;
 
     private RbdCloudEngine(EngineContext ctx) {
         this.ctx = ctx;
@@ -61,6 +63,7 @@ public final class RbdCloudEngine implements AutoCloseable {
         this.warm = new WarmPools(ctx, provisioner, ending);
         this.images = new ImageCatalog(ctx);
         this.adopter = new Adopter(ctx, health);
+        this.heartbeat = new HeartbeatWriter(ctx);
     }
 
     /** A sick warm agent leaves its pool (the pools are made after the health watch). */
@@ -311,10 +314,12 @@ public final class RbdCloudEngine implements AutoCloseable {
     }
 
     /**
-     * Periodic work: warm pools recycled (version change, max age) and topped up, long-lived agents
-     * trimmed. Starts the blocking part in the background; returns when to call again.
+     * Periodic work: the controller heartbeat refreshed (see {@link ControllerHeartbeat}), warm pools
+     * recycled (version change, max age) and topped up, long-lived agents trimmed. Starts the
+     * blocking part in the background; returns when to call again.
      */
     public Instant tick(Instant now) {
+        ctx.executor().execute(() -> heartbeat.beat(now));
         return warm.tick(now);
     }
 
@@ -322,9 +327,13 @@ public final class RbdCloudEngine implements AutoCloseable {
         return CompletableFuture.supplyAsync(work, ctx.executor());
     }
 
-    /** Stops the threads, removes this cloud's Ceph secrets from the hypervisors and disconnects. Agents keep running. */
+    /**
+     * Stops the threads, removes its heartbeat and the Ceph secrets this engine defined on the
+     * hypervisors, and disconnects. Agents keep running.
+     */
     @Override
     public void close() {
+        heartbeat.end();
         ctx.close();
     }
 }

@@ -328,6 +328,23 @@ public final class RbdPool {
                 LIB.rbd_trash_remove(ioctx.getPointer(), id, (byte) (force ? 1 : 0)), "trash remove", target));
     }
 
+    /**
+     * The metadata of a trashed image, read through its id: the trash keeps an image's header and
+     * metadata (ownership tags included) until it is removed.
+     */
+    public SortedMap<String, String> trashMetaList(String id) {
+        ImageSpec target = ImageSpec.of(name, "trash:" + RbdNames.imageId(id));
+        RbdImageHandle h = poolCall("open read-only", target, () -> {
+            PointerByReference image = new PointerByReference();
+            NativeCalls.check(LIB.rbd_open_by_id_read_only(ioctx.getPointer(), id, image, null), "open read-only", target);
+            // rados-java's RbdImage keeps a pointer to the handle, as rbd_open fills it, not the handle itself.
+            return track(target, true, new RbdImage(image.getPointer(), target.image()));
+        });
+        try (h) {
+            return h.call("image-meta list", () -> NativeLists.metaList(h));
+        }
+    }
+
     public List<TrashEntry> trashList() {
         return poolCall("trash ls", ImageSpec.ofPool(name), () -> NativeLists.trash(ioctx.getPointer()));
     }
@@ -399,10 +416,14 @@ public final class RbdPool {
         return poolCall(readOnly ? "open read-only" : "open", spec, () -> {
             RbdImage img = !readOnly ? rbd.open(spec.image())
                     : spec.snapshot() == null ? rbd.openReadOnly(spec.image()) : rbd.openReadOnly(spec.image(), spec.snapshot());
-            RbdImageHandle[] self = new RbdImageHandle[1];
-            self[0] = new RbdImageHandle(spec, readOnly, img, () -> cluster.untrack(self[0]));
-            return cluster.track(self[0]);
+            return track(spec, readOnly, img);
         });
+    }
+
+    private RbdImageHandle track(ImageSpec spec, boolean readOnly, RbdImage img) {
+        RbdImageHandle[] self = new RbdImageHandle[1];
+        self[0] = new RbdImageHandle(spec, readOnly, img, () -> cluster.untrack(self[0]));
+        return cluster.track(self[0]);
     }
 
     private <T> T withImage(String image, boolean readOnly, Function<RbdImageHandle, T> op) {
@@ -534,6 +555,32 @@ public final class RbdPool {
         }
         NativeCalls.check(rc, "object remove", target);
         return true;
+    }
+
+    /** Replaces the content of a plain RADOS object (not an image), creating it if needed. */
+    public void objectWrite(String object, byte[] content) {
+        ImageSpec target = objectSpec(object);
+        poolRun("object write", target, () -> ioctx.writeFull(object, content, content.length));
+    }
+
+    /**
+     * The content of a plain RADOS object, empty when there is none.
+     *
+     * @throws RbdException also when it is longer than {@code maxBytes}: its content is not trusted
+     */
+    public Optional<byte[]> objectRead(String object, int maxBytes) {
+        ImageSpec target = objectSpec(object);
+        byte[] buf = new byte[maxBytes + 1];
+        int n;
+        try {
+            n = poolCall("object read", target, () -> ioctx.read(object, buf.length, 0, buf));
+        } catch (RbdNotFoundException none) {
+            return Optional.empty();
+        }
+        if (n > maxBytes) {
+            throw new RbdException("object read " + target + ": longer than " + maxBytes + " bytes", 0, target);
+        }
+        return Optional.of(java.util.Arrays.copyOf(buf, n));
     }
 
     /** RADOS object names follow the same rules as image names here: they come from ours. */

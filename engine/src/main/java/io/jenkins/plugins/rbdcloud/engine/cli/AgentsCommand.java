@@ -42,7 +42,8 @@ final class AgentsCommand {
             agents ls                      this cloud's agents on the backends: domain, disk, golden version
             agents exec NAME [--timeout S] -- CMD [ARG...]
                                            run CMD (no shell) in the agent's guest; exits with CMD's status
-            agents down NAME...            delete agents (domain, then disk): disk fate, bytes freed""";
+            agents down NAME... [--force]  delete agents (domain, then disk): disk fate, bytes freed;
+                                           refused while a controller runs this cloud, unless --force""";
 
     private final CliSession s;
 
@@ -52,12 +53,12 @@ final class AgentsCommand {
 
     ExitCode run(Args a) {
         String verb = a.next("agents sub-command (up, ls, exec, down)");
-        a.rejectUnknown(Set.of("json"), Set.of("template", "count", "config", "timeout"));
+        a.rejectUnknown(Set.of("json", "force"), Set.of("template", "count", "config", "timeout"));
         return switch (verb) {
             case "up" -> up(a.option("template", null), a.intOption("count", 1));
             case "ls" -> ls();
             case "exec" -> exec(a.next("agent name"), a.rest(), a.passThrough(), a.intOption("timeout", 60));
-            case "down" -> down(a.rest());
+            case "down" -> down(a.rest(), a.flag("force"));
             default -> throw new CliException(ExitCode.USAGE, "unknown agents sub-command '" + verb + "'\n" + USAGE);
         };
     }
@@ -158,10 +159,11 @@ final class AgentsCommand {
         }
     }
 
-    private ExitCode down(List<String> names) {
+    private ExitCode down(List<String> names, boolean force) {
         if (names.isEmpty()) {
             throw new CliException(ExitCode.USAGE, "name the agents to delete: agents down NAME...");
         }
+        s.requireNoRunningController(force, "agents down");
         List<Map<String, Object>> rows = new ArrayList<>();
         boolean missing = false;
         boolean failed = false;

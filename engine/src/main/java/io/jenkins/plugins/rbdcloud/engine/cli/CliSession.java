@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.cli;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.ControllerHeartbeat;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdException;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What one CLI invocation works with: the cloud settings (from {@code --config} or the embedded
@@ -95,6 +98,33 @@ final class CliSession implements AutoCloseable {
             catalog = new GoldenImages(ceph().pool(settings().ceph().imagesPool()), CatalogOptions.defaults(settings().ownerId()));
         }
         return catalog;
+    }
+
+    /**
+     * Refuses to go on while a controller runs this cloud (its heartbeat is fresh), unless
+     * {@code force}: {@code what} would touch agents that controller is using.
+     */
+    void requireNoRunningController(boolean force, String what) {
+        CloudSettings c = settings();
+        Optional<ControllerHeartbeat> h;
+        try {
+            h = ControllerHeartbeat.read(ceph().pool(c.ceph().agentsPool()), c.ownerId(), c.name());
+        } catch (IllegalArgumentException e) {
+            if (force) {
+                return;
+            }
+            throw new CliException(ExitCode.FAILED, e.getMessage() + "; " + what + " refused: pass --force if no controller runs"
+                    + " cloud " + c.name());
+        }
+        Instant now = Instant.now();
+        if (h.isEmpty() || !h.get().isFresh(now) || force) {
+            return;
+        }
+        ControllerHeartbeat b = h.get();
+        throw new CliException(ExitCode.FAILED, "controller " + b.ownerId() + " is running cloud " + b.cloud() + " (heartbeat "
+                + b.age(now).toSeconds() + " s ago from host " + b.host() + ", pid " + b.pid() + "): " + what
+                + " would touch the agents it is using. Stop it (its heartbeat goes stale after "
+                + ControllerHeartbeat.FRESH.toMinutes() + " min) or pass --force");
     }
 
     @Override

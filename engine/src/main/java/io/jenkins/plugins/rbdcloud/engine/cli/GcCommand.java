@@ -18,7 +18,8 @@ import java.util.Set;
 final class GcCommand {
 
     static final String USAGE = """
-            gc [--keep A,B,...]            remove this cloud's agents not named (older than the grace), then maintain images""";
+            gc [--keep A,B,...] [--force]  remove this cloud's agents not named (older than the grace), then maintain images;
+                                           refused while a controller runs this cloud, unless --force""";
 
     private final CliSession s;
 
@@ -27,9 +28,11 @@ final class GcCommand {
     }
 
     ExitCode run(Args a) {
-        a.rejectUnknown(Set.of("json"), Set.of("keep", "config"));
+        a.rejectUnknown(Set.of("json", "force"), Set.of("keep", "config"));
         String keep = a.option("keep", "");
         Set<String> known = keep.isBlank() ? Set.of() : Set.of(keep.split(","));
+        // A running controller's agents are unknown to the CLI: gc would remove them all.
+        s.requireNoRunningController(a.flag("force"), "gc");
         ReconcileReport r;
         MaintenanceReport m;
         try (RbdCloudEngine engine = RbdCloudEngine.start(s.settings(), EngineOptions.defaults())) {

@@ -44,6 +44,11 @@ public record CephSettings(Optional<Path> conf, List<HostPort> monitors, String 
         checkKey("hypervisorKey", hypervisorKey);
         CHECK.matches("imagesPool", imagesPool, POOL, "a pool name (letters, digits, '_', '.', '-')");
         CHECK.matches("agentsPool", agentsPool, POOL, "a pool name (letters, digits, '_', '.', '-')");
+        if (agentsPool.equals(imagesPool)) {
+            // Agent disks are removed by the engine; golden images must never be within its reach.
+            throw CHECK.fail("agentsPool", "must not be the images pool " + Check.quoted(imagesPool)
+                    + ": agent disks are removed automatically, golden images must live in a pool of their own");
+        }
     }
 
     private static void checkUser(String field, String value) {

@@ -3,16 +3,21 @@ package io.jenkins.plugins.rbdcloud.engine.libvirt;
 import static io.jenkins.plugins.rbdcloud.engine.libvirt.internal.SafeXml.child;
 import static io.jenkins.plugins.rbdcloud.engine.libvirt.internal.SafeXml.text;
 
+import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.LibVirtNative;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.SafeXml;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
@@ -22,10 +27,13 @@ import org.w3c.dom.Element;
 
 /**
  * The libvirt secrets holding the cephx keys QEMU authenticates with, one per Ceph user on each
- * hypervisor. A secret is {@code private} (libvirt never hands its value out) and
- * {@code ephemeral} (kept in libvirtd's memory only, never in its config directory). It is
- * created on first use, found again by its usage name {@code rbd-cloud/SCOPE/client.USER},
- * and re-created after a libvirtd restart (QEMU already running keeps its copy of the key).
+ * hypervisor and per instance of this class (one per engine). A secret is {@code private}
+ * (libvirt never hands its value out) and {@code ephemeral} (kept in libvirtd's memory only,
+ * never in its config directory). It is created on first use, found again by its usage name
+ * {@code rbd-cloud/SCOPE/SESSION/client.USER}, and re-created after a libvirtd restart (QEMU
+ * already running keeps its copy of the key). SESSION is the owner id, the process id and a random part: a
+ * CLI run and a controller of the same cloud never share a secret, so neither removes the
+ * other's while it starts a guest, and {@link #remove} undefines only secrets this instance defined.
  */
 public final class CephSecrets {
 
@@ -36,17 +44,31 @@ public final class CephSecrets {
 
     private final Hypervisor hypervisor;
     private final String scope;
+    private final String session;
     private final Map<String, Known> known = new HashMap<>();
+    private final Set<UUID> defined = new HashSet<>();
 
-    /** @param scope distinguishes secret sets on a shared hypervisor, e.g. the cloud name */
+    /** Secrets of {@code scope} for a tool or test outside any controller (owner {@code local}). */
     public CephSecrets(Hypervisor hypervisor, String scope) {
-        this.hypervisor = hypervisor;
-        this.scope = DomainNames.scope(scope);
+        this(hypervisor, scope, "local");
     }
 
-    /** The usage name of the secret for {@code cephUser}. */
+    /**
+     * @param scope   distinguishes secret sets on a shared hypervisor, e.g. the cloud name
+     * @param ownerId the controller's identity, part of the session in the usage name
+     */
+    public CephSecrets(Hypervisor hypervisor, String scope, String ownerId) {
+        this.hypervisor = hypervisor;
+        this.scope = DomainNames.scope(scope);
+        byte[] b = new byte[6];
+        new SecureRandom().nextBytes(b);
+        this.session = Ownership.checkTag("ownerId", ownerId) + "." + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().formatHex(b);
+    }
+
+    /** The usage name of this instance's secret for {@code cephUser}. */
     public String usage(String cephUser) {
-        return USAGE_PREFIX + scope + "/client." + DomainNames.cephUser(cephUser);
+        return USAGE_PREFIX + scope + "/" + session + "/client." + DomainNames.cephUser(cephUser);
     }
 
     /**
@@ -67,6 +89,11 @@ public final class CephSecrets {
             Secret s = existing.isPresent() ? c.secretLookupByUUIDString(existing.get().toString())
                     : c.secretDefineXML(secretXml(usage, cephUser));
             try {
+                if (existing.isPresent()) {
+                    requirePrivateEphemeral(s, usage);
+                } else {
+                    defined.add(UUID.fromString(s.getUUIDString()));
+                }
                 s.setValue(key);
                 UUID uuid = UUID.fromString(s.getUUIDString());
                 known.put(cephUser, new Known(c, uuid, digest));
@@ -81,11 +108,14 @@ public final class CephSecrets {
         }
     }
 
-    /** Undefines the secret for {@code cephUser}; true when there was one. */
+    /** Undefines this instance's secret for {@code cephUser}; true when there was one it had defined. */
     public synchronized boolean remove(String cephUser) {
         known.remove(cephUser);
+        if (defined.isEmpty()) {
+            return false; // nothing of ours: no need to reach the hypervisor
+        }
         Connect c = hypervisor.connection();
-        Optional<UUID> uuid = find(c, usage(cephUser));
+        Optional<UUID> uuid = find(c, usage(cephUser)).filter(defined::remove);
         if (uuid.isEmpty()) {
             return false;
         }
@@ -102,7 +132,19 @@ public final class CephSecrets {
         }
     }
 
-    /** Usage names of this scope's secrets present on the hypervisor. */
+    /**
+     * A secret found under our usage name gets the key only when libvirt keeps it private (never
+     * hands the value out) and ephemeral (never writes it to disk); anyone can define a secret.
+     */
+    private static void requirePrivateEphemeral(Secret s, String usage) throws LibvirtException {
+        Element e = SafeXml.parse(s.getXMLDesc()).getDocumentElement();
+        if (!"yes".equals(e.getAttribute("private")) || !"yes".equals(e.getAttribute("ephemeral"))) {
+            throw new HypervisorException("the libvirt secret " + usage + " exists but is not private and ephemeral: the Ceph"
+                    + " key is not put into it; undefine it (virsh secret-undefine " + s.getUUIDString() + ")");
+        }
+    }
+
+    /** Usage names of this scope's secrets present on the hypervisor, of every instance (every process). */
     public List<String> list() {
         String prefix = USAGE_PREFIX + scope + "/";
         return LibVirtNative.listSecrets(hypervisor.connection()).stream()

@@ -1,9 +1,14 @@
 package io.jenkins.plugins.rbdcloud.engine.agents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.RetryPolicy;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.AgentCloneRequest;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
@@ -16,7 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Reconciliation removes our leaked domain and disk, and leaves young, known and other owners'
- * objects; a randomized run of provision/terminate cycles with failures injected at random steps
+ * objects; a clone that finds its name taken and a trash purge leave what is not provably ours
+ * (no guest needed for those); a randomized run of provision/terminate cycles with failures injected at random steps
  * (stopping the shared libvirtd or an OSD is not allowed here) ends, after one reconciliation,
  * with no domain, disk, secret or reservation left.
  */
@@ -84,6 +93,80 @@ class ReconcileIT {
             fx.agentsPool().remove(foreign);
         }
         assertEquals(List.of(), fx.secrets());
+    }
+
+    @Test
+    void aCloneThatFindsItsNameTakenLeavesTheImageHoldingItAlone() throws Exception {
+        TemplateSettings t = fx.template("taken").build();
+        List<String> planted = new CopyOnWriteArrayList<>();
+        // Someone else's image appears under the agent's name just before the clone.
+        StepHook squatter = (agent, step) -> {
+            if (step.equals("clone")) {
+                fx.agentsPool().create(agent, 1L << 20);
+                planted.add(agent);
+            }
+        };
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
+                EngineOptions.defaults().withSteps(squatter))) {
+            Launch l = engine.provision("taken");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> l.ready().get(60, TimeUnit.SECONDS));
+            assertInstanceOf(ProvisioningException.class, e.getCause());
+            System.out.println("clone onto a taken name: " + e.getCause());
+            assertEquals(1, planted.size());
+            assertTrue(fx.agentsPool().exists(planted.get(0)), "the image that held the name is still there");
+            EngineFixture.eventually(Duration.ofSeconds(10), () -> engine.usage().total() == 0);
+            assertEquals(0, engine.usage().total(), "reservation released");
+        } finally {
+            for (String p : planted) {
+                if (fx.agentsPool().exists(p)) {
+                    fx.agentsPool().remove(p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void trashPurgeTakesOnlyThisOwnersDisksUnderTheSameTemplateName() throws Exception {
+        TemplateSettings t = fx.template("trsh").build();
+        String ours = "trsh-" + suffix();
+        String theirs = "trsh-" + suffix();
+        RbdPool pool = fx.agentsPool();
+        List<String> ids = new ArrayList<>();
+        try {
+            try (GoldenImages other = new GoldenImages(fx.cluster.pool(fx.env.imagesPool()),
+                    CatalogOptions.defaults(fx.owner + "-other"))) {
+                other.cloneForAgent(pool, new AgentCloneRequest(fx.golden, 0, theirs, 1L << 30, fx.cloud, "trsh", theirs));
+            }
+            fx.catalog.cloneForAgent(pool, new AgentCloneRequest(fx.golden, 0, ours, 1L << 30, fx.cloud, "trsh", ours));
+            String theirId = pool.trashMove(theirs, Duration.ZERO);
+            ids.add(theirId);
+            String ourId = pool.trashMove(ours, Duration.ZERO);
+            ids.add(ourId);
+            try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b), EngineOptions.defaults())) {
+                MaintenanceReport m = engine.maintainImages(Instant.now().plusSeconds(5)).get(60, TimeUnit.SECONDS);
+                List<String> trashed = pool.trashList().stream().map(TrashEntry::id).toList();
+                assertTrue(trashed.contains(theirId), "another owner's trashed disk stays: " + m);
+                assertFalse(trashed.contains(ourId), "our trashed disk is purged: " + m);
+                assertEquals(1, m.purgedTrash(), m.toString());
+            }
+        } finally {
+            Set<String> left = pool.trashList().stream().map(TrashEntry::id).collect(Collectors.toSet());
+            for (String id : ids) {
+                if (left.contains(id)) {
+                    pool.trashRemove(id, true);
+                }
+            }
+        }
+    }
+
+    private static String suffix() {
+        String digits = "abcdefghijklmnopqrstuvwxyz0123456789";
+        java.security.SecureRandom r = new java.security.SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            b.append(digits.charAt(r.nextInt(digits.length())));
+        }
+        return b.toString();
     }
 
     @Test

@@ -94,6 +94,9 @@ class RbdMetaTrashWatchIT extends CephItBase {
         assertEquals(name, entry.name());
         assertTrue(entry.userTrashed());
         assertTrue(entry.isExpired(Instant.now().plusSeconds(1)));
+        // The ownership a purge checks travels with the image into the trash.
+        assertEquals(Map.of("rbd-cloud.owner", "it"), Map.copyOf(pool.trashMetaList(id)));
+        assertThrows(RbdNotFoundException.class, () -> pool.trashMetaList("0123456789ab"));
 
         String restored = scratch.track(pool, env.uniqueName("restored"));
         pool.trashRestore(id, restored);

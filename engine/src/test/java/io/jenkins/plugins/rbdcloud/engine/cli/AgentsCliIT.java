@@ -4,17 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jenkins.plugins.rbdcloud.engine.Ownership;
+import io.jenkins.plugins.rbdcloud.engine.agents.ControllerHeartbeat;
+import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
+import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
+import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
+import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
+import io.jenkins.plugins.rbdcloud.engine.config.CloudSettingsLoader;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code agents up → ls → exec → down} on the embedded default cloud, each a separate CLI run (as a
@@ -48,6 +64,74 @@ class AgentsCliIT {
 
     private static List<Object> names(List<Map<String, Object>> rows) {
         return new ArrayList<>(rows.stream().map(m -> m.get("name")).toList());
+    }
+
+    /**
+     * A controller running the cloud of a config file (its engine ticks) and an agent disk of its,
+     * unknown to the CLI and older than the grace: gc and agents down refuse, naming the owner and
+     * the heartbeat's age; --force goes ahead; once the controller's engine is closed gc needs no
+     * --force. No guest.
+     */
+    @Test
+    void gcAndAgentsDownLeaveARunningControllersAgentsAlone(DevEnv env, @TempDir Path dir) throws Exception {
+        String owner = env.uniqueName("hb-owner");
+        String cloud = env.uniqueName("hb");
+        Map<String, String> vars = new java.util.HashMap<>();
+        for (String k : List.of("RBD_CLOUD_CEPH_CONF", "RBD_CLOUD_CEPH_MON_HOST", "RBD_CLOUD_CEPH_MON_PORT", "RBD_CLOUD_CEPH_USER",
+                "RBD_CLOUD_CEPH_KEY_FILE", "RBD_CLOUD_CEPH_HV_USER", "RBD_CLOUD_CEPH_HV_KEY_FILE", "RBD_CLOUD_IMAGES_POOL",
+                "RBD_CLOUD_AGENTS_POOL", "RBD_CLOUD_LIBVIRT_URI", "RBD_CLOUD_GUEST_KERNEL", "RBD_CLOUD_GUEST_INITRD",
+                "RBD_CLOUD_GUEST_CMDLINE")) {
+            vars.put(k, env.get(k));
+        }
+        Properties p = DevEnvironment.cloudProperties(vars, GOLDEN);
+        p.setProperty("cloud.name", cloud);
+        p.setProperty("cloud.ownerId", owner);
+        Path config = dir.resolve("cloud.properties");
+        try (var w = Files.newBufferedWriter(config)) {
+            p.store(w, null);
+        }
+        CloudSettings settings = CloudSettingsLoader.load(config);
+        String unique = env.uniqueName("x");
+        String disk = "tiny-" + unique.substring(unique.length() - 6);
+        try (CephCluster ceph = CephCluster.connect(CephConfig.ofConfFile(env.cephConf(), env.cephUser(), env.cephKey()),
+                Duration.ofSeconds(20))) {
+            RbdPool agents = ceph.pool(env.agentsPool());
+            agents.create(disk, 1L << 20);
+            try {
+                Map<String, String> tags = new LinkedHashMap<>();
+                new Ownership(owner, cloud, "tiny", disk, GOLDEN + "@v1", Instant.now().minus(Duration.ofHours(1))).toMap()
+                        .forEach((k, v) -> tags.put(Ownership.META_PREFIX + k, v));
+                agents.metaSetAll(disk, tags);
+                try (RbdCloudEngine controller = RbdCloudEngine.start(settings, EngineOptions.defaults())) {
+                    controller.tick(Instant.now());
+                    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                    while (ControllerHeartbeat.read(agents, owner, cloud).isEmpty() && System.nanoTime() < end) {
+                        Thread.sleep(100);
+                    }
+                    Run gc = cli("gc", "--config", config.toString());
+                    assertEquals(ExitCode.FAILED, gc.code(), gc::toString);
+                    assertTrue(gc.err().contains("controller " + owner + " is running cloud " + cloud + " (heartbeat "), gc::toString);
+                    assertTrue(agents.exists(disk), "the controller's disk stays");
+
+                    Run down = cli("agents", "down", disk, "--config", config.toString());
+                    assertEquals(ExitCode.FAILED, down.code(), down::toString);
+                    assertTrue(down.err().contains("agents down would touch the agents it is using"), down::toString);
+
+                    Run forced = cli("--json", "gc", "--force", "--config", config.toString());
+                    assertEquals(List.of(env.agentsPool() + "/" + disk), Json.parseObject(forced.out().trim()).get("removedDisks"),
+                            forced::toString);
+                    assertFalse(agents.exists(disk), forced::toString);
+                }
+                // Not refused any more (image maintenance may still report other tests' goldens in the shared pool).
+                Run after = cli("gc", "--config", config.toString());
+                assertFalse(after.err().contains("is running cloud"), "a closed controller's heartbeat is gone: " + after);
+                assertTrue(after.out().startsWith("scanned "), after::toString);
+            } finally {
+                if (agents.exists(disk)) {
+                    agents.remove(disk);
+                }
+            }
+        }
     }
 
     @Test

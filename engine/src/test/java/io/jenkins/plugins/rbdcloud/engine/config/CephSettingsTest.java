@@ -76,6 +76,12 @@ class CephSettingsTest {
     }
 
     @Test
+    void agentDisksNeverShareThePoolOfTheGoldenImages() {
+        assertEquals("ceph: agentsPool must not be the images pool 'rbd': agent disks are removed automatically, golden "
+                + "images must live in a pool of their own", error(Fixtures.ceph().imagesPool("rbd").agentsPool("rbd")));
+    }
+
+    @Test
     void monitorAddressesNeedPorts() {
         assertEquals("monitor address must be host:port, e.g. 10.0.0.1:6789, got 'mon1'",
                 assertThrows(IllegalArgumentException.class, () -> HostPort.parse("mon1")).getMessage());

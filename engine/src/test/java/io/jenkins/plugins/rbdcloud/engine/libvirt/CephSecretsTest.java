@@ -2,7 +2,9 @@ package io.jenkins.plugins.rbdcloud.engine.libvirt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.SafeXml;
 import java.time.Clock;
@@ -19,13 +21,23 @@ class CephSecretsTest {
     @Test
     void secretIsEphemeralPrivateAndFoundByUsage() throws Exception {
         CephSecrets s = new CephSecrets(unreachable, "cloud-a");
-        assertEquals("rbd-cloud/cloud-a/client.rbd-cloud-hv", s.usage("rbd-cloud-hv"));
-        Document d = SafeXml.parse(CephSecrets.secretXml(s.usage("rbd-cloud-hv"), "rbd-cloud-hv"));
+        String usage = s.usage("rbd-cloud-hv");
+        Document d = SafeXml.parse(CephSecrets.secretXml(usage, "rbd-cloud-hv"));
         var x = XPathFactory.newInstance().newXPath();
         assertEquals("yes", x.evaluate("/secret/@ephemeral", d));
         assertEquals("yes", x.evaluate("/secret/@private", d));
         assertEquals("ceph", x.evaluate("/secret/usage/@type", d));
-        assertEquals("rbd-cloud/cloud-a/client.rbd-cloud-hv", x.evaluate("/secret/usage/name", d));
+        assertEquals(usage, x.evaluate("/secret/usage/name", d));
+    }
+
+    @Test
+    void eachEngineHasItsOwnUsageNameNamingOwnerAndProcess() {
+        String pid = String.valueOf(ProcessHandle.current().pid());
+        String controller = new CephSecrets(unreachable, "cloud-a", "jenkins@ci:1").usage("rbd-cloud-hv");
+        String cli = new CephSecrets(unreachable, "cloud-a", "jenkins@ci:1").usage("rbd-cloud-hv");
+        assertTrue(controller.matches("rbd-cloud/cloud-a/jenkins@ci:1\\." + pid + "-[0-9a-f]{12}/client\\.rbd-cloud-hv"), controller);
+        assertNotEquals(controller, cli, "a CLI run and the controller never share a secret");
+        assertThrows(IllegalArgumentException.class, () -> new CephSecrets(unreachable, "cloud-a", "bad/owner"));
     }
 
     @Test

@@ -51,6 +51,55 @@ class HypervisorIT {
     }
 
     @Test
+    void closingOneEnginesCephSecretLeavesTheSecretAnotherEngineOfTheSameCloudUses(DevEnv env) throws Exception {
+        String scope = env.uniqueName("sec");
+        String key = fakeKey();
+        try (Hypervisor hv = Hypervisor.of(env.libvirtUri(), CAPACITY)) {
+            CephSecrets controller = new CephSecrets(hv, scope);
+            CephSecrets cli = new CephSecrets(hv, scope);
+            try {
+                java.util.UUID used = controller.ensure("rbd-cloud-hv", key);
+                cli.ensure("rbd-cloud-hv", key);
+                cli.remove("rbd-cloud-hv"); // a CLI engine closing
+                hv.connection().secretLookupByUUIDString(used.toString()).free(); // throws when it is gone
+                assertEquals(1, controller.list().size(), controller.list()::toString);
+            } finally {
+                cli.remove("rbd-cloud-hv");
+                controller.remove("rbd-cloud-hv");
+            }
+            assertEquals(List.of(), controller.list());
+        }
+    }
+
+    @Test
+    void aCephSecretThatIsNotPrivateNeverGetsTheKey(DevEnv env) throws Exception {
+        String key = fakeKey();
+        try (Hypervisor hv = Hypervisor.of(env.libvirtUri(), CAPACITY)) {
+            CephSecrets secrets = new CephSecrets(hv, env.uniqueName("sec"));
+            String usage = secrets.usage("rbd-cloud-hv");
+            org.libvirt.Secret planted = hv.connection().secretDefineXML("<secret ephemeral='yes' private='no'>"
+                    + "<usage type='ceph'><name>" + usage + "</name></usage></secret>");
+            try {
+                HypervisorException e = assertThrows(HypervisorException.class, () -> secrets.ensure("rbd-cloud-hv", key));
+                System.out.println("planted secret: " + e.getMessage());
+                assertTrue(e.getMessage().contains("not private and ephemeral"), e.getMessage());
+                assertFalse(e.getMessage().contains(key));
+                assertThrows(org.libvirt.LibvirtException.class, planted::getByteValue, "no value was put into it");
+            } finally {
+                planted.undefine();
+                planted.free();
+            }
+        }
+    }
+
+    /** A well-formed cephx-sized key that opens nothing. */
+    private static String fakeKey() {
+        byte[] b = new byte[28];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getEncoder().encodeToString(b);
+    }
+
+    @Test
     void deadHypervisorIsReportedUnavailableQuicklyAndRetriedLater(@org.junit.jupiter.api.io.TempDir Path dir) {
         Hypervisor dead = new Hypervisor("qemu:///system?socket=" + dir.resolve("no-such-sock"), CAPACITY,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Clock.systemUTC());

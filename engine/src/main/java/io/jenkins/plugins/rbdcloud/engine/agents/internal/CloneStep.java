@@ -35,8 +35,9 @@ final class CloneStep implements ProvisionStep {
         TemplateSettings t = agent.template();
         int version = pinnedVersion(t);
         long size = t.diskGib().isPresent() ? t.diskGib().getAsInt() * GIB : versionSize(t.image(), version);
-        // The disk is named after the agent: set before cloning so an undo finds a half-made one too.
-        agent.disk(agent.name(), null);
+        // Recorded only once made and tagged: when the name was taken (possibly someone else's
+        // image) the clone fails and there is nothing of ours to undo; a half-made clone is
+        // removed by the cloner itself.
         AgentDisk disk = ctx.catalog().cloneForAgent(ctx.agentsPool(), new AgentCloneRequest(t.image(), version,
                 agent.name(), size, ctx.settings().name(), t.name(), agent.name()));
         agent.disk(disk.spec().image(), disk.ownership().golden());

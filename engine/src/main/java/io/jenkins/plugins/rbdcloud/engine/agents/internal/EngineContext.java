@@ -72,7 +72,8 @@ public final class EngineContext implements AutoCloseable {
             throw e;
         }
         for (HypervisorSettings h : settings.hypervisors()) {
-            nodes.put(h.name(), new HypervisorNode(h, settings.name(), options.perHypervisorConcurrency(), options.clock()));
+            nodes.put(h.name(), new HypervisorNode(h, settings.name(), settings.ownerId(), options.perHypervisorConcurrency(),
+                    options.clock()));
         }
         this.ledger = new CapacityLedger(settings.maxAgents(), new AgentNames(new SecureRandom()));
         AtomicInteger n = new AtomicInteger();

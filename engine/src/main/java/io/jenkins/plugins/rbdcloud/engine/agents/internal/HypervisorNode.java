@@ -32,13 +32,13 @@ public final class HypervisorNode implements AutoCloseable {
     private final CephSecrets secrets;
     private final Semaphore starts;
 
-    public HypervisorNode(HypervisorSettings settings, String cloud, int concurrency, Clock clock) {
+    public HypervisorNode(HypervisorSettings settings, String cloud, String ownerId, int concurrency, Clock clock) {
         this.settings = settings;
         this.hypervisor = new Hypervisor(settings.uri(),
                 new Hypervisor.Capacity(settings.vcpus(), settings.memoryMib(), settings.maxAgents()),
                 CONNECT_TIMEOUT, RETRY_AFTER, clock);
         this.events = new DomainEvents(hypervisor);
-        this.secrets = new CephSecrets(hypervisor, cloud);
+        this.secrets = new CephSecrets(hypervisor, cloud, ownerId);
         this.starts = new Semaphore(concurrency, true);
     }
 
@@ -66,7 +66,7 @@ public final class HypervisorNode implements AutoCloseable {
         return new HypervisorState(settings, hypervisor.isAvailable(now));
     }
 
-    /** Removes this cloud's Ceph secret from the hypervisor (QEMU processes keep their copy). */
+    /** Removes the Ceph secret this engine defined on the hypervisor (QEMU processes keep their copy). */
     void removeSecret(String cephUser) {
         secrets.remove(cephUser);
     }

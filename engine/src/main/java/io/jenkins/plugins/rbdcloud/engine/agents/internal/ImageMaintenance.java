@@ -67,13 +67,16 @@ public final class ImageMaintenance {
         return new MaintenanceReport(flattened, removed, retired, purged, failures);
     }
 
-    /** Our agent disks in the trash (agent-shaped names of our templates) that no flattening version pins. */
+    /**
+     * Our agent disks in the trash (agent-shaped names of our templates whose tags name this
+     * controller and cloud) that no flattening version pins.
+     */
     private int purgeTrash(Instant now) {
         Set<String> templates = ctx.settings().templates().stream().map(TemplateSettings::name).collect(Collectors.toSet());
         Set<String> pinned = ctx.catalog().pinnedAgentDisks().stream().map(ImageSpec::image).collect(Collectors.toSet());
         List<TrashEntry> gone = ctx.agentsPool().trashPurge(now, e -> AgentNames.isAgentName(e.name())
                 && templates.contains(AgentNames.templateOf(e.name())) && !pinned.contains(e.name())
-                && !ctx.agents().containsKey(e.name()));
+                && !ctx.agents().containsKey(e.name()) && DiskOwnership.isOurs(ctx, e));
         return gone.size();
     }
 }

@@ -51,11 +51,15 @@ public final class Teardown {
         return r;
     }
 
-    /** Removes {@code agents/disk}: gone already is fine; pinned or persistently busy goes to the trash. */
+    /**
+     * Removes {@code agents/disk}: gone already is fine; pinned or persistently busy goes to the trash.
+     * Only a disk whose tags prove it ours (see {@link DiskOwnership}) is touched; any other fails.
+     */
     public DiskRemoval removeDisk(String disk) {
         RbdPool pool = ctx.agentsPool();
         long used;
         try {
+            DiskOwnership.requireOurs(pool.metaList(disk), ctx, disk);
             used = pool.usedBytes(disk);
         } catch (RbdNotFoundException e) {
             return new DiskRemoval(DiskFate.ABSENT, 0);

@@ -51,6 +51,8 @@ public interface LibRbd extends Library {
     void rbd_trash_list_cleanup(TrashImageInfo[] entries, long numEntries);
     int rbd_trash_remove(Pointer io, String id, byte force);
     int rbd_trash_restore(Pointer io, String id, String name);
+    /** Opens an image by id, also one in the trash (its header and metadata stay until it is removed). */
+    int rbd_open_by_id_read_only(Pointer io, String id, PointerByReference image, String snapName);
 
     // --- image properties ---
     int rbd_get_id(Pointer image, byte[] id, long idLen);

@@ -71,7 +71,7 @@ public final class Flattener {
     public List<GoldenVersion> completeAll() {
         List<GoldenVersion> done = new ArrayList<>();
         for (String golden : store.names()) {
-            for (GoldenVersion v : store.versions(golden)) {
+            for (GoldenVersion v : versionsOfListed(golden)) {
                 if (v.state() == VersionState.FLATTENING) {
                     done.add(flatten(golden, v.version()));
                 } else if (v.state() == VersionState.CREATING) {
@@ -86,20 +86,23 @@ public final class Flattener {
     public List<ImageSpec> pinnedAgentDisks() {
         List<ImageSpec> out = new ArrayList<>();
         for (String golden : store.names()) {
-            List<GoldenVersion> versions;
-            try {
-                versions = store.versions(golden);
-            } catch (GoldenImageException | RbdNotFoundException e) {
-                if (store.exists(golden)) {
-                    throw e;
-                }
-                continue; // removed since it was listed: it pins nothing
-            }
-            for (GoldenVersion v : versions) {
+            for (GoldenVersion v : versionsOfListed(golden)) {
                 v.pinnedDisk().ifPresent(s -> out.add(ImageSpec.of(s.pool(), s.image())));
             }
         }
         return out;
+    }
+
+    /** The versions of a golden image just listed; none when it was removed meanwhile (it pins nothing then). */
+    private List<GoldenVersion> versionsOfListed(String golden) {
+        try {
+            return store.versions(golden);
+        } catch (GoldenImageException e) {
+            if (store.exists(golden)) {
+                throw e;
+            }
+            return List.of();
+        }
     }
 
     /** Completes the pending flattens of one golden image (before a promotion would chain too deep). */
