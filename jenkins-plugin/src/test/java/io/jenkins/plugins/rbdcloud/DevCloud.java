@@ -3,6 +3,9 @@ package io.jenkins.plugins.rbdcloud;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.util.Secret;
+import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
+import io.jenkins.plugins.rbdcloud.engine.agents.HeldDisk;
+import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
@@ -18,7 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -35,6 +40,7 @@ final class DevCloud implements AutoCloseable {
     final DevEnv env;
     final String golden;
     private final CephCluster cluster;
+    private String cloudName;
 
     private DevCloud(DevEnv env, String golden, CephCluster cluster) {
         this.env = env;
@@ -107,6 +113,7 @@ final class DevCloud implements AutoCloseable {
         cloud.setMaxAgents(2);
         j.jenkins.clouds.add(cloud);
         j.jenkins.save();
+        cloudName = name;
         return cloud;
     }
 
@@ -123,14 +130,36 @@ final class DevCloud implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Ends what a failed or hurried test left running (agents, their disks), then removes the
+     * golden image: the dev cluster is shared, and a clone left behind keeps its golden image too.
+     */
     @Override
     public void close() {
+        if (cloudName != null) {
+            endAgents();
+        }
         try (GoldenImages images = new GoldenImages(cluster.pool(env.imagesPool()), CatalogOptions.defaults("it-e2e"))) {
             images.remove(golden);
         } catch (RuntimeException e) {
             System.err.println("could not remove golden image " + golden + ": " + e.getMessage());
         } finally {
             cluster.close();
+        }
+    }
+
+    private void endAgents() {
+        try {
+            RbdCloudEngine engine = Engines.current(cloudName);
+            for (Agent a : engine.agents()) {
+                engine.terminate(a.name()).get(2, TimeUnit.MINUTES);
+            }
+            for (HeldDisk h : engine.held().get(1, TimeUnit.MINUTES)) {
+                engine.dropHeld(h.agent()).get(1, TimeUnit.MINUTES);
+            }
+            engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1))).get(2, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            System.err.println("could not end the agents of cloud " + cloudName + ": " + e);
         }
     }
 

@@ -1,9 +1,15 @@
 package io.jenkins.plugins.rbdcloud;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -49,6 +55,11 @@ class PipelineAgentIT {
 
             var engine = Engines.get().current("e2e-pipeline");
             ChannelAgentIT.await(Duration.ofMinutes(2), () -> engine.held().join().isEmpty(), "every held disk decided");
+            // Nothing leaks: the second build's agent ends too, and the engine finds nothing Jenkins does not know.
+            ChannelAgentIT.await(Duration.ofMinutes(1), () -> engine.agents().isEmpty(), "the engine's agents ended");
+            ReconcileReport r = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1))).get(60, TimeUnit.SECONDS);
+            assertEquals(0, r.removedDomains().size(), "leaked domains " + r.removedDomains());
+            assertEquals(0, r.removedDisks().size(), "leaked disks " + r.removedDisks());
         }
     }
 }
