@@ -150,7 +150,7 @@ final class DevCloud implements AutoCloseable {
 
     private void endAgents() {
         try {
-            RbdCloudEngine engine = Engines.current(cloudName);
+            RbdCloudEngine engine = Engines.get().current(cloudName);
             for (Agent a : engine.agents()) {
                 engine.terminate(a.name()).get(2, TimeUnit.MINUTES);
             }
@@ -158,6 +158,9 @@ final class DevCloud implements AutoCloseable {
                 engine.dropHeld(h.agent()).get(1, TimeUnit.MINUTES);
             }
             engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1))).get(2, TimeUnit.MINUTES);
+            // An ended disk a flattening version still read waits in the trash, and a trashed clone
+            // still keeps its golden version: image upkeep purges it.
+            engine.maintainImages(Instant.now().plus(Duration.ofHours(1))).get(2, TimeUnit.MINUTES);
         } catch (Exception e) {
             System.err.println("could not end the agents of cloud " + cloudName + ": " + e);
         }
