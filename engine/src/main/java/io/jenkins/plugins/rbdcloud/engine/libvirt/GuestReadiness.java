@@ -8,7 +8,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Waits until a booting domain's guest agent answers a ping. The agent-connected event wakes
  * the wait early; a ping at most every second backs it up. A domain that stops or crashes
- * first fails at once, instead of at the deadline.
+ * first fails at once, instead of at the deadline; so does a wait during which the connection to
+ * libvirt was lost (the events may be gone with it).
  */
 public final class GuestReadiness {
 
@@ -26,8 +27,14 @@ public final class GuestReadiness {
     public static void await(DomainHandle domain, DomainEvents events, Instant deadline, Clock clock)
             throws TimeoutException, InterruptedException {
         Watch watch = new Watch();
+        Hypervisor hypervisor = domain.hypervisor();
+        long lost = hypervisor.connectionsLost();
         try (AutoCloseable sub = events.subscribe(domain.name(), watch)) {
             while (true) {
+                if (hypervisor.connectionsLost() != lost) {
+                    throw new HypervisorException("hypervisor " + hypervisor.uri()
+                            + ": connection lost during wait-ready (libvirtd restarted?)");
+                }
                 String stopped = watch.stopped();
                 if (stopped != null) {
                     throw new IllegalStateException("domain " + stopped + " before its guest agent answered");

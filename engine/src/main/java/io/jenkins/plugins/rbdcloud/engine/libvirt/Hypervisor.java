@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.w3c.dom.Document;
@@ -72,6 +73,8 @@ public final class Hypervisor implements AutoCloseable {
     private volatile Instant retryAt = Instant.MIN;
     private volatile Instant lastContact;
     private volatile Status lastFailure;
+    /** Connections lost so far (libvirtd restarted, network cut): waits on this hypervisor watch it. */
+    private final AtomicLong drops = new AtomicLong();
     private VirtType virtType;
     private boolean closed;
 
@@ -103,6 +106,13 @@ public final class Hypervisor implements AutoCloseable {
     public boolean isAvailable(Instant now) {
         return !now.isBefore(retryAt);
     }
+
+    /**
+     * How many connections were lost so far. A wait that began at one count and sees another knows
+     * that libvirt went away meanwhile: its events and answers may be lost, so it fails with that
+     * cause instead of running into its timeout.
+     */
+    public long connectionsLost() { return drops.get(); }
 
     /** When libvirt last answered a verb; null before the first. */
     public Instant lastContact() { return lastContact; }
@@ -159,6 +169,7 @@ public final class Hypervisor implements AutoCloseable {
             return connection;
         }
         if (connection != null) {
+            drops.incrementAndGet(); // dead without a close event (driver without one)
             discardConnection();
         }
         Instant now = clock.instant();
@@ -309,7 +320,10 @@ public final class Hypervisor implements AutoCloseable {
             // local drivers (test:///, qemu:///embed) have no keepalive; nothing to watch there
         }
         try {
-            c.registerCloseListener((conn, reason) -> dropped = true);
+            c.registerCloseListener((conn, reason) -> {
+                dropped = true;
+                drops.incrementAndGet();
+            });
         } catch (LibvirtException e) {
             // not supported by some drivers; isAlive() still catches a dead connection
         }

@@ -11,6 +11,8 @@ import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import io.jenkins.plugins.rbdcloud.engine.testing.SocketProxy;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Provisioning and deletion on the real dev Ceph cluster and libvirtd: two agents in parallel,
@@ -87,6 +90,45 @@ class AgentLifecycleIT {
             assertTrue(engine.agents().isEmpty());
         }
         assertEquals(List.of(), fx.secrets(), "the Ceph secret goes with the engine");
+    }
+
+    @Test
+    void aLostLibvirtConnectionFailsWaitReadyWithinSecondsNamingTheCauseAndIsUndone(@TempDir Path dir) throws Exception {
+        // libvirtd's socket through a proxy that can cut every connection, as a libvirtd restart does
+        String uri = fx.env.libvirtUri();
+        Path socket = Path.of(uri.substring(uri.indexOf("socket=") + "socket=".length()));
+        TemplateSettings t = fx.template("lost").startTimeout(Duration.ofSeconds(60))
+                .directBoot(new DirectBoot(fx.env.guestKernel(), Optional.of(fx.env.guestInitrd()),
+                        fx.env.guestCmdline() + " init=/nonexistent rdinit=/nonexistent")).build();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        AgentLifecycleListener startedHere = new AgentLifecycleListener() {
+            @Override
+            public void domainStarted(String agent, String hypervisor) {
+                started.countDown();
+            }
+        };
+        try (SocketProxy proxy = new SocketProxy(dir.resolve("libvirt-sock"), socket);
+                RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b.hypervisors(List.of(
+                        fx.hypervisor("hv1", "qemu:///system?socket=" + proxy.path).build()))),
+                        EngineOptions.defaults().withListener(startedHere))) {
+            Launch l = engine.provision("lost");
+            assertTrue(started.await(60, TimeUnit.SECONDS), "the domain started");
+            Thread.sleep(1000); // now waiting for a guest agent that never comes
+            long t0 = System.nanoTime();
+            proxy.dropAll();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> l.ready().get(30, TimeUnit.SECONDS));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            ProvisioningException p = assertInstanceOf(ProvisioningException.class, e.getCause());
+            System.out.println("failed " + ms + " ms after the cut: " + p.getMessage());
+            assertEquals("wait-ready", p.step());
+            assertTrue(p.getMessage().contains("connection lost during wait-ready"), p.getMessage());
+            assertTrue(ms < 10_000, "within seconds, not at the 60 s start timeout: " + ms);
+            // the undo reaches libvirt again through a new connection
+            EngineFixture.eventually(Duration.ofSeconds(30), () -> fx.domains().isEmpty() && fx.disks("lost").isEmpty()
+                    && engine.usage().total() == 0);
+            assertEquals(List.of(), fx.domains());
+            assertEquals(List.of(), fx.disks("lost"));
+        }
     }
 
     @Test

@@ -9,16 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import io.jenkins.plugins.rbdcloud.engine.testing.SocketProxy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -193,66 +188,5 @@ class HypervisorIT {
 
     private static long ms(long t0) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-    }
-
-    /** A UNIX socket that forwards to libvirtd's and can cut every connection at once. */
-    static final class SocketProxy implements AutoCloseable {
-        final Path path;
-        private final ServerSocketChannel server;
-        private final List<SocketChannel> open = new CopyOnWriteArrayList<>();
-
-        SocketProxy(Path path, Path target) throws IOException {
-            this.path = path;
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(path));
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
-                        SocketChannel client = server.accept();
-                        SocketChannel upstream = SocketChannel.open(UnixDomainSocketAddress.of(target));
-                        open.add(client);
-                        open.add(upstream);
-                        Thread.ofVirtual().start(() -> pump(client, upstream));
-                        Thread.ofVirtual().start(() -> pump(upstream, client));
-                    }
-                } catch (IOException e) {
-                    // closed
-                }
-            });
-        }
-
-        private static void pump(SocketChannel from, SocketChannel to) {
-            ByteBuffer b = ByteBuffer.allocate(64 * 1024);
-            try {
-                while (from.read(b) >= 0) {
-                    b.flip();
-                    while (b.hasRemaining()) {
-                        to.write(b);
-                    }
-                    b.clear();
-                }
-            } catch (IOException e) {
-                // one side closed
-            }
-            try {
-                to.close();
-            } catch (IOException e) {
-                // closed
-            }
-        }
-
-        void dropAll() throws IOException {
-            for (SocketChannel c : open) {
-                c.close();
-            }
-            open.clear();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-            dropAll();
-            Files.deleteIfExists(path);
-        }
     }
 }
