@@ -49,9 +49,9 @@ class AgentLifecycleIT {
     @Test
     void twoAgentsInParallelReachReadyRunCommandsAndLeaveNothingBehind() throws Exception {
         TemplateSettings t = fx.template("lin").build();
-        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b), EngineOptions.defaults()
-                .withLaunchValues(agent -> LaunchValues.ofSecret(java.util.Map.of("JENKINS_SECRET",
-                        io.jenkins.plugins.rbdcloud.engine.config.Secret.of("s3cr3t-" + agent)))))) {
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b), EngineOptions.builder()
+                .launchValues(agent -> LaunchValues.ofSecret(java.util.Map.of("JENKINS_SECRET",
+                        io.jenkins.plugins.rbdcloud.engine.config.Secret.of("s3cr3t-" + agent)))).build())) {
             long t0 = System.nanoTime();
             List<Launch> launches = engine.plan(x -> true, 2);
             assertEquals(2, launches.size());

@@ -51,8 +51,9 @@ final class CatalogFixture implements AutoCloseable {
         return new GoldenImages(images, options);
     }
 
-    static CatalogOptions options() {
-        return CatalogOptions.defaults("it-controller").withBackgroundFlatten(false).withLockTimeout(Duration.ofSeconds(30));
+    /** The ITs' catalog settings: flattens run by the test, a shorter lock wait; add to them, then build. */
+    static CatalogOptions.Builder options() {
+        return CatalogOptions.builder("it-controller").backgroundFlatten(false).lockTimeout(Duration.ofSeconds(30));
     }
 
     String golden(String prefix) {
@@ -86,7 +87,7 @@ final class CatalogFixture implements AutoCloseable {
     @Override
     public void close() throws IOException {
         RuntimeException failure = null;
-        try (GoldenImages gi = catalog(options())) {
+        try (GoldenImages gi = catalog(options().build())) {
             for (String g : goldens) {
                 try {
                     if (gi.list().contains(g)) {

@@ -64,8 +64,8 @@ public final class EngineContext implements AutoCloseable {
         try {
             this.agentsPool = cluster.pool(settings.ceph().agentsPool());
             this.catalog = new GoldenImages(cluster.pool(settings.ceph().imagesPool()),
-                    CatalogOptions.defaults(settings.ownerId()).withSteps(options.catalogSteps()).withLockTimeout(
-                            java.time.Duration.ofSeconds(60)));
+                    CatalogOptions.builder(settings.ownerId()).steps(options.catalogSteps()).lockTimeout(
+                            java.time.Duration.ofSeconds(60)).build());
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
