@@ -9,11 +9,12 @@ import io.jenkins.plugins.rbdcloud.engine.images.internal.Flattener;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Importer;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Promoter;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Retention;
+import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * outlive this object. {@link #close()} waits for a running background flatten.
  */
 public final class GoldenImages implements AutoCloseable {
+
+    /** Background flattens waiting; each is one promotion, and maintenance completes any refused one. */
+    private static final int FLATTEN_QUEUE_LIMIT = 100;
 
     private final CatalogStore store;
     private final Flattener flattener;
@@ -42,11 +46,7 @@ public final class GoldenImages implements AutoCloseable {
         this.importer = new Importer(store, promoter);
         this.retention = new Retention(store, flattener);
         this.cloner = new AgentCloner(store);
-        this.background = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "rbd-cloud golden flatten " + images.name());
-            t.setDaemon(true);
-            return t;
-        });
+        this.background = DaemonThreads.single("rbd-cloud golden flatten " + images.name(), FLATTEN_QUEUE_LIMIT);
     }
 
     /** Imports a disk image file (raw, qcow2 or anything qemu-img reads) as the next, current version. */
@@ -107,7 +107,12 @@ public final class GoldenImages implements AutoCloseable {
         if (!store.options().backgroundFlatten()) {
             return new Promotion(v, new CompletableFuture<>());
         }
-        return new Promotion(v, CompletableFuture.supplyAsync(() -> flattener.flatten(golden, v.version()), background));
+        try {
+            return new Promotion(v, CompletableFuture.supplyAsync(() -> flattener.flatten(golden, v.version()), background));
+        } catch (RejectedExecutionException e) {
+            // The version is current already; its flatten stays pending for completeFlattens().
+            return new Promotion(v, CompletableFuture.failedFuture(e));
+        }
     }
 
     /** Makes agent disk {@code agents/disk} (any cluster) the next, current version by copying its data. */

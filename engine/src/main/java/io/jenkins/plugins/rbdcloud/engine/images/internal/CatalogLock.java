@@ -2,29 +2,24 @@ package io.jenkins.plugins.rbdcloud.engine.images.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
+import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Serializes changes to one golden image across controllers: an exclusive RADOS object lock
  * ({@code cls_lock}) on {@code rbd-cloud.golden.<name>.lock} in the images pool, held as a lease
- * that a timer renews. A controller that dies loses the lock when the lease runs out; one that
- * stalls past the lease is told so at {@link Held#close()}.
+ * that a timer renews (a thread per held lock, ended on release). A controller that dies loses
+ * the lock when the lease runs out; one that stalls past the lease is told so at
+ * {@link Held#close()}.
  *
  * <p>Not an RBD advisory lock: those break the exclusive-lock feature (environment notes).
  */
 public final class CatalogLock {
 
     private static final String LOCK_NAME = "rbd-cloud.golden";
-    private static final ScheduledExecutorService RENEWER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rbd-cloud golden lock renewer");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final RbdPool pool;
     private final Duration lease;
@@ -75,14 +70,14 @@ public final class CatalogLock {
     public final class Held implements AutoCloseable {
         private final String oid;
         private final String cookie;
-        private final ScheduledFuture<?> renewal;
+        private final ScheduledExecutorService renewer = DaemonThreads.timer("rbd-cloud golden lock renewer");
         private volatile RuntimeException lost;
 
         private Held(String oid, String cookie) {
             this.oid = oid;
             this.cookie = cookie;
             long every = Math.max(1, lease.toMillis() / 3);
-            this.renewal = RENEWER.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+            renewer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
         }
 
         private void renew() {
@@ -106,7 +101,7 @@ public final class CatalogLock {
 
         @Override
         public void close() {
-            renewal.cancel(false);
+            renewer.shutdown(); // a renewal under way finishes; no new one starts
             pool.objectUnlock(oid, LOCK_NAME, cookie);
         }
     }
