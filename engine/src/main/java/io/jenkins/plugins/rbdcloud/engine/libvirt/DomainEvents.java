@@ -29,12 +29,11 @@ public final class DomainEvents implements Hypervisor.ConnectionHook, AutoClosea
     private static final System.Logger LOG = System.getLogger(DomainEvents.class.getName());
     private static final String[] WATCHDOG_ACTIONS = {"none", "pause", "reset", "poweroff", "shutdown", "debug", "inject-nmi"};
     private static final int AGENT_CONNECTED = 1;
-
-    private final Hypervisor hypervisor;
-    private final Map<String, List<DomainEventListener>> listeners = new ConcurrentHashMap<>();
     /** Events waiting for listeners; beyond that (listeners stuck) an event is dropped with a warning. */
     private static final int QUEUE_LIMIT = 10_000;
 
+    private final Hypervisor hypervisor;
+    private final Map<String, List<DomainEventListener>> listeners = new ConcurrentHashMap<>();
     private final ExecutorService dispatcher = DaemonThreads.single("rbd-cloud-domain-events", QUEUE_LIMIT);
 
     private final LifecycleListener lifecycle = this::onLifecycle;
@@ -128,8 +127,10 @@ public final class DomainEvents implements Hypervisor.ConnectionHook, AutoClosea
                 }
             });
         } catch (RejectedExecutionException e) {
-            // never throw into libvirt's event loop thread
-            LOG.log(System.Logger.Level.WARNING, "domain event of " + domain + " dropped: " + e.getMessage());
+            // Never throw into libvirt's event loop thread; after close() nobody listens anyway.
+            if (!dispatcher.isShutdown()) {
+                LOG.log(System.Logger.Level.WARNING, "domain event of " + domain + " dropped: " + e.getMessage());
+            }
         }
     }
 
