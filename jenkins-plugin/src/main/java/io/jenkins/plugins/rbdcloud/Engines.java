@@ -139,8 +139,8 @@ public final class Engines {
     private void start(String cloudName, Start start) {
         CloudSettings settings = start.settings();
         try {
-            RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults()
-                    .withLaunchValues(agent -> launchValues(cloudName)).withListener(new SickAgents(cloudName)));
+            RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.builder()
+                    .launchValues(agent -> launchValues(cloudName)).listener(new SickAgents(cloudName)).build());
             // Agents of an earlier engine (before a restart or a settings change) keep working through this one.
             AdoptionReport adopted = engine.adopt(Instant.now()).join();
             LOG.info(() -> "rbd-cloud " + cloudName + ": adopted " + adopted.adopted() + ", skipped " + adopted.skipped()

@@ -51,63 +51,60 @@ public record EngineOptions(int threads, int perHypervisorConcurrency, Function<
 
     /** 8 threads, 2 concurrent starts per hypervisor, keep 3 versions, trim hourly, Nova-like deletion retries, hold 2 h. */
     public static EngineOptions defaults() {
-        return new EngineOptions(8, 2, agent -> LaunchValues.NONE, AgentLifecycleListener.NONE, Clock.systemUTC(), StepHook.NONE,
-                io.jenkins.plugins.rbdcloud.engine.images.StepHook.NONE, 3, Duration.ofHours(1), RetryPolicy.deletion(),
-                Duration.ofMinutes(1), Duration.ofSeconds(20), Duration.ofHours(2));
+        return builder().build();
     }
 
-    public EngineOptions withThreads(int v) {
-        return new EngineOptions(v, perHypervisorConcurrency, launchValues, listener, clock, steps, catalogSteps,
-                keepVersions, trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit);
+    /** A builder holding {@link #defaults()}; set only what differs. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public EngineOptions withPerHypervisorConcurrency(int v) {
-        return new EngineOptions(threads, v, launchValues, listener, clock, steps, catalogSteps, keepVersions,
-                trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit);
-    }
+    /** Collects the options one at a time; {@link #build()} checks them. */
+    public static final class Builder {
+        private int threads = 8;
+        private int perHypervisorConcurrency = 2;
+        private Function<String, LaunchValues> launchValues = agent -> LaunchValues.NONE;
+        private AgentLifecycleListener listener = AgentLifecycleListener.NONE;
+        private Clock clock = Clock.systemUTC();
+        private StepHook steps = StepHook.NONE;
+        private io.jenkins.plugins.rbdcloud.engine.images.StepHook catalogSteps =
+                io.jenkins.plugins.rbdcloud.engine.images.StepHook.NONE;
+        private int keepVersions = 3;
+        private Duration trimInterval = Duration.ofHours(1);
+        private RetryPolicy deletion = RetryPolicy.deletion();
+        private Duration reconcileInterval = Duration.ofMinutes(1);
+        private Duration connectTimeout = Duration.ofSeconds(20);
+        private Duration holdLimit = Duration.ofHours(2);
 
-    public EngineOptions withLaunchValues(Function<String, LaunchValues> v) {
-        return new EngineOptions(threads, perHypervisorConcurrency, v, listener, clock, steps, catalogSteps, keepVersions,
-                trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit);
-    }
+        private Builder() {
+        }
 
-    public EngineOptions withListener(AgentLifecycleListener v) {
-        return new EngineOptions(threads, perHypervisorConcurrency, launchValues, v, clock, steps, catalogSteps,
-                keepVersions, trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit);
-    }
+        // how much runs at once
+        public Builder threads(int v) { threads = v; return this; }
+        public Builder perHypervisorConcurrency(int v) { perHypervisorConcurrency = v; return this; }
 
-    public EngineOptions withSteps(StepHook v) {
-        return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, v, catalogSteps,
-                keepVersions, trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit);
-    }
+        // what agents get and who hears about them
+        public Builder launchValues(Function<String, LaunchValues> v) { launchValues = v; return this; }
+        public Builder listener(AgentLifecycleListener v) { listener = v; return this; }
+        public Builder holdLimit(Duration v) { holdLimit = v; return this; }
 
-    public EngineOptions withCatalogSteps(io.jenkins.plugins.rbdcloud.engine.images.StepHook v) {
-        return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, v, keepVersions,
-                trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit);
-    }
+        // golden versions and disks over time
+        public Builder keepVersions(int v) { keepVersions = v; return this; }
+        public Builder trimInterval(Duration v) { trimInterval = v; return this; }
+        public Builder reconcileInterval(Duration v) { reconcileInterval = v; return this; }
 
-    public EngineOptions withKeepVersions(int v) {
-        return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, catalogSteps, v,
-                trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit);
-    }
+        // backends: time, timeouts and retries
+        public Builder clock(Clock v) { clock = v; return this; }
+        public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+        public Builder deletion(RetryPolicy v) { deletion = v; return this; }
 
-    public EngineOptions withDeletion(RetryPolicy v) {
-        return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, catalogSteps,
-                keepVersions, trimInterval, v, reconcileInterval, connectTimeout, holdLimit);
-    }
+        // tests inject failures through these
+        public Builder steps(StepHook v) { steps = v; return this; }
+        public Builder catalogSteps(io.jenkins.plugins.rbdcloud.engine.images.StepHook v) { catalogSteps = v; return this; }
 
-    public EngineOptions withTrimInterval(Duration v) {
-        return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, catalogSteps,
-                keepVersions, v, deletion, reconcileInterval, connectTimeout, holdLimit);
-    }
-
-    public EngineOptions withConnectTimeout(Duration v) {
-        return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, catalogSteps,
-                keepVersions, trimInterval, deletion, reconcileInterval, v, holdLimit);
-    }
-
-    public EngineOptions withHoldLimit(Duration v) {
-        return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, catalogSteps,
-                keepVersions, trimInterval, deletion, reconcileInterval, connectTimeout, v);
+        public EngineOptions build() {
+            return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, catalogSteps,
+                    keepVersions, trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit);
+        }
     }
 }

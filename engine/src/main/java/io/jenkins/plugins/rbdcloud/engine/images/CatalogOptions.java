@@ -39,27 +39,42 @@ public record CatalogOptions(String ownerId, int maxCloneDepth, Duration lockTim
     }
 
     public static CatalogOptions defaults(String ownerId) {
-        return new CatalogOptions(ownerId, 2, Duration.ofSeconds(60), Duration.ofSeconds(30),
-                Path.of(System.getProperty("java.io.tmpdir")), "qemu-img", Clock.systemUTC(), StepHook.NONE, true);
+        return builder(ownerId).build();
     }
 
-    public CatalogOptions withMaxCloneDepth(int depth) {
-        return new CatalogOptions(ownerId, depth, lockTimeout, lockLease, workDir, qemuImg, clock, steps, backgroundFlatten);
+    /** A builder holding {@link #defaults(String)}; set only what differs. */
+    public static Builder builder(String ownerId) {
+        return new Builder(ownerId);
     }
 
-    public CatalogOptions withLockTimeout(Duration timeout) {
-        return new CatalogOptions(ownerId, maxCloneDepth, timeout, lockLease, workDir, qemuImg, clock, steps, backgroundFlatten);
-    }
+    /** Collects the settings one at a time; {@link #build()} checks them. */
+    public static final class Builder {
+        private final String ownerId;
+        private int maxCloneDepth = 2;
+        private Duration lockTimeout = Duration.ofSeconds(60);
+        private Duration lockLease = Duration.ofSeconds(30);
+        private Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+        private String qemuImg = "qemu-img";
+        private Clock clock = Clock.systemUTC();
+        private StepHook steps = StepHook.NONE;
+        private boolean backgroundFlatten = true;
 
-    public CatalogOptions withWorkDir(Path dir) {
-        return new CatalogOptions(ownerId, maxCloneDepth, lockTimeout, lockLease, dir, qemuImg, clock, steps, backgroundFlatten);
-    }
+        private Builder(String ownerId) {
+            this.ownerId = ownerId;
+        }
 
-    public CatalogOptions withSteps(StepHook hook) {
-        return new CatalogOptions(ownerId, maxCloneDepth, lockTimeout, lockLease, workDir, qemuImg, clock, hook, backgroundFlatten);
-    }
+        public Builder maxCloneDepth(int v) { maxCloneDepth = v; return this; }
+        public Builder lockTimeout(Duration v) { lockTimeout = v; return this; }
+        public Builder lockLease(Duration v) { lockLease = v; return this; }
+        public Builder workDir(Path v) { workDir = v; return this; }
+        public Builder qemuImg(String v) { qemuImg = v; return this; }
+        public Builder clock(Clock v) { clock = v; return this; }
+        public Builder steps(StepHook v) { steps = v; return this; }
+        public Builder backgroundFlatten(boolean v) { backgroundFlatten = v; return this; }
 
-    public CatalogOptions withBackgroundFlatten(boolean on) {
-        return new CatalogOptions(ownerId, maxCloneDepth, lockTimeout, lockLease, workDir, qemuImg, clock, steps, on);
+        public CatalogOptions build() {
+            return new CatalogOptions(ownerId, maxCloneDepth, lockTimeout, lockLease, workDir, qemuImg, clock, steps,
+                    backgroundFlatten);
+        }
     }
 }

@@ -29,6 +29,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class GoldenImages implements AutoCloseable {
 
+    /** Background flattens waiting; each is one promotion, and maintenance completes any refused one. */
+    private static final int FLATTEN_QUEUE_LIMIT = 100;
+
     private final CatalogStore store;
     private final Flattener flattener;
     private final Promoter promoter;
@@ -46,7 +49,7 @@ public final class GoldenImages implements AutoCloseable {
         this.pins = new CatalogPins(store);
         this.retention = new Retention(store, flattener, pins);
         this.cloner = new AgentCloner(store);
-        this.background = new FlattenQueue("rbd-cloud golden flatten " + images.name());
+        this.background = new FlattenQueue("rbd-cloud golden flatten " + images.name(), FLATTEN_QUEUE_LIMIT);
     }
 
     /**

@@ -1,13 +1,14 @@
 package io.jenkins.plugins.rbdcloud.engine.libvirt;
 
 import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.LibVirtNative;
+import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -25,16 +26,15 @@ import org.libvirt.event.LifecycleListener;
  */
 public final class DomainEvents implements Hypervisor.ConnectionHook, AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(DomainEvents.class.getName());
     private static final String[] WATCHDOG_ACTIONS = {"none", "pause", "reset", "poweroff", "shutdown", "debug", "inject-nmi"};
     private static final int AGENT_CONNECTED = 1;
+    /** Events waiting for listeners; beyond that (listeners stuck) an event is dropped with a warning. */
+    private static final int QUEUE_LIMIT = 10_000;
 
     private final Hypervisor hypervisor;
     private final Map<String, List<DomainEventListener>> listeners = new ConcurrentHashMap<>();
-    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "rbd-cloud-domain-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService dispatcher = DaemonThreads.single("rbd-cloud-domain-events", QUEUE_LIMIT);
 
     private final LifecycleListener lifecycle = this::onLifecycle;
     private final IOErrorListener ioError = this::onIoError;
@@ -116,16 +116,22 @@ public final class DomainEvents implements Hypervisor.ConnectionHook, AutoClosea
         if (ls == null) {
             return;
         }
-        dispatcher.execute(() -> {
-            for (DomainEventListener l : ls) {
-                try {
-                    event.accept(l);
-                } catch (RuntimeException e) {
-                    System.getLogger(DomainEvents.class.getName()).log(System.Logger.Level.WARNING,
-                            "domain event listener for " + domain + " failed", e);
+        try {
+            dispatcher.execute(() -> {
+                for (DomainEventListener l : ls) {
+                    try {
+                        event.accept(l);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "domain event listener for " + domain + " failed", e);
+                    }
                 }
+            });
+        } catch (RejectedExecutionException e) {
+            // Never throw into libvirt's event loop thread; after close() nobody listens anyway.
+            if (!dispatcher.isShutdown()) {
+                LOG.log(System.Logger.Level.WARNING, "domain event of " + domain + " dropped: " + e.getMessage());
             }
-        });
+        }
     }
 
     private static String nameOf(Domain d) {

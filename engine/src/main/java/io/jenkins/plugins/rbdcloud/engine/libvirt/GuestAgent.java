@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.libvirt;
 
 import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.LibVirtNative;
+import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
 import java.time.Duration;
 import java.util.Arrays;
@@ -12,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -146,11 +146,7 @@ public final class GuestAgent {
      * thawed and a {@link DomainTimeoutException} is thrown).
      */
     public <T> T withFrozenFilesystems(Duration maxFrozen, Callable<T> work) throws Exception {
-        ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "rbd-cloud-frozen-" + name);
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService ex = DaemonThreads.single("rbd-cloud-frozen-" + name, 1);
         Throwable failure = null;
         try {
             fsFreeze();

@@ -9,6 +9,7 @@ import io.jenkins.plugins.rbdcloud.engine.replication.internal.SourcePlan;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamApplier;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamReader;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamWriter;
+import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Replicates a golden image — every usable version, its provenance and which one is current —
@@ -46,11 +46,7 @@ public final class GoldenReplication {
                         + ContentChecksum.format(theirs) + " vs " + ContentChecksum.format(ours)
                         + "); refusing to overwrite it: remove the target golden image or replicate under another name"));
         ChunkPipe pipe = new ChunkPipe(8);
-        ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "rbd-cloud replicate " + golden);
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService sender = DaemonThreads.single("rbd-cloud replicate " + golden, 1);
         try {
             CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
                 try (OutputStream out = pipe.output()) {

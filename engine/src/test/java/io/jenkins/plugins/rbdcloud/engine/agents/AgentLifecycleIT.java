@@ -52,9 +52,9 @@ class AgentLifecycleIT {
     @Test
     void twoAgentsInParallelReachReadyRunCommandsAndLeaveNothingBehind() throws Exception {
         TemplateSettings t = fx.template("lin").build();
-        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b), EngineOptions.defaults()
-                .withLaunchValues(agent -> LaunchValues.ofSecret(java.util.Map.of("JENKINS_SECRET",
-                        io.jenkins.plugins.rbdcloud.engine.config.Secret.of("s3cr3t-" + agent)))))) {
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b), EngineOptions.builder()
+                .launchValues(agent -> LaunchValues.ofSecret(java.util.Map.of("JENKINS_SECRET",
+                        io.jenkins.plugins.rbdcloud.engine.config.Secret.of("s3cr3t-" + agent)))).build())) {
             long t0 = System.nanoTime();
             List<Launch> launches = engine.plan(x -> true, 2);
             assertEquals(2, launches.size());
@@ -110,7 +110,7 @@ class AgentLifecycleIT {
         try (SocketProxy proxy = new SocketProxy(dir.resolve("libvirt-sock"), socket);
                 RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b.hypervisors(List.of(
                         fx.hypervisor("hv1", "qemu:///system?socket=" + proxy.path).build()))),
-                        EngineOptions.defaults().withListener(startedHere))) {
+                        EngineOptions.builder().listener(startedHere).build())) {
             Launch l = engine.provision("lost");
             assertTrue(started.await(60, TimeUnit.SECONDS), "the domain started");
             Thread.sleep(1000); // now waiting for a guest agent that never comes

@@ -47,7 +47,7 @@ class AgentsBench {
         try (EngineFixture fx = new EngineFixture(env, "bench")) {
             TemplateSettings t = fx.template("bench").build();
             try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
-                    EngineOptions.defaults().withListener(listener))) {
+                    EngineOptions.builder().listener(listener).build())) {
                 engine.provision("bench").ready().orTimeout(70, TimeUnit.SECONDS).handle((a, e) -> a)
                         .thenCompose(a -> a == null ? null : engine.terminate(a.name())).get(); // warm-up
                 long[] ms = new long[runs];

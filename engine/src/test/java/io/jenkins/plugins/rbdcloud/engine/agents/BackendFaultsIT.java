@@ -62,7 +62,7 @@ class BackendFaultsIT {
         TemplateSettings t = fx.template("lvd").startTimeout(Duration.ofSeconds(45)).build();
         Pause pause = new Pause("start");
         try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
-                EngineOptions.defaults().withSteps(pause))) {
+                EngineOptions.builder().steps(pause).build())) {
             long t0 = System.nanoTime();
             Launch l = engine.provision("lvd");
             try {
@@ -119,7 +119,7 @@ class BackendFaultsIT {
         // Each OSD request gives up after this (rados_osd_op_timeout): the step fails, not hangs.
         Duration opTimeout = Duration.ofSeconds(5);
         try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
-                EngineOptions.defaults().withSteps(pause).withConnectTimeout(opTimeout))) {
+                EngineOptions.builder().steps(pause).connectTimeout(opTimeout).build())) {
             long t0 = System.nanoTime();
             Launch l = engine.provision("osd");
             try {

@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud.engine.agents;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
+import io.jenkins.plugins.rbdcloud.engine.ceph.ChildInfo;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
@@ -15,6 +16,7 @@ import io.jenkins.plugins.rbdcloud.engine.config.SnapshotPolicy;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.OwnedDomain;
@@ -116,10 +118,28 @@ final class EngineFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Purges agent disks of our golden image that sit in the trash. Teardown trashes a disk that
+     * stays busy while its domain goes away (seen when a failed start's destroy fails first), and
+     * only image upkeep purges the trash; these tests do not run upkeep, which works on the whole
+     * shared pool. A trashed clone still counts as one, and the golden image could not go.
+     */
+    private void purgeTrashedClones() {
+        for (GoldenVersion v : catalog.versions(golden)) {
+            for (ChildInfo c : catalog.children(v)) {
+                if (c.inTrash()) {
+                    cluster.pool(c.spec().pool()).trashRemove(c.id(), true);
+                    System.out.println("purged trashed agent disk " + c.spec() + " of " + golden);
+                }
+            }
+        }
+    }
+
     @Override
     public void close() {
         try {
             catalog.completeFlattens();
+            purgeTrashedClones();
             catalog.prune(golden, 0);
             catalog.remove(golden);
         } catch (RuntimeException e) {

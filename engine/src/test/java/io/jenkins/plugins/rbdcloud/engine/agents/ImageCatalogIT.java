@@ -66,7 +66,7 @@ class ImageCatalogIT {
         Path dir = Files.createTempDirectory("rbd-cloud-pins-it");
         try (EngineFixture fx = new EngineFixture(env, "pins");
              RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(fx.template("follows").build(),
-                     fx.template("pinned").imageVersion("v1").build()), b -> b), EngineOptions.defaults().withKeepVersions(2))) {
+                     fx.template("pinned").imageVersion("v1").build()), b -> b), EngineOptions.builder().keepVersions(2).build())) {
             for (int n = 2; n <= 5; n++) {
                 fx.catalog.importFile(fx.golden, RawFiles.write(dir.resolve("v" + n + ".raw"), 4L << 20, n, 0), ImportProgress.NONE);
             }

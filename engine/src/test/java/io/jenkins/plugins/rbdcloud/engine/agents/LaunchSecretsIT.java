@@ -57,9 +57,9 @@ class LaunchSecretsIT {
         String inbound = "jnlp-" + UUID.randomUUID();
         String url = "https://ci.example/" + UUID.randomUUID() + "/";
         TemplateSettings t = fx.template("sec").env("DEPLOY_TOKEN", Secret.of(templateSecret)).build();
-        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b), EngineOptions.defaults()
-                .withLaunchValues(agent -> new LaunchValues(Map.of("JENKINS_URL", url),
-                        Map.of("JENKINS_SECRET", Secret.of(agentSecret)))))) {
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b), EngineOptions.builder()
+                .launchValues(agent -> new LaunchValues(Map.of("JENKINS_URL", url),
+                        Map.of("JENKINS_SECRET", Secret.of(agentSecret)))).build())) {
             long t0 = System.nanoTime();
             Agent a = engine.provision("sec").ready().orTimeout(70, TimeUnit.SECONDS).join();
             System.out.printf("ready with secrets delivered in %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, a.phases());
@@ -98,8 +98,8 @@ class LaunchSecretsIT {
     @Test
     void aSecretThatCannotBeDeliveredFailsTheLaunchAtDeliverSecretsAndUndoesIt() throws Exception {
         TemplateSettings t = fx.template("bad").build();
-        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b), EngineOptions.defaults()
-                .withLaunchValues(agent -> LaunchValues.ofSecret(Map.of("MULTI", Secret.of("line1\nline2")))))) {
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b), EngineOptions.builder()
+                .launchValues(agent -> LaunchValues.ofSecret(Map.of("MULTI", Secret.of("line1\nline2")))).build())) {
             Launch l = engine.provision("bad");
             ExecutionException e = assertThrows(ExecutionException.class, () -> l.ready().get(70, TimeUnit.SECONDS));
             ProvisioningException p = assertInstanceOf(ProvisioningException.class, e.getCause());

@@ -89,11 +89,11 @@ class PromotionIT {
     @Order(2)
     void aPromotionFailingHalfWayLeavesTheCurrentVersionAndDeletesTheAgent() throws Exception {
         int before = fx.catalog.show(fx.golden).currentVersion();
-        EngineOptions failing = EngineOptions.defaults().withCatalogSteps(step -> {
+        EngineOptions failing = EngineOptions.builder().catalogSteps(step -> {
             if (step.equals("mark-current")) {
                 throw new IllegalStateException("injected failure before mark-current");
             }
-        });
+        }).build();
         try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(template()), b -> b), failing)) {
             Agent a = engine.provision("snap").ready().orTimeout(70, TimeUnit.SECONDS).join();
             CompletionReport r = engine.complete(a.name(), true).get(120, TimeUnit.SECONDS);

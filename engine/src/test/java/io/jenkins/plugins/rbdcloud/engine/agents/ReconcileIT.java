@@ -107,7 +107,7 @@ class ReconcileIT {
             }
         };
         try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
-                EngineOptions.defaults().withSteps(squatter))) {
+                EngineOptions.builder().steps(squatter).build())) {
             Launch l = engine.provision("taken");
             ExecutionException e = assertThrows(ExecutionException.class, () -> l.ready().get(60, TimeUnit.SECONDS));
             assertInstanceOf(ProvisioningException.class, e.getCause());
@@ -187,7 +187,7 @@ class ReconcileIT {
         int ready = 0;
         int failed = 0;
         try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
-                EngineOptions.defaults().withSteps(faults).withDeletion(new RetryPolicy(6, Duration.ofSeconds(2))))) {
+                EngineOptions.builder().steps(faults).deletion(new RetryPolicy(6, Duration.ofSeconds(2))).build())) {
             for (int cycle = 0; cycle < 10; cycle++) {
                 List<Launch> launches = engine.plan(x -> true, 2);
                 List<String> up = new ArrayList<>();

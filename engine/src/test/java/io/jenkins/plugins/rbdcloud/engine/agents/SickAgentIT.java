@@ -57,7 +57,7 @@ class SickAgentIT {
                             env.guestCmdline() + " i6300esb.heartbeat=10"))
                     .build();
             try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
-                    EngineOptions.defaults().withListener(listener).withSteps(steps))) {
+                    EngineOptions.builder().listener(listener).steps(steps).build())) {
                 Agent a = engine.provision("sck").ready().orTimeout(70, TimeUnit.SECONDS).join();
                 Thread.sleep(3_000); // fed a few times: the watchdog is armed
                 assertEquals(List.of(a.name()), engine.agents().stream().map(Agent::name).toList(), "still healthy");

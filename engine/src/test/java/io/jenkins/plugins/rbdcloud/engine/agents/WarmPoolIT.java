@@ -50,7 +50,7 @@ class WarmPoolIT {
             fx.catalog.importFile(fx.golden, env.guestImage(), ImportProgress.NONE);
             TemplateSettings t = fx.template("wrm").warmPool(1).maxAgents(1).warmPoolMaxAge(MAX_AGE).build();
             try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
-                    EngineOptions.defaults().withListener(events))) {
+                    EngineOptions.builder().listener(events).build())) {
                 try {
                     run(engine, fx, t);
                 } finally {

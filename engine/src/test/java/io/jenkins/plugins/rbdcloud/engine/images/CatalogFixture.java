@@ -55,13 +55,14 @@ final class CatalogFixture implements AutoCloseable {
     /** A catalog with {@link #options()}, made on first use and closed by {@link #close()}. */
     GoldenImages catalog() {
         if (catalog == null) {
-            catalog = catalog(options());
+            catalog = catalog(options().build());
         }
         return catalog;
     }
 
-    static CatalogOptions options() {
-        return CatalogOptions.defaults("it-controller").withBackgroundFlatten(false).withLockTimeout(Duration.ofSeconds(30));
+    /** The ITs' catalog settings: flattens run by the test, a shorter lock wait; add to them, then build. */
+    static CatalogOptions.Builder options() {
+        return CatalogOptions.builder("it-controller").backgroundFlatten(false).lockTimeout(Duration.ofSeconds(30));
     }
 
     String golden(String prefix) {
@@ -98,7 +99,7 @@ final class CatalogFixture implements AutoCloseable {
             catalog.close();
         }
         RuntimeException failure = null;
-        try (GoldenImages gi = catalog(options())) {
+        try (GoldenImages gi = catalog(options().build())) {
             for (String g : goldens) {
                 try {
                     if (gi.list().contains(g)) {

@@ -85,15 +85,15 @@ class CatalogLockIT {
 
     @Test
     void promotionWhoseLockWasBrokenLeavesCurrentAlone() throws IOException {
-        try (GoldenImages gi = fx.catalog(CatalogFixture.options())) {
+        try (GoldenImages gi = fx.catalog(CatalogFixture.options().build())) {
             gi.importFile(golden, fx.rawFile("base.raw", 8L * MiB, 21, 0), ImportProgress.NONE);
             String disk = fx.disk("lease-agent");
             gi.cloneForAgent(fx.agents, new AgentCloneRequest(golden, 0, disk, 8L * MiB, "c", "t", "agent"));
-            try (GoldenImages broken = fx.catalog(CatalogFixture.options().withSteps(step -> {
+            try (GoldenImages broken = fx.catalog(CatalogFixture.options().steps(step -> {
                 if (step.equals("mark-current")) {
                     breakLock();
                 }
-            }))) {
+            }).build())) {
                 GoldenImageException e = assertThrows(GoldenImageException.class, () -> broken.promote(golden, fx.agents, disk));
                 assertTrue(e.getMessage().contains("lost the lock"), e.getMessage());
             }

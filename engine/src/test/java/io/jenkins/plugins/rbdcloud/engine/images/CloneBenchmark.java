@@ -42,7 +42,7 @@ public final class CloneBenchmark {
         this.images = images;
         this.agents = agents;
         this.workDir = workDir;
-        this.gi = new GoldenImages(images, CatalogOptions.defaults("bench").withBackgroundFlatten(false).withWorkDir(workDir));
+        this.gi = new GoldenImages(images, CatalogOptions.builder("bench").backgroundFlatten(false).workDir(workDir).build());
     }
 
     public static void main(String[] args) throws Exception {

@@ -39,7 +39,7 @@ class GoldenImportCloneIT {
     @BeforeEach
     void setUp(DevEnv env) throws IOException {
         fx = new CatalogFixture(env);
-        gi = fx.catalog(CatalogFixture.options());
+        gi = fx.catalog(CatalogFixture.options().build());
     }
 
     @AfterEach
@@ -125,11 +125,11 @@ class GoldenImportCloneIT {
         String g = fx.golden("fail");
         gi.importFile(g, fx.rawFile("e.raw", 8L * MiB, 4, 1), ImportProgress.NONE);
         Path second = fx.rawFile("f.raw", 8L * MiB, 5, 2);
-        try (GoldenImages failing = fx.catalog(CatalogFixture.options().withSteps(step -> {
+        try (GoldenImages failing = fx.catalog(CatalogFixture.options().steps(step -> {
             if (step.equals("protect")) {
                 throw new IllegalStateException("injected failure before " + step);
             }
-        }))) {
+        }).build())) {
             assertThrows(IllegalStateException.class, () -> failing.importFile(g, second, ImportProgress.NONE));
         }
         assertEquals(1, gi.show(g).currentVersion());
@@ -211,7 +211,7 @@ class GoldenImportCloneIT {
         String d2 = fx.disk("hvagent");
         fx.agents.create(d2, 8L * MiB);
         try (CephCluster hv = CephCluster.connect(CatalogFixture.hypervisor(fx.env), CatalogFixture.TIMEOUT);
-                GoldenImages hvCatalog = new GoldenImages(hv.pool(fx.env.imagesPool()), CatalogFixture.options())) {
+                GoldenImages hvCatalog = new GoldenImages(hv.pool(fx.env.imagesPool()), CatalogFixture.options().build())) {
             RbdPool hvAgents = hv.pool(fx.env.agentsPool());
             AgentDisk disk = hvCatalog.cloneForAgent(hvAgents, request(g, 0, d));
             assertEquals(d, disk.spec().image());

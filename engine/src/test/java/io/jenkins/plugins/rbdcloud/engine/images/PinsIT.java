@@ -20,7 +20,7 @@ class PinsIT {
 
     @Test
     void catalogPinKeepsAVersionUntilUnpinnedAndPruneSaysWhy(DevEnv env) throws IOException {
-        try (CatalogFixture fx = new CatalogFixture(env); GoldenImages gi = fx.catalog(CatalogFixture.options())) {
+        try (CatalogFixture fx = new CatalogFixture(env); GoldenImages gi = fx.catalog(CatalogFixture.options().build())) {
             String golden = fx.golden("pins");
             for (int n = 1; n <= 4; n++) {
                 gi.importFile(golden, fx.rawFile("v" + n + ".raw", 4L * MiB, n, 0), ImportProgress.NONE);
@@ -30,7 +30,7 @@ class PinsIT {
 
             // Another catalog object (another controller or the CLI), knowing nothing of the pin.
             PruneResult r;
-            try (GoldenImages other = fx.catalog(CatalogFixture.options())) {
+            try (GoldenImages other = fx.catalog(CatalogFixture.options().build())) {
                 r = other.prune(golden, 1, Map.of(3, "template b"));
             }
             assertEquals(List.of(2), r.removed());
@@ -47,7 +47,7 @@ class PinsIT {
 
     @Test
     void pinsAreCheckedBeforeAnythingIsWritten(DevEnv env) throws IOException {
-        try (CatalogFixture fx = new CatalogFixture(env); GoldenImages gi = fx.catalog(CatalogFixture.options())) {
+        try (CatalogFixture fx = new CatalogFixture(env); GoldenImages gi = fx.catalog(CatalogFixture.options().build())) {
             String golden = fx.golden("pins");
             gi.importFile(golden, fx.rawFile("v1.raw", 4L * MiB, 1, 0), ImportProgress.NONE);
             assertThrows(GoldenImageException.class, () -> gi.pin(golden, 7, "no such version"));

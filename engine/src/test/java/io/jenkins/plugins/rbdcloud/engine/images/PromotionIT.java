@@ -38,7 +38,7 @@ class PromotionIT {
     @BeforeEach
     void setUp(DevEnv env) throws IOException {
         fx = new CatalogFixture(env);
-        gi = fx.catalog(CatalogFixture.options());
+        gi = fx.catalog(CatalogFixture.options().build());
         golden = fx.golden("promo");
         gi.importFile(golden, fx.rawFile("base.raw", 16L * MiB, 11, 0, 9), ImportProgress.NONE);
     }
@@ -106,7 +106,7 @@ class PromotionIT {
     @Test
     void backgroundFlattenReleasesTheAgentSnapshot() throws Exception {
         String d = agentDisk();
-        try (GoldenImages bg = fx.catalog(CatalogFixture.options().withBackgroundFlatten(true))) {
+        try (GoldenImages bg = fx.catalog(CatalogFixture.options().backgroundFlatten(true).build())) {
             Promotion p = bg.promote(golden, fx.agents, d);
             GoldenVersion flat = p.flattened().get(60, TimeUnit.SECONDS);
             assertEquals(VersionState.READY, flat.state());
@@ -120,11 +120,11 @@ class PromotionIT {
     void failureAtAnyStepLeavesCurrentAndNoOrphans() {
         String d = agentDisk();
         for (String failAt : List.of("snapshot-agent-disk", "clone", "tag", "snapshot-version", "protect", "state", "mark-current")) {
-            try (GoldenImages failing = fx.catalog(CatalogFixture.options().withSteps(step -> {
+            try (GoldenImages failing = fx.catalog(CatalogFixture.options().steps(step -> {
                 if (step.equals(failAt)) {
                     throw new IllegalStateException("injected failure before " + step);
                 }
-            }))) {
+            }).build())) {
                 IllegalStateException e = assertThrows(IllegalStateException.class, () -> failing.promote(golden, fx.agents, d));
                 assertTrue(e.getMessage().contains(failAt));
             }
@@ -139,14 +139,14 @@ class PromotionIT {
 
     /** The write of {@code current} reaches the OSD and commits, but its reply is lost: the call reports a timeout. */
     private GoldenImages currentWriteTimesOut(int version, AtomicBoolean fired) {
-        return fx.catalog(CatalogFixture.options().withSteps(step -> {
+        return fx.catalog(CatalogFixture.options().steps(step -> {
             if (step.equals("mark-current")) {
                 fx.images.metaSet(golden, "rbd-cloud.golden.current", Integer.toString(version));
                 fired.set(true);
                 throw new RbdTimeoutException("metadata set: timed out (injected after the write committed)", 110,
                         ImageSpec.of(fx.images.name(), golden));
             }
-        }));
+        }).build());
     }
 
     @Test
@@ -186,7 +186,7 @@ class PromotionIT {
         CountDownLatch blocked = new CountDownLatch(1);
         Promotion pa;
         Promotion pb;
-        try (GoldenImages bg = fx.catalog(CatalogFixture.options().withBackgroundFlatten(true).withSteps(step -> {
+        try (GoldenImages bg = fx.catalog(CatalogFixture.options().backgroundFlatten(true).steps(step -> {
             if (step.equals("release-agent-snap")) {
                 blocked.countDown();
                 try {
@@ -196,7 +196,7 @@ class PromotionIT {
                     throw new IllegalStateException("flatten interrupted by close()", e);
                 }
             }
-        }))) {
+        }).build())) {
             pa = bg.promote(golden, fx.agents, a);
             pb = bg.promote(golden, fx.agents, b);
             assertTrue(blocked.await(30, TimeUnit.SECONDS), "the first flatten started");
@@ -242,7 +242,7 @@ class PromotionIT {
         });
         CompletableFuture<GoldenVersion> pb = CompletableFuture.supplyAsync(() -> {
             await(start);
-            try (GoldenImages other = fx.catalog(CatalogFixture.options())) {
+            try (GoldenImages other = fx.catalog(CatalogFixture.options().build())) {
                 return other.promote(golden, fx.agents, b).version();
             }
         });
@@ -270,7 +270,7 @@ class PromotionIT {
 
         // With a maximum of 1 the new version itself is flattened before it becomes current.
         String c = agentDisk();
-        try (GoldenImages shallow = fx.catalog(CatalogFixture.options().withMaxCloneDepth(1))) {
+        try (GoldenImages shallow = fx.catalog(CatalogFixture.options().maxCloneDepth(1).build())) {
             GoldenVersion v4 = shallow.promote(golden, fx.agents, c).version();
             assertEquals(VersionState.READY, v4.state());
             assertEquals(0, shallow.show(golden).cloneDepth());
@@ -287,11 +287,11 @@ class PromotionIT {
             h.write(MiB, later);
             h.flush();
         }
-        try (GoldenImages failing = fx.catalog(CatalogFixture.options().withSteps(step -> {
+        try (GoldenImages failing = fx.catalog(CatalogFixture.options().steps(step -> {
             if (step.equals("mark-current")) {
                 throw new IllegalStateException("injected");
             }
-        }))) {
+        }).build())) {
             assertThrows(IllegalStateException.class, () -> failing.promoteSnapshot(golden, fx.agents, d, "held"));
             assertThrows(IllegalStateException.class, () -> failing.promoteSnapshotByCopy(golden, fx.agents, d, "held"));
         }
@@ -330,11 +330,11 @@ class PromotionIT {
     @Test
     void copyPathFailureLeavesNothing() {
         String d = agentDisk();
-        try (GoldenImages failing = fx.catalog(CatalogFixture.options().withSteps(step -> {
+        try (GoldenImages failing = fx.catalog(CatalogFixture.options().steps(step -> {
             if (step.equals("mark-current")) {
                 throw new IllegalStateException("injected");
             }
-        }))) {
+        }).build())) {
             assertThrows(IllegalStateException.class, () -> failing.promoteByCopy(golden, fx.agents, d));
         }
         assertEquals(1, gi.show(golden).currentVersion());

@@ -42,8 +42,8 @@ final class Goldens implements AutoCloseable {
     Goldens(RbdPool images, RbdPool agents) {
         this.images = images;
         this.agents = agents;
-        this.catalog = new GoldenImages(images, CatalogOptions.defaults("it-replication").withBackgroundFlatten(false)
-                .withLockTimeout(Duration.ofSeconds(30)));
+        this.catalog = new GoldenImages(images, CatalogOptions.builder("it-replication").backgroundFlatten(false)
+                .lockTimeout(Duration.ofSeconds(30)).build());
         try {
             this.dir = Files.createTempDirectory("rbd-cloud-replication-it");
         } catch (IOException e) {

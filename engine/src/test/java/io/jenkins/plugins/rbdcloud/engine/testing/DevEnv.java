@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The embedded dev environment as the tests see it: the values printed by {@code dev/env env}.
@@ -20,6 +22,8 @@ public final class DevEnv {
 
     private final Path repoRoot;
     private final Map<String, String> values;
+    /** Every name {@link #uniqueName} gave out, oldest first: what {@link NothingLeftBehind} looks for. */
+    private final List<String> issued = new CopyOnWriteArrayList<>();
 
     DevEnv(Path repoRoot, Map<String, String> values) {
         this.repoRoot = repoRoot;
@@ -76,7 +80,19 @@ public final class DevEnv {
         for (int i = 0; i < 6; i++) {
             b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
         }
-        return b.toString();
+        String name = b.toString();
+        issued.add(name);
+        return name;
+    }
+
+    /** How many names {@link #uniqueName} has given out. */
+    int issuedCount() {
+        return issued.size();
+    }
+
+    /** The names given out since {@code issuedCount()} was {@code mark}. */
+    List<String> issuedSince(int mark) {
+        return List.copyOf(issued.subList(mark, issued.size()));
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.jenkins.plugins.rbdcloud.engine.config.HostPort;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
+import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,12 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -43,6 +40,12 @@ import java.util.stream.Collectors;
 public final class EngineContext implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EngineContext.class.getName());
+    /**
+     * Engine work waiting for a thread. Far above what provisions, deletions and maintenance of
+     * any cloud queue at once: reaching it means the backends stopped answering, and refusing
+     * more work then beats piling it up without end.
+     */
+    private static final int QUEUE_LIMIT = 10_000;
 
     private final CloudSettings settings;
     private final EngineOptions options;
@@ -65,8 +68,8 @@ public final class EngineContext implements AutoCloseable {
         try {
             this.agentsPool = cluster.pool(settings.ceph().agentsPool());
             this.catalog = new GoldenImages(cluster.pool(settings.ceph().imagesPool()),
-                    CatalogOptions.defaults(settings.ownerId()).withSteps(options.catalogSteps()).withLockTimeout(
-                            java.time.Duration.ofSeconds(60)));
+                    CatalogOptions.builder(settings.ownerId()).steps(options.catalogSteps()).lockTimeout(
+                            java.time.Duration.ofSeconds(60)).build());
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
@@ -76,20 +79,8 @@ public final class EngineContext implements AutoCloseable {
                     options.clock()));
         }
         this.ledger = new CapacityLedger(settings.maxAgents(), new AgentNames(new SecureRandom()));
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(options.threads(), options.threads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> daemon(r, "rbd-cloud-engine-" + n.incrementAndGet()));
-        pool.allowCoreThreadTimeOut(true);
-        this.executor = pool;
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "rbd-cloud-engine-timer"));
-        s.setRemoveOnCancelPolicy(true);
-        this.scheduler = s;
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        this.executor = DaemonThreads.fixed("rbd-cloud-engine", options.threads(), QUEUE_LIMIT);
+        this.scheduler = DaemonThreads.timer("rbd-cloud-engine-timer");
     }
 
     /** The controller's connection for {@code c}: its conf file and/or monitors, user and key. */

@@ -3,18 +3,17 @@ package io.jenkins.plugins.rbdcloud.engine.images.internal;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ObjectLocker;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
+import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Serializes changes to one golden image across controllers: an exclusive RADOS object lock
  * ({@code cls_lock}) on {@code rbd-cloud.golden.<name>.lock} in the images pool, held as a lease
- * that a timer renews. A controller that dies loses the lock when the lease runs out; one that
+ * that a timer renews (a thread per held lock, ended on release). A controller that dies loses the lock when the lease runs out; one that
  * stalls past the lease, or whose lock an operator broke, is told so at its next
  * {@link Held#check()} (before it publishes anything) and at {@link Held#close()}.
  *
@@ -24,11 +23,6 @@ public final class CatalogLock {
 
     /** The cls_lock name on the lock object ({@code rados lock list <object>} shows it). */
     public static final String LOCK_NAME = "rbd-cloud.golden";
-    private static final ScheduledExecutorService RENEWER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rbd-cloud golden lock renewer");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final RbdPool pool;
     private final Duration lease;
@@ -94,14 +88,14 @@ public final class CatalogLock {
     public final class Held implements AutoCloseable {
         private final String oid;
         private final String cookie;
-        private final ScheduledFuture<?> renewal;
+        private final ScheduledExecutorService renewer = DaemonThreads.timer("rbd-cloud golden lock renewer");
         private volatile boolean lost;
 
         private Held(String oid, String cookie) {
             this.oid = oid;
             this.cookie = cookie;
             long every = Math.max(1, lease.toMillis() / 3);
-            this.renewal = RENEWER.scheduleWithFixedDelay(this::renewQuietly, every, every, TimeUnit.MILLISECONDS);
+            renewer.scheduleWithFixedDelay(this::renewQuietly, every, every, TimeUnit.MILLISECONDS);
         }
 
         /** On the renewer's thread: a failed call is not a loss (the lease may still run); {@link #check()} finds out. */
@@ -148,7 +142,7 @@ public final class CatalogLock {
          */
         @Override
         public void close() {
-            renewal.cancel(false);
+            renewer.shutdown(); // a renewal under way finishes; no new one starts
             boolean released = pool.objectUnlock(oid, LOCK_NAME, cookie);
             if (lost || !released) {
                 throw lostLease();

@@ -1,11 +1,11 @@
 package io.jenkins.plugins.rbdcloud.engine.images.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
+import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -22,12 +22,9 @@ public final class FlattenQueue implements AutoCloseable {
     private final ExecutorService thread;
     private final Map<CompletableFuture<?>, String> pending = new ConcurrentHashMap<>();
 
-    public FlattenQueue(String threadName) {
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+    /** @param queueLimit flattens that may wait; one more is refused (its future fails, the version stays pending) */
+    public FlattenQueue(String threadName, int queueLimit) {
+        this.thread = DaemonThreads.single(threadName, queueLimit);
     }
 
     /** Queues {@code flatten} of {@code version} (a label such as {@code debian@v4}, for messages). */

@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud.engine.libvirt.internal;
 
 import com.sun.jna.Pointer;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.HypervisorException;
+import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import org.libvirt.Connect;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
@@ -32,9 +33,7 @@ public final class EventLoop {
         } catch (LibvirtException e) {
             throw HypervisorException.of("starting libvirt's event loop", e);
         }
-        thread = new Thread(EventLoop::run, "libvirt-event-loop");
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start("libvirt-event-loop", EventLoop::run);
     }
 
     private static void run() {

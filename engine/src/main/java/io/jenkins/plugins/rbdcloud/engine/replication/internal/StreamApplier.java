@@ -44,8 +44,8 @@ public final class StreamApplier {
             throw new ReplicationException("invalid golden stream: no start record");
         }
         String golden = options.targetName().orElse(start.golden());
-        CatalogStore store = new CatalogStore(target, CatalogOptions.defaults("rbd-cloud-replication")
-                .withLockTimeout(options.lockTimeout()));
+        CatalogStore store = new CatalogStore(target, CatalogOptions.builder("rbd-cloud-replication")
+                .lockTimeout(options.lockTimeout()).build());
         try (CatalogLock.Held lock = store.acquire(golden)) {
             boolean created = claimCatalog(target, golden, start.origin());
             CatalogView view = new CatalogView(target, golden);

@@ -17,7 +17,7 @@ class FlattenQueueTest {
 
     @Test
     void closeFailsQueuedFlattensInsteadOfDroppingThem() throws Exception {
-        FlattenQueue q = new FlattenQueue("test flatten");
+        FlattenQueue q = new FlattenQueue("test flatten", 10);
         CountDownLatch running = new CountDownLatch(1);
         CompletableFuture<String> first = q.submit("g@v2", () -> {
             running.countDown();
@@ -44,7 +44,7 @@ class FlattenQueueTest {
 
     @Test
     void flattensRunInOrderAndReportTheirOwnFailures() throws Exception {
-        try (FlattenQueue q = new FlattenQueue("test flatten")) {
+        try (FlattenQueue q = new FlattenQueue("test flatten", 10)) {
             CompletableFuture<String> ok = q.submit("g@v2", () -> "done");
             CompletableFuture<String> bad = q.submit("g@v3", () -> {
                 throw new IllegalStateException("flatten failed");

@@ -36,11 +36,11 @@ class ReleaseAgentSnapIT {
             agents.snapCreate(disk, snap);
             String id = agents.stat(disk).id();
             AtomicBoolean trashed = new AtomicBoolean();
-            CatalogOptions options = CatalogOptions.defaults("it-controller").withSteps(step -> {
+            CatalogOptions options = CatalogOptions.builder("it-controller").steps(step -> {
                 if (step.equals("release-agent-snap") && trashed.compareAndSet(false, true)) {
                     agents.trashMove(disk, Duration.ZERO); // what deleting a pinned agent disk does, just now
                 }
-            });
+            }).build();
             try {
                 new Flattener(new CatalogStore(cluster.pool(env.imagesPool()), options))
                         .releaseAgentSnap(ImageSpec.of(agents.name(), disk, snap), id);
