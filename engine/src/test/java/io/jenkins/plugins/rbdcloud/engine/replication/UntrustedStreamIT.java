@@ -142,6 +142,20 @@ class UntrustedStreamIT {
         assertEquals(Goldens.readChecksums(goldens.images, g), Goldens.readChecksums(goldens.images, copy));
     }
 
+    @Test
+    void aDifferenceWithoutItsBaseIsRefusedBeforeAnythingIsCreated() throws IOException {
+        String g = goldens.track(env.uniqueName("nobase"));
+        goldens.importRaw(g, 8L * MiB, 51, 0);
+        goldens.promote(g, 8L * MiB, Goldens.randomAt(52, 4, 1));
+        Path backups = Files.createDirectory(dir.resolve("backups"));
+        GoldenBackup.export(goldens.images, g, backups, ReplicationProgress.NONE);
+        String copy = goldens.track(g + "-copy");
+        ReplicationException e = assertThrows(ReplicationException.class, () -> GoldenBackup.restore(goldens.images,
+                backups.resolve(g + ".v2.golden"), ReplicationOptions.defaults().withTargetName(copy)));
+        assertTrue(e.getMessage().contains("restore v1 first"), e.getMessage());
+        assertFalse(goldens.images.list().stream().anyMatch(i -> i.startsWith(copy)), "nothing created");
+    }
+
     private SigningKey keyFile(String name, long seed) throws IOException {
         byte[] k = new byte[32];
         new java.util.Random(seed).nextBytes(k);

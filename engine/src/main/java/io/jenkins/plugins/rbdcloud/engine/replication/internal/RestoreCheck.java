@@ -40,7 +40,9 @@ public final class RestoreCheck {
                     continue;
                 }
                 long base = v.base() == 0 ? 0 : backing.computeIfAbsent(v.base(), b -> view.find(b).filter(CatalogView.Entry::isPublished)
-                        .map(e -> VersionSizeLimit.backingOf(e.sizeBytes())).orElse(0L));
+                        .map(e -> VersionSizeLimit.backingOf(e.sizeBytes())).orElseThrow(() -> new ReplicationException(label + ": v"
+                                + v.version() + " is a difference from v" + b + ", which pool " + target.name() + " does not have and "
+                                + "the backup does not carry; restore v" + b + " first (nothing was changed)")));
                 long b = v.dataBytes() > Long.MAX_VALUE - base ? Long.MAX_VALUE : v.dataBytes() + base;
                 long allowed = options.sizeLimit().allowed(b);
                 if (v.sizeBytes() > allowed) {
