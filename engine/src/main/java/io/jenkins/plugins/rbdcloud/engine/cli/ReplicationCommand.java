@@ -11,6 +11,8 @@ import io.jenkins.plugins.rbdcloud.engine.replication.PeriodicReplication;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationOptions;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationProgress;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationResult;
+import io.jenkins.plugins.rbdcloud.engine.replication.SigningKey;
+import io.jenkins.plugins.rbdcloud.engine.replication.VersionSizeLimit;
 import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
 import java.io.IOException;
@@ -28,9 +30,13 @@ final class ReplicationCommand {
     static final String USAGE = """
             images replicate NAME --to FILE [--as NAME] [--prune] [--no-verify] [--watch [--interval 60s]]
                                            copy all versions to the cluster of config FILE (only differences travel)
-            images export NAME PATH        back up all versions to a file, or into directory PATH (adds new versions only)
-            images import-backup PATH [--as NAME] [--no-verify]
-                                           restore a backup file or directory into this cluster""";
+            images export NAME PATH [--signature-key FILE]
+                                           back up all versions to a file, or into directory PATH (adds new versions only);
+                                           signed (HMAC-SHA256) with the key in FILE when given
+            images import-backup PATH [--as NAME] [--no-verify] [--signature-key FILE [--require-signature]]
+                                      [--max-version-size SIZE]
+                                           restore a backup file or directory into this cluster; with a key, signed
+                                           backups must match it, and --require-signature refuses unsigned ones""";
 
     static final Set<String> VERBS = Set.of("replicate", "export", "import-backup");
 
@@ -41,9 +47,11 @@ final class ReplicationCommand {
     }
 
     ExitCode run(String verb, Args a) {
-        a.rejectUnknown(Set.of("prune", "no-verify", "watch", "json"), Set.of("to", "as", "interval", "config"));
+        a.rejectUnknown(Set.of("prune", "no-verify", "watch", "json", "require-signature"),
+                Set.of("to", "as", "interval", "config", "signature-key", "max-version-size"));
         ReplicationOptions options = ReplicationOptions.defaults().withTargetName(a.option("as", null))
                 .withPrune(a.flag("prune")).withVerify(!a.flag("no-verify"));
+        options = backupOptions(verb, a, options);
         RbdPool images = s.ceph().pool(s.settings().ceph().imagesPool());
         switch (verb) {
             case "replicate" -> {
@@ -65,7 +73,7 @@ final class ReplicationCommand {
             case "export" -> {
                 String name = a.next("golden image name");
                 Path path = Path.of(a.next("backup file or directory"));
-                GoldenBackup.ExportResult r = GoldenBackup.export(images, name, path, progress());
+                GoldenBackup.ExportResult r = GoldenBackup.export(images, name, path, progress(), options.signingKey());
                 s.err.println("wrote " + Bytes.human(r.bytesWritten()) + " to " + r.path());
                 print(new ReplicationResult(name, r.versions(), 0, r.bytesWritten(), List.of(), List.of()));
             }
@@ -73,6 +81,51 @@ final class ReplicationCommand {
             default -> throw new CliException(ExitCode.USAGE, "unknown images sub-command '" + verb + "'");
         }
         return ExitCode.OK;
+    }
+
+    /** Signature key and size limit: only export and import-backup take them. */
+    private static ReplicationOptions backupOptions(String verb, Args a, ReplicationOptions options) {
+        String keyFile = a.option("signature-key", null);
+        String maxSize = a.option("max-version-size", null);
+        boolean require = a.flag("require-signature");
+        boolean restore = verb.equals("import-backup");
+        if ((keyFile != null && verb.equals("replicate")) || ((require || maxSize != null) && !restore)) {
+            throw new CliException(ExitCode.USAGE, "--signature-key belongs to export and import-backup, "
+                    + "--require-signature and --max-version-size to import-backup");
+        }
+        if (require && keyFile == null) {
+            throw new CliException(ExitCode.USAGE, "--require-signature needs --signature-key FILE: the key the backups were signed with");
+        }
+        if (keyFile != null) {
+            try {
+                options = options.withSignature(SigningKey.read(Path.of(keyFile)), require);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, e.getMessage());
+            }
+        }
+        if (maxSize != null) {
+            options = options.withSizeLimit(VersionSizeLimit.atMost(size(maxSize)));
+        }
+        return options;
+    }
+
+    /** {@code 123}, {@code 512M}, {@code 2G}, {@code 1T} (powers of 1024), at most 64 TiB. */
+    static long size(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([1-9][0-9]{0,15})([KMGT]?)(i?B)?").matcher(text);
+        if (m.matches()) {
+            int shift = switch (m.group(2)) {
+                case "K" -> 10;
+                case "M" -> 20;
+                case "G" -> 30;
+                case "T" -> 40;
+                default -> 0;
+            };
+            long n = Long.parseLong(m.group(1));
+            if (n <= VersionSizeLimit.CAP >> shift) {
+                return n << shift;
+            }
+        }
+        throw new CliException(ExitCode.USAGE, "--max-version-size must be a size like 500G or 2T, at most 64T, got '" + text + "'");
     }
 
     private static CephSettings loadCeph(Path file) {

@@ -2,10 +2,12 @@ package io.jenkins.plugins.rbdcloud.engine.replication;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
+import io.jenkins.plugins.rbdcloud.engine.replication.internal.RestoreCheck;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.SourcePlan;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamApplier;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamReader;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamRecord;
+import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamSummary;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,8 +37,10 @@ import java.util.regex.Pattern;
  * directory that holds earlier files adds only the new versions, each as its difference from the
  * newest version already there, so backing up v(N+1) after vN costs only the difference.</li>
  * </ul>
- * Files are written under a temporary name and renamed when complete. A restore reads them as
- * untrusted input and publishes nothing that does not match its digests.
+ * Files are written under a temporary name and renamed when complete, signed when given a key. A
+ * restore reads them as untrusted input: first through, checking digests, signature, declared
+ * sizes and the current version before it changes anything; then again to apply them, refusing
+ * anything that differs from the first read.
  */
 public final class GoldenBackup {
 
@@ -47,16 +53,26 @@ public final class GoldenBackup {
 
     /** Exports into {@code path}: a directory when it is one, else a single file (replaced when it exists). */
     public static ExportResult export(RbdPool source, String golden, Path path, ReplicationProgress progress) {
-        GoldenNames.check(golden);
-        return Files.isDirectory(path) ? exportToDirectory(source, golden, path, progress) : exportToFile(source, golden, path, progress);
+        return export(source, golden, path, progress, Optional.empty());
     }
 
-    private static ExportResult exportToFile(RbdPool source, String golden, Path file, ReplicationProgress progress) {
+    /**
+     * As {@link #export(RbdPool, String, Path, ReplicationProgress)}, signing what it writes with
+     * {@code key} (files already in a directory are checked with it when signed, not re-signed).
+     */
+    public static ExportResult export(RbdPool source, String golden, Path path, ReplicationProgress progress, Optional<SigningKey> key) {
+        GoldenNames.check(golden);
+        return Files.isDirectory(path) ? exportToDirectory(source, golden, path, progress, key)
+                : exportToFile(source, golden, path, progress, key);
+    }
+
+    private static ExportResult exportToFile(RbdPool source, String golden, Path file, ReplicationProgress progress,
+            Optional<SigningKey> key) {
         SourcePlan plan = SourcePlan.against(source, golden, n -> null, (n, a, b) -> new IllegalStateException("nothing is held"));
         Path tmp = tempBeside(file);
         long bytes;
         try (OutputStream out = Files.newOutputStream(tmp)) {
-            StreamWriter w = new StreamWriter(out);
+            StreamWriter w = new StreamWriter(out, key);
             plan.write(w, progress, io.jenkins.plugins.rbdcloud.engine.images.StepHook.NONE);
             bytes = w.bytes();
         } catch (IOException e) {
@@ -69,10 +85,11 @@ public final class GoldenBackup {
         return new ExportResult(file, plan.outcomes(), bytes);
     }
 
-    private static ExportResult exportToDirectory(RbdPool source, String golden, Path dir, ReplicationProgress progress) {
+    private static ExportResult exportToDirectory(RbdPool source, String golden, Path dir, ReplicationProgress progress,
+            Optional<SigningKey> key) {
         Map<Integer, byte[]> held = new HashMap<>();
         for (Map.Entry<Integer, Path> f : files(dir, golden).entrySet()) {
-            held.put(f.getKey(), versionChecksum(f.getValue(), f.getKey()));
+            held.put(f.getKey(), versionChecksum(f.getValue(), f.getKey(), key));
         }
         SourcePlan plan = SourcePlan.against(source, golden, held::get, (n, theirs, ours) -> new ReplicationException(
                 "backup " + dir.resolve(fileName(golden, n)) + " holds other content than " + golden + "@v" + n
@@ -86,7 +103,7 @@ public final class GoldenBackup {
                 try {
                     OutputStream out = Files.newOutputStream(tempBeside(dir.resolve(fileName(golden, n))));
                     open.put(n, out);
-                    StreamWriter w = new StreamWriter(out);
+                    StreamWriter w = new StreamWriter(out, key);
                     writers.put(n, w);
                     return w;
                 } catch (IOException e) {
@@ -121,6 +138,46 @@ public final class GoldenBackup {
      * same content are skipped; the golden image must be absent or a replica of the same origin.
      */
     public static ReplicationResult restore(RbdPool target, Path path, ReplicationOptions options) {
+        List<Path> streams = streamsIn(path);
+        // First read: decide before anything on the target changes.
+        Map<Path, StreamSummary> checked = new LinkedHashMap<>();
+        for (Path p : streams) {
+            checked.put(p, summarize(p, options.signingKey()));
+        }
+        Map<String, StreamSummary> byLabel = new LinkedHashMap<>();
+        checked.forEach((p, s) -> byLabel.put(p.toString(), s));
+        RestoreCheck.check(target, options, byLabel);
+        List<ReplicationResult.VersionOutcome> outcomes = new ArrayList<>();
+        long bytes = 0;
+        ReplicationResult last = null;
+        for (Path p : streams) {
+            // Each file lists the versions of its own export: only the newest list may prune.
+            ReplicationOptions o = p.equals(streams.get(streams.size() - 1)) ? options : options.withPrune(false);
+            try (InputStream in = Files.newInputStream(p)) {
+                last = new StreamApplier(target, o).apply(new StreamReader(in, options.signingKey()).pinnedTo(checked.get(p)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+            } catch (ReplicationException e) {
+                throw new ReplicationException(p + ": " + e.getMessage(), e);
+            }
+            outcomes.addAll(last.versions());
+            bytes += last.bytesSent();
+        }
+        return new ReplicationResult(last.golden(), outcomes, last.current(), bytes, last.pruned(), last.keptWithClones());
+    }
+
+    private static StreamSummary summarize(Path p, Optional<SigningKey> key) {
+        try (InputStream in = Files.newInputStream(p)) {
+            return StreamSummary.read(new StreamReader(in, key));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+        } catch (ReplicationException e) {
+            throw new ReplicationException(p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The backup files of {@code path}: itself, or the {@code <name>.v<N>.golden} files of a directory in version order. */
+    private static List<Path> streamsIn(Path path) {
         List<Path> streams = new ArrayList<>();
         if (Files.isDirectory(path)) {
             Map<Integer, Path> byVersion = new TreeMap<>();
@@ -143,23 +200,7 @@ public final class GoldenBackup {
         } else {
             streams.add(path);
         }
-        List<ReplicationResult.VersionOutcome> outcomes = new ArrayList<>();
-        long bytes = 0;
-        ReplicationResult last = null;
-        for (Path p : streams) {
-            // Each file lists the versions of its own export: only the newest list may prune.
-            ReplicationOptions o = p.equals(streams.get(streams.size() - 1)) ? options : options.withPrune(false);
-            try (InputStream in = Files.newInputStream(p)) {
-                last = new StreamApplier(target, o).apply(new StreamReader(in));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
-            } catch (ReplicationException e) {
-                throw new ReplicationException(p + ": " + e.getMessage(), e);
-            }
-            outcomes.addAll(last.versions());
-            bytes += last.bytesSent();
-        }
-        return new ReplicationResult(last.golden(), outcomes, last.current(), bytes, last.pruned(), last.keptWithClones());
+        return streams;
     }
 
     static String fileName(String golden, int n) {
@@ -182,10 +223,10 @@ public final class GoldenBackup {
     }
 
     /** Reads a backup file through (checking its digests) and returns the content checksum of version {@code n} in it. */
-    static byte[] versionChecksum(Path file, int n) {
+    static byte[] versionChecksum(Path file, int n, Optional<SigningKey> key) {
         byte[] sum = null;
         try (InputStream in = Files.newInputStream(file)) {
-            StreamReader r = new StreamReader(in);
+            StreamReader r = new StreamReader(in, key);
             int open = 0;
             for (StreamRecord rec = r.next(); !(rec instanceof StreamRecord.Finish); rec = r.next()) {
                 if (rec instanceof StreamRecord.VersionStart v) {

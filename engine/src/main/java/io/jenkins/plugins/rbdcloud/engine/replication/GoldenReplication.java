@@ -5,6 +5,7 @@ import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.CatalogView;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.ChunkPipe;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.ContentChecksum;
+import io.jenkins.plugins.rbdcloud.engine.replication.internal.CurrentCheck;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.SourcePlan;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamApplier;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamReader;
@@ -45,6 +46,10 @@ public final class GoldenReplication {
                 golden + "@v" + n + " in pool " + target.name() + " has other content than the source ("
                         + ContentChecksum.format(theirs) + " vs " + ContentChecksum.format(ours)
                         + "); refusing to overwrite it: remove the target golden image or replicate under another name"));
+        // Current may only move to a version usable on the target: refuse before anything is sent.
+        CurrentCheck.require(new CatalogView(target, targetName), plan.current(),
+                plan.sends().stream().map(x -> x.entry().version()).collect(java.util.stream.Collectors.toSet()),
+                "the origin " + origin(source, golden));
         ChunkPipe pipe = new ChunkPipe(8);
         ExecutorService sender = DaemonThreads.single("rbd-cloud replicate " + golden, 1);
         try {

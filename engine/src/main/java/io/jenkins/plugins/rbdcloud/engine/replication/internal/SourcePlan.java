@@ -90,6 +90,11 @@ public final class SourcePlan {
         return out;
     }
 
+    /** The source's current version, which the stream makes current on the target. */
+    public int current() {
+        return current;
+    }
+
     public String origin() {
         return origin;
     }

@@ -23,7 +23,7 @@ import java.util.Optional;
  * The receiving end of a golden stream (replication or restore), under the target golden image's
  * catalog lock. Versions the target already holds are checked against the stream's checksum and
  * skipped; others are written and published one by one; {@code current} moves only once the whole
- * stream has arrived and its digest matched. Leftovers of an interrupted run (version images never
+ * stream has arrived and its digest matched, and only to a version usable on the target. Leftovers of an interrupted run (version images never
  * published) are removed first, so a run resumes after the last complete version.
  */
 public final class StreamApplier {
@@ -70,7 +70,9 @@ public final class StreamApplier {
                 throw e;
             }
             options.steps().before("mark-current");
-            if (current > 0 && view.find(current).filter(CatalogView.Entry::isPublished).isPresent()) {
+            if (current > 0) {
+                // Callers check this before sending anything; here it guards against a target changed meanwhile.
+                CurrentCheck.require(view, current, java.util.Set.of(), "the stream");
                 lock.check();
                 store.markCurrent(golden, current);
             }

@@ -11,7 +11,10 @@ import java.security.NoSuchAlgorithmException;
 public final class StreamFormat {
 
     public static final byte[] MAGIC = {'R', 'B', 'D', 'C', 'G', 'O', 'L', 'D'};
+    /** Format of an unsigned stream. */
     public static final int VERSION = 1;
+    /** Format of a signed stream: format 1 with a {@link #SIGNATURE} record right before {@link #FINISH}. */
+    public static final int VERSION_SIGNED = 2;
 
     public static final byte START = 'S';
     public static final byte VERSION_START = 'V';
@@ -21,6 +24,7 @@ public final class StreamFormat {
     public static final byte VERSION_LIST = 'L';
     public static final byte CURRENT = 'C';
     public static final byte FINISH = 'F';
+    public static final byte SIGNATURE = 'G';
 
     public static final int CHECKSUM_BYTES = 32;
     /** Longest data record: the sender's window. */
@@ -32,6 +36,8 @@ public final class StreamFormat {
     public static final int MAX_STRING = 1024;
     public static final int MAX_INFO_FIELDS = 16;
     public static final int MAX_LISTED_VERSIONS = 100_000;
+    /** Versions in one stream: every one becomes an image, a flatten and a checksum on the target. */
+    public static final int MAX_VERSIONS = 1_000;
 
     private StreamFormat() {}
 

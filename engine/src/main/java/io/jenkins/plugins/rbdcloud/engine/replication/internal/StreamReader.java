@@ -18,14 +18,18 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
 
 /**
  * Reads a golden stream, treating it as untrusted: every length, offset, number and name is
  * checked against {@link StreamFormat}'s limits and the record order before it is returned, and
- * the version and stream digests are verified at {@code E} and {@code F}. Any violation is a
- * {@link ReplicationException} naming the byte offset.
+ * the version and stream digests are verified at {@code E} and {@code F}, the signature (given
+ * the key) at {@code G}. Any violation is a {@link ReplicationException} naming the byte offset.
+ * A reader {@linkplain #pinnedTo pinned} to an earlier read of the same file also refuses any
+ * version that differs from what that read saw (the file changed in between).
  */
 public final class StreamReader {
 
@@ -43,9 +47,45 @@ public final class StreamReader {
     private boolean finished;
     private StreamRecord.VersionStart open;
     private long nextOffset;
+    private Mac signature;
+    private boolean signed;
+    private boolean signatureChecked;
+    private int lastVersion;
+    private int versions;
+    private boolean sawList;
+    private boolean sawCurrent;
+    private StreamSummary pins;
+    private byte[] streamDigest;
 
     public StreamReader(InputStream in) {
+        this(in, Optional.empty());
+    }
+
+    /** With a key, a signed stream's signature is checked; without one it cannot be. */
+    public StreamReader(InputStream in, Optional<io.jenkins.plugins.rbdcloud.engine.replication.SigningKey> key) {
         this.in = new BufferedInputStream(in, 1 << 20);
+        this.signature = key.map(io.jenkins.plugins.rbdcloud.engine.replication.SigningKey::mac).orElse(null);
+    }
+
+    /** Refuses versions and a stream that differ from {@code earlier}, an earlier read of the same input. */
+    public StreamReader pinnedTo(StreamSummary earlier) {
+        this.pins = earlier;
+        return this;
+    }
+
+    /** Whether the stream is signed (format 2). */
+    public boolean signed() {
+        return signed;
+    }
+
+    /** The stream digest of the end record, once read. */
+    public byte[] streamDigest() {
+        return streamDigest.clone();
+    }
+
+    /** Whether its signature was checked against a key and matched (known after the end record). */
+    public boolean signatureChecked() {
+        return signatureChecked;
     }
 
     /** Bytes read so far. */
@@ -71,6 +111,9 @@ public final class StreamReader {
             if (tag != StreamFormat.FINISH) {
                 stream.update(tag);
             }
+            if (signature != null && tag != StreamFormat.SIGNATURE && tag != StreamFormat.FINISH) {
+                signature.update(tag);
+            }
             if (version != null && tag != StreamFormat.VERSION_END) {
                 version.update(tag);
             }
@@ -80,10 +123,8 @@ public final class StreamReader {
                 case StreamFormat.ZERO -> readZero();
                 case StreamFormat.VERSION_END -> readVersionEnd();
                 case StreamFormat.VERSION_LIST -> readVersionList();
-                case StreamFormat.CURRENT -> {
-                    outsideVersion("C");
-                    yield new StreamRecord.Current(versionNumber(u32(), "current version", true));
-                }
+                case StreamFormat.CURRENT -> readCurrent();
+                case StreamFormat.SIGNATURE -> readSignature();
                 case StreamFormat.FINISH -> readFinish();
                 default -> throw invalid("unknown record type 0x" + Integer.toHexString(t));
             };
@@ -100,9 +141,11 @@ public final class StreamReader {
             throw invalid("not an rbd-cloud golden stream (bad magic)");
         }
         int format = u16();
-        if (format != StreamFormat.VERSION) {
-            throw invalid("stream format " + format + " is not supported (this version reads format " + StreamFormat.VERSION + ")");
+        if (format != StreamFormat.VERSION && format != StreamFormat.VERSION_SIGNED) {
+            throw invalid("stream format " + format + " is not supported (this version reads formats " + StreamFormat.VERSION
+                    + " and " + StreamFormat.VERSION_SIGNED + ")");
         }
+        signed = format == StreamFormat.VERSION_SIGNED;
         if (u8() != StreamFormat.START) {
             throw invalid("the first record must be the start record");
         }
@@ -125,6 +168,13 @@ public final class StreamReader {
         version = StreamFormat.sha256();
         version.update(StreamFormat.VERSION_START);
         int n = versionNumber(u32(), "version", false);
+        if (n <= lastVersion) {
+            throw invalid("v" + n + " follows v" + lastVersion + " (versions must ascend)");
+        }
+        if (++versions > StreamFormat.MAX_VERSIONS) {
+            throw invalid("more than " + StreamFormat.MAX_VERSIONS + " versions in one stream");
+        }
+        lastVersion = n;
         int base = u32();
         if (base != 0) {
             versionNumber(base, "base version", false);
@@ -150,10 +200,15 @@ public final class StreamReader {
         for (int i = 0; i < count; i++) {
             String k = string("info field");
             String v = string("info value");
-            if (!INFO_FIELDS.contains(k) || !INFO_VALUE.matcher(v).matches()) {
-                throw invalid("v" + n + " has a bad info field '" + Printable.of(k) + "'");
+            if (!INFO_FIELDS.contains(k) || !INFO_VALUE.matcher(v).matches() || info.put(k, v) != null) {
+                throw invalid("v" + n + " has a bad or repeated info field '" + Printable.of(k) + "'");
             }
-            info.put(k, v);
+        }
+        if (pins != null) {
+            StreamSummary.Version pin = pins.versions().size() >= versions ? pins.versions().get(versions - 1) : null;
+            if (pin == null || pin.version() != n || pin.base() != base || pin.sizeBytes() != size) {
+                throw changed("v" + n);
+            }
         }
         open = new StreamRecord.VersionStart(n, base, size, from, to, baseChecksum, info);
         nextOffset = 0;
@@ -180,6 +235,9 @@ public final class StreamReader {
         if (length <= 0) {
             throw invalid("zero record of " + length + " bytes");
         }
+        if (open.base() == 0) {
+            throw invalid("zero record in v" + open.version() + ", a full version (only differences carry zero records)");
+        }
         extent(offset, length);
         return new StreamRecord.Zero(offset, length);
     }
@@ -201,13 +259,20 @@ public final class StreamReader {
         if (!MessageDigest.isEqual(expected, digest)) {
             throw invalid("v" + open.version() + "'s records are corrupt (digest mismatch)");
         }
+        if (pins != null && !MessageDigest.isEqual(pins.versions().get(versions - 1).digest(), digest)) {
+            throw changed("v" + open.version());
+        }
         version = null;
         open = null;
-        return new StreamRecord.VersionEnd(checksum, pos);
+        return new StreamRecord.VersionEnd(checksum, digest, pos);
     }
 
     private StreamRecord readVersionList() throws IOException {
         outsideVersion("L");
+        if (sawList) {
+            throw invalid("a second version list");
+        }
+        sawList = true;
         int count = u32();
         if (count < 0 || count > StreamFormat.MAX_LISTED_VERSIONS) {
             throw invalid("version list of " + Integer.toUnsignedString(count) + " entries");
@@ -219,13 +284,56 @@ public final class StreamReader {
         return new StreamRecord.VersionList(List.copyOf(versions));
     }
 
+    private StreamRecord readCurrent() throws IOException {
+        outsideVersion("C");
+        if (sawCurrent) {
+            throw invalid("a second current record");
+        }
+        sawCurrent = true;
+        return new StreamRecord.Current(versionNumber(u32(), "current version", true));
+    }
+
+    /** {@code G}: the HMAC of every byte before its tag; only in format 2, and only right before {@code F}. */
+    private StreamRecord readSignature() throws IOException {
+        outsideVersion("G");
+        if (!signed) {
+            throw invalid("signature record in an unsigned (format " + StreamFormat.VERSION + ") stream");
+        }
+        byte[] expected = signature == null ? null : signature.doFinal();
+        signature = null;
+        byte[] actual = bytes(StreamFormat.CHECKSUM_BYTES);
+        if (expected != null) {
+            if (!MessageDigest.isEqual(expected, actual)) {
+                throw invalid("the signature does not match: the stream was changed after it was signed, or signed with another key");
+            }
+            signatureChecked = true;
+        }
+        int t = in.read();
+        pos++;
+        if (t != StreamFormat.FINISH) {
+            throw invalid("the signature must be the last record before the end record");
+        }
+        return readFinish(true);
+    }
+
     private StreamRecord readFinish() throws IOException {
+        return readFinish(false);
+    }
+
+    private StreamRecord readFinish(boolean afterSignature) throws IOException {
         outsideVersion("F");
+        if (signed && !afterSignature) {
+            throw invalid("a signed (format " + StreamFormat.VERSION_SIGNED + ") stream ends without its signature record");
+        }
         byte[] expected = stream.digest();
         byte[] digest = bytes(StreamFormat.CHECKSUM_BYTES);
         if (!MessageDigest.isEqual(expected, digest)) {
             throw invalid("the stream is corrupt (digest mismatch)");
         }
+        if (pins != null && (versions != pins.versions().size() || !MessageDigest.isEqual(pins.streamDigest(), digest))) {
+            throw changed("the stream");
+        }
+        streamDigest = digest;
         if (in.read() >= 0) {
             throw invalid("bytes follow the end record");
         }
@@ -302,6 +410,13 @@ public final class StreamReader {
         if (version != null) {
             version.update(b, off, len);
         }
+        if (signature != null) {
+            signature.update(b, off, len);
+        }
+    }
+
+    private ReplicationException changed(String what) {
+        return invalid(what + " differs from when it was checked: the input changed while it was being read twice");
     }
 
     private ReplicationException invalid(String why) {

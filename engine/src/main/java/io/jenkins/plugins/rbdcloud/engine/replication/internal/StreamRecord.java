@@ -28,8 +28,8 @@ public sealed interface StreamRecord {
     /** A range that reads as zeros in the new version. */
     record Zero(long offset, long length) implements StreamRecord {}
 
-    /** End of a version: the content checksum of {@code toSnap}; the records' digest was checked by the reader. */
-    record VersionEnd(byte[] checksum, long streamBytes) implements StreamRecord {}
+    /** End of a version: the content checksum of {@code toSnap} and the records' digest (checked by the reader). */
+    record VersionEnd(byte[] checksum, byte[] digest, long streamBytes) implements StreamRecord {}
 
     /** The versions the origin had when the stream was made (for pruning). */
     record VersionList(java.util.List<Integer> versions) implements StreamRecord {}

@@ -9,23 +9,32 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import javax.crypto.Mac;
 
 /**
  * Writes a golden stream (docs/replication.md). Keeps the two digests the reader checks: the
  * version digest (from a {@code V} tag up to its {@code E} tag) and the stream digest (every byte
- * before the {@code F} tag). Not thread-safe.
+ * before the {@code F} tag) and, with a signing key, the HMAC of every byte before the {@code G}
+ * tag (format 2). Not thread-safe.
  */
 public final class StreamWriter {
 
     private final DataOutputStream out;
     private final MessageDigest stream = StreamFormat.sha256();
     private MessageDigest version;
+    private Mac signature;
     private long bytes;
     private final byte[] copy = new byte[64 << 10];
 
     public StreamWriter(OutputStream out) {
+        this(out, Optional.empty());
+    }
+
+    /** With a key the stream is signed (format 2). */
+    public StreamWriter(OutputStream out, Optional<io.jenkins.plugins.rbdcloud.engine.replication.SigningKey> key) {
         this.out = new DataOutputStream(new BufferedOutputStream(out, 1 << 20));
+        this.signature = key.map(io.jenkins.plugins.rbdcloud.engine.replication.SigningKey::mac).orElse(null);
     }
 
     /** Bytes written so far. */
@@ -35,7 +44,7 @@ public final class StreamWriter {
 
     public void start(String golden, String origin) {
         put(StreamFormat.MAGIC);
-        u16(StreamFormat.VERSION);
+        u16(signature == null ? StreamFormat.VERSION : StreamFormat.VERSION_SIGNED);
         tag(StreamFormat.START);
         string(golden);
         string(origin);
@@ -98,8 +107,14 @@ public final class StreamWriter {
         u32(n);
     }
 
-    /** Writes the final record and flushes; the caller closes the underlying stream. */
+    /** Writes the signature (when signing) and the final record, and flushes; the caller closes the underlying stream. */
     public void finish() {
+        if (signature != null) {
+            byte[] sig = signature.doFinal();
+            signature = null;
+            tag(StreamFormat.SIGNATURE);
+            put(sig);
+        }
         byte[] digest = stream.digest();
         tag(StreamFormat.FINISH);
         put(digest);
@@ -153,6 +168,9 @@ public final class StreamWriter {
         bytes += len;
         if (inStream) {
             stream.update(b, off, len);
+        }
+        if (signature != null) {
+            signature.update(b, off, len);
         }
         if (inVersion && version != null) {
             version.update(b, off, len);

@@ -108,19 +108,19 @@ class StreamFormatTest {
     @Test
     void extentsOutsideTheImageAreRefused() {
         byte[] past = stream(w -> {
-            w.beginVersion(v(1, 0, 8192, Map.of()));
+            w.beginVersion(v(2, 1, 8192, Map.of()));
             w.zero(4096, 8192);
             w.endVersion(SUM);
         });
-        assertTrue(assertThrows(ReplicationException.class, () -> readAll(past)).getMessage().contains("outside v1"));
+        assertTrue(assertThrows(ReplicationException.class, () -> readAll(past)).getMessage().contains("outside v2"));
         byte[] overflow = stream(w -> {
-            w.beginVersion(v(1, 0, 8192, Map.of()));
+            w.beginVersion(v(2, 1, 8192, Map.of()));
             w.zero(Long.MAX_VALUE - 10, 100);
             w.endVersion(SUM);
         });
         assertThrows(ReplicationException.class, () -> readAll(overflow));
         byte[] backwards = stream(w -> {
-            w.beginVersion(v(1, 0, 1 << 20, Map.of()));
+            w.beginVersion(v(2, 1, 1 << 20, Map.of()));
             w.zero(8192, 4096);
             w.zero(0, 4096);
             w.endVersion(SUM);
