@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud.engine.libvirt;
 
 import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.EventLoop;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.SafeXml;
+import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
@@ -85,12 +85,9 @@ public final class Hypervisor implements AutoCloseable {
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.status = new Status(false, "not connected yet", clock.instant());
-        AtomicInteger n = new AtomicInteger();
-        this.calls = new ThreadPoolExecutor(0, MAX_CALLS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "rbd-cloud libvirt call " + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // No queue: a call either gets a thread now or is refused, never waits behind a hung one.
+        this.calls = new ThreadPoolExecutor(0, MAX_CALLS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                DaemonThreads.numbered("rbd-cloud libvirt call"));
     }
 
     /** Connect timeout 10 s, retry an unavailable hypervisor after 15 s. */
