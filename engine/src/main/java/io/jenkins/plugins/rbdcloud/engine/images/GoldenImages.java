@@ -5,7 +5,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.AgentCloner;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogPins;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.FlattenQueue;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Flattener;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Importer;

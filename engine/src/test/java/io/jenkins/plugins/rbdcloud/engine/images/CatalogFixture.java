@@ -4,7 +4,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.RawFiles;
 import java.io.IOException;

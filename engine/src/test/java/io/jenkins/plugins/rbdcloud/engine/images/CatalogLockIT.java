@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ObjectLocker;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogLock;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogLock;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.io.IOException;

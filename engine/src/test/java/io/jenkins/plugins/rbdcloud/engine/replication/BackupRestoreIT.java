@@ -11,7 +11,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.images.AgentCloneRequest;
 import io.jenkins.plugins.rbdcloud.engine.images.AgentDisk;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephMonitor;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.DomainEvents;

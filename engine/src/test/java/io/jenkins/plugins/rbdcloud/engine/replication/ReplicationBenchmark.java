@@ -5,7 +5,7 @@ import static io.jenkins.plugins.rbdcloud.engine.replication.Goldens.MiB;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

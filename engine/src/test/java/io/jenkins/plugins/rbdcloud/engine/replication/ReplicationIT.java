@@ -10,7 +10,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.images.AgentCloneRequest;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationResult.Action;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationResult.VersionOutcome;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;

@@ -11,7 +11,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.images.AgentCloneRequest;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamRecord;
 import io.jenkins.plugins.rbdcloud.engine.replication.internal.StreamWriter;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;

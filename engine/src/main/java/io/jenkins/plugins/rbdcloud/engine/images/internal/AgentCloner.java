@@ -9,6 +9,9 @@ import io.jenkins.plugins.rbdcloud.engine.images.AgentCloneRequest;
 import io.jenkins.plugins.rbdcloud.engine.images.AgentDisk;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.store.Undo;
+import io.jenkins.plugins.rbdcloud.engine.images.store.VersionMeta;
 import java.util.Arrays;
 import java.util.Map;
 

@@ -2,6 +2,9 @@ package io.jenkins.plugins.rbdcloud.engine.images.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogLock;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.store.VersionMeta;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;

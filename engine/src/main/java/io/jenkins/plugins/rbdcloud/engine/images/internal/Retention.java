@@ -6,6 +6,8 @@ import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogLock;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,5 +1,5 @@
 /**
- * How the catalog is stored and changed: the lease, version metadata, importer, promoter, flattener, undo.
- * Not API: used by GoldenImages, and by replication for the catalog operations it shares.
+ * How the catalog changes: importer (with its hostile-file checks), promoter, flattener, retention, pins, agent clones.
+ * Not API: used only by GoldenImages; the storage it shares with replication is images.store.
  */
 package io.jenkins.plugins.rbdcloud.engine.images.internal;

@@ -8,7 +8,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.VersionMeta;
+import io.jenkins.plugins.rbdcloud.engine.images.store.VersionMeta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.replication.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdImageHandle;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.VersionMeta;
+import io.jenkins.plugins.rbdcloud.engine.images.store.VersionMeta;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;

@@ -3,7 +3,7 @@ package io.jenkins.plugins.rbdcloud.engine.replication.internal;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.StepHook;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationProgress;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationResult.Action;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationResult.VersionOutcome;

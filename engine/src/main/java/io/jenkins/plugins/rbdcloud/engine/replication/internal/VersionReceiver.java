@@ -6,10 +6,10 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.StepHook;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogLock;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.CatalogStore;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.Undo;
-import io.jenkins.plugins.rbdcloud.engine.images.internal.VersionMeta;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogLock;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.store.Undo;
+import io.jenkins.plugins.rbdcloud.engine.images.store.VersionMeta;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationException;
 import java.security.MessageDigest;
 

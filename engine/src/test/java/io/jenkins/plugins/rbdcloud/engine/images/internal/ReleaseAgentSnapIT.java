@@ -10,6 +10,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.time.Duration;

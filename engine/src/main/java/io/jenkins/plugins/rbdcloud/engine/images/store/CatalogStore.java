@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.images.internal;
+package io.jenkins.plugins.rbdcloud.engine.images.store;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.images.internal;
+package io.jenkins.plugins.rbdcloud.engine.images.store;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.images.internal;
+package io.jenkins.plugins.rbdcloud.engine.images.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogLock;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.images.internal;
+package io.jenkins.plugins.rbdcloud.engine.images.store;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
@@ -51,7 +51,7 @@ public final class VersionMeta {
     public static final String SOURCE_ID = "source-id";
 
     /** The keys a version keeps; librbd copies every other one from the clone's parent. */
-    static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES);
+    public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES);
 
     private static final Pattern SPEC = Pattern.compile("([^/@]+)/([^/@]+)@([^/@]+)");
     private static final Pattern FIELD = Pattern.compile("[a-z-]+=[^;=]*");
@@ -130,7 +130,7 @@ public final class VersionMeta {
         return 0;
     }
 
-    static long number(String s) {
+    public static long number(String s) {
         try {
             return s == null ? 0 : Long.parseLong(s);
         } catch (NumberFormatException e) {
