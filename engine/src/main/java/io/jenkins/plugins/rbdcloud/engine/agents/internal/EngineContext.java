@@ -68,8 +68,9 @@ public final class EngineContext implements AutoCloseable {
         try {
             this.agentsPool = cluster.pool(settings.ceph().agentsPool());
             this.catalog = new GoldenImages(cluster.pool(settings.ceph().imagesPool()),
-                    CatalogOptions.builder(settings.ownerId()).steps(options.catalogSteps()).lockTimeout(
-                            java.time.Duration.ofSeconds(60)).build());
+                    // The engine's clock, so the catalog's created-at tags compare with the agents' own
+                    CatalogOptions.builder(settings.ownerId()).steps(options.catalogSteps()).clock(options.clock())
+                            .lockTimeout(java.time.Duration.ofSeconds(60)).build());
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
