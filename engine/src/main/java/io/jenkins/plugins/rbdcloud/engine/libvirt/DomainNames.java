@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.libvirt;
 
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.util.regex.Pattern;
 
 /**
@@ -153,21 +154,8 @@ public final class DomainNames {
         return false;
     }
 
-    /** The value quoted, shortened, with every non-printable character as {@code \\uXXXX}, safe for one log line. */
+    /** The value quoted for one log line ({@link Printable#of}: shortened, non-printable characters as {@code \\uXXXX}). */
     static String visible(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder b = new StringBuilder("'");
-        s.codePoints().limit(64).forEach(cp -> {
-            if (cp < 0x20 || cp >= 0x7f && cp < 0xa0 || Character.getType(cp) == Character.SURROGATE
-                    || cp == 0x2028 || cp == 0x2029) {
-                b.append(String.format("\\u%04x", cp));
-            } else {
-                b.appendCodePoint(cp);
-            }
-        });
-        b.append('\'');
-        return s.codePointCount(0, s.length()) > 64 ? b + "... (" + s.length() + " chars)" : b.toString();
+        return s == null ? "null" : "'" + Printable.of(s) + "'";
     }
 }
