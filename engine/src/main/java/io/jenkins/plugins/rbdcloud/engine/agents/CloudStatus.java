@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param launches      recent launches, newest first
  * @param failures      recent failures (launch, promotion, ending, sick agents), newest first
  * @param lastReconcile the last reconciliation, if one ran since the engine started
+ * @param rollbacks     golden images the engine rolled back because their new version kept failing, newest first
  */
 public record CloudStatus(Instant at, int live, int reserved, int maxAgents, List<Hypervisor> hypervisors,
                           List<Template> templates, List<LaunchEvent> launches, List<Failure> failures,
-                          Optional<Reconciliation> lastReconcile) {
+                          Optional<Reconciliation> lastReconcile, List<Rollback> rollbacks) {
 
     public CloudStatus {
         hypervisors = List.copyOf(hypervisors);
@@ -31,6 +32,14 @@ public record CloudStatus(Instant at, int live, int reserved, int maxAgents, Lis
         launches = List.copyOf(launches);
         failures = List.copyOf(failures);
         Objects.requireNonNull(lastReconcile, "lastReconcile");
+        rollbacks = List.copyOf(rollbacks);
+    }
+
+    /** Without rollbacks. */
+    public CloudStatus(Instant at, int live, int reserved, int maxAgents, List<Hypervisor> hypervisors,
+                       List<Template> templates, List<LaunchEvent> launches, List<Failure> failures,
+                       Optional<Reconciliation> lastReconcile) {
+        this(at, live, reserved, maxAgents, hypervisors, templates, launches, failures, lastReconcile, List.of());
     }
 
     /**
@@ -69,9 +78,42 @@ public record CloudStatus(Instant at, int live, int reserved, int maxAgents, Lis
      *
      * @param maxAgents its cap; {@code TemplateSettings.UNLIMITED} when only the cloud and hypervisor caps apply
      * @param golden    empty when the engine has not seen the current version yet
+     * @param backoff   present while no agent is launched for it because its launches kept failing
      */
     public record Template(String name, int agents, int maxAgents, int warmReady, int warmSize, String image,
-                           Optional<Golden> golden) {
+                           Optional<Golden> golden, Optional<Backoff> backoff) {
+
+        public Template {
+            Objects.requireNonNull(golden, "golden");
+            Objects.requireNonNull(backoff, "backoff");
+        }
+
+        /** Not backing off. */
+        public Template(String name, int agents, int maxAgents, int warmReady, int warmSize, String image,
+                        Optional<Golden> golden) {
+            this(name, agents, maxAgents, warmReady, warmSize, image, golden, Optional.empty());
+        }
+    }
+
+    /**
+     * A template the engine does not launch for until {@code until}: {@code failures} launches in a
+     * row failed at {@code step}, the last one with {@code lastReason}.
+     */
+    public record Backoff(Instant until, int failures, String step, String lastReason) {
+
+        /** "backing off until T: 3 launches failed at wait-ready: why". */
+        public String describe() {
+            return "backing off until " + until + ": " + failures + " launches failed at " + step + ": " + lastReason;
+        }
+    }
+
+    /** The engine made {@code to} current again instead of {@code from} of golden image {@code golden}, and why. */
+    public record Rollback(Instant at, String golden, int from, int to, String reason) {
+
+        /** "debian: v5 rolled back to v4: why". */
+        public String describe() {
+            return golden + ": v" + from + " rolled back to v" + to + ": " + reason;
+        }
     }
 
     /**

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The last launches and failures and the last reconciliation, for the status page. Memory is
- * bounded: the newest {@code size} launches and {@code size} failures are kept. Thread-safe.
+ * The last launches, failures and rollbacks and the last reconciliation, for the status page.
+ * Memory is bounded: the newest {@code size} of each are kept. Thread-safe.
  */
 public final class RecentEvents {
 
@@ -19,6 +19,7 @@ public final class RecentEvents {
     // Newest first, guarded by "this".
     private final ArrayDeque<CloudStatus.LaunchEvent> launches = new ArrayDeque<>();
     private final ArrayDeque<CloudStatus.Failure> failures = new ArrayDeque<>();
+    private final ArrayDeque<CloudStatus.Rollback> rollbacks = new ArrayDeque<>();
     private CloudStatus.Reconciliation lastReconcile;
 
     public RecentEvents(int size) {
@@ -37,6 +38,15 @@ public final class RecentEvents {
     /** A failure after launch: promotion, ending, or a sick agent ended. */
     public synchronized void failed(CloudStatus.Failure failure) {
         push(failures, failure);
+    }
+
+    /** The engine rolled a golden image back. */
+    public synchronized void rolledBack(CloudStatus.Rollback rollback) {
+        push(rollbacks, rollback);
+    }
+
+    public synchronized List<CloudStatus.Rollback> rollbacks() {
+        return List.copyOf(rollbacks);
     }
 
     public synchronized void reconciled(Instant at, ReconcileReport report) {

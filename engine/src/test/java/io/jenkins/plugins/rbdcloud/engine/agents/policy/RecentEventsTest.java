@@ -72,6 +72,16 @@ class RecentEventsTest {
     }
 
     @Test
+    void keepsTheNewestRollbacksFirst() {
+        RecentEvents events = new RecentEvents(2);
+        for (int i = 2; i <= 4; i++) {
+            events.rolledBack(new CloudStatus.Rollback(T0.plusSeconds(i), "debian", i, i - 1, "failed at wait-ready"));
+        }
+        assertEquals(List.of(4, 3), events.rollbacks().stream().map(CloudStatus.Rollback::from).toList());
+        assertEquals("debian: v4 rolled back to v3: failed at wait-ready", events.rollbacks().get(0).describe());
+    }
+
+    @Test
     void sizeMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new RecentEvents(0));
     }
