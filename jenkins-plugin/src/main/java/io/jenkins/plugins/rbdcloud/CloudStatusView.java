@@ -61,6 +61,20 @@ public record CloudStatusView(CloudStatus status, String notRunning, Instant now
                 .orElse("unknown"))).orElse("not seen yet: shown once the engine clones from it or lists the golden images");
     }
 
+    /**
+     * "launching", or "backing off (new agents in 25 sec): 3 launches failed at wait-ready: why"
+     * while the engine launches no agent for the template.
+     */
+    public String launching(CloudStatus.Template t) {
+        return t.backoff().filter(b -> b.until().isAfter(now)).map(b -> "backing off (new agents " + when(b.until()).ago()
+                + "): " + b.failures() + " launches failed at " + b.step() + ": " + b.lastReason()).orElse("launching");
+    }
+
+    /** "debian: v5 rolled back to v4: why". */
+    public String rollback(CloudStatus.Rollback r) {
+        return r.describe();
+    }
+
     /** "clone 0.41 s, start 0.30 s, ready 5.10 s", in phase order. */
     public String phases(CloudStatus.LaunchEvent l) {
         return l.phases().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())

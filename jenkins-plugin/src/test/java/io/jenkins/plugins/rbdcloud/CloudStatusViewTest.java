@@ -46,6 +46,14 @@ class CloudStatusViewTest {
         assertEquals("none", view.items(List.of()));
     }
 
+    @Test
+    void aTemplateBackingOffSaysWhyAndUntilWhen() {
+        CloudStatus.Backoff b = new CloudStatus.Backoff(NOW.plusSeconds(25), 3, "wait-ready", "timed out after 15 s");
+        CloudStatus.Template t = new CloudStatus.Template("t", 0, 1, 0, 0, "debian", Optional.empty(), Optional.of(b));
+        assertEquals("backing off (new agents in 25 sec): 3 launches failed at wait-ready: timed out after 15 s", view.launching(t));
+        assertEquals("launching", view.launching(new CloudStatus.Template("t", 0, 1, 0, 0, "debian", Optional.empty())));
+    }
+
     private static CloudStatus.Hypervisor hypervisor(CloudStatus.Reachability r) {
         return new CloudStatus.Hypervisor("hv1", "qemu:///system", r, 0, 2, 0, 4, 0, 4096);
     }

@@ -43,6 +43,12 @@ public interface AgentLifecycleListener {
     /** Promotion was wanted but failed; the current version is unchanged. */
     default void promotionFailed(String agent, Throwable cause) {}
 
+    /**
+     * Launches from version {@code from} of golden image {@code golden}, promoted a short while ago,
+     * kept failing, so the engine made {@code to} current again; {@code why} says what failed.
+     */
+    default void rolledBack(String golden, int from, int to, String why) {}
+
     /** The agent's domain and disk are gone. */
     default void terminated(TerminationReport report) {}
 

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.LaunchBreaker;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,12 +25,15 @@ import java.util.function.Function;
  * @param connectTimeout           Ceph connect and per-request timeout
  * @param holdLimit                how long a held agent disk waits for its build's result before
  *                                 reconciliation drops it
+ * @param breaker                  when a template whose launches keep failing at one step backs off, and how long
+ * @param rollbackWindow           a golden version promoted less than this long ago whose launches trip the
+ *                                 breaker is rolled back to the previous one; zero turns that off
  */
 public record EngineOptions(int threads, int perHypervisorConcurrency, Function<String, LaunchValues> launchValues,
                             AgentLifecycleListener listener, Clock clock, StepHook steps,
                             io.jenkins.plugins.rbdcloud.engine.images.StepHook catalogSteps, int keepVersions,
                             Duration trimInterval, RetryPolicy deletion, Duration reconcileInterval, Duration connectTimeout,
-                            Duration holdLimit) {
+                            Duration holdLimit, LaunchBreaker.Settings breaker, Duration rollbackWindow) {
 
     public EngineOptions {
         if (threads < 2 || perHypervisorConcurrency < 1 || keepVersions < 0) {
@@ -47,9 +51,17 @@ public record EngineOptions(int threads, int perHypervisorConcurrency, Function<
         if (holdLimit == null || holdLimit.isNegative() || holdLimit.isZero()) {
             throw new IllegalArgumentException("holdLimit must be positive, got " + holdLimit);
         }
+        Objects.requireNonNull(breaker, "breaker");
+        if (rollbackWindow == null || rollbackWindow.isNegative()) {
+            throw new IllegalArgumentException("rollbackWindow must not be negative, got " + rollbackWindow);
+        }
     }
 
-    /** 8 threads, 2 concurrent starts per hypervisor, keep 3 versions, trim hourly, Nova-like deletion retries, hold 2 h. */
+    /**
+     * 8 threads, 2 concurrent starts per hypervisor, keep 3 versions, trim hourly, Nova-like deletion
+     * retries, hold 2 h, back off after 3 launches failing at one step (30 s doubling to 10 min),
+     * roll back versions promoted less than 1 h ago.
+     */
     public static EngineOptions defaults() {
         return builder().build();
     }
@@ -75,6 +87,8 @@ public record EngineOptions(int threads, int perHypervisorConcurrency, Function<
         private Duration reconcileInterval = Duration.ofMinutes(1);
         private Duration connectTimeout = Duration.ofSeconds(20);
         private Duration holdLimit = Duration.ofHours(2);
+        private LaunchBreaker.Settings breaker = LaunchBreaker.Settings.defaults();
+        private Duration rollbackWindow = Duration.ofHours(1);
 
         private Builder() {
         }
@@ -98,13 +112,17 @@ public record EngineOptions(int threads, int perHypervisorConcurrency, Function<
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
         public Builder deletion(RetryPolicy v) { deletion = v; return this; }
 
+        // templates whose launches keep failing
+        public Builder breaker(LaunchBreaker.Settings v) { breaker = v; return this; }
+        public Builder rollbackWindow(Duration v) { rollbackWindow = v; return this; }
+
         // tests inject failures through these
         public Builder steps(StepHook v) { steps = v; return this; }
         public Builder catalogSteps(io.jenkins.plugins.rbdcloud.engine.images.StepHook v) { catalogSteps = v; return this; }
 
         public EngineOptions build() {
             return new EngineOptions(threads, perHypervisorConcurrency, launchValues, listener, clock, steps, catalogSteps,
-                    keepVersions, trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit);
+                    keepVersions, trimInterval, deletion, reconcileInterval, connectTimeout, holdLimit, breaker, rollbackWindow);
         }
     }
 }

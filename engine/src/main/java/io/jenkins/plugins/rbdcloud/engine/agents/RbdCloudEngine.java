@@ -8,6 +8,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.internal.GuestSecretFile;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.HealthWatch;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.HeartbeatWriter;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.ImageMaintenance;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.LaunchOutcomes;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.OrphanSweeper;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Provisioner;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Teardown;
@@ -51,13 +52,15 @@ public final class RbdCloudEngine implements AutoCloseable {
     private final ImageCatalog images;
     private final Adopter adopter;
     private final HeartbeatWriter heartbeat;
+    private final LaunchOutcomes outcomes;
 
     private RbdCloudEngine(EngineContext ctx) {
         this.ctx = ctx;
         Teardown teardown = new Teardown(ctx);
         this.ending = new AgentEnding(ctx, teardown);
         HealthWatch health = new HealthWatch(ctx, ending, this::leaveWarmPool);
-        this.provisioner = new Provisioner(ctx, teardown, health);
+        this.outcomes = new LaunchOutcomes(ctx);
+        this.provisioner = new Provisioner(ctx, teardown, health, outcomes);
         this.sweeper = new OrphanSweeper(ctx, teardown);
         this.maintenance = new ImageMaintenance(ctx);
         this.warm = new WarmPools(ctx, provisioner, ending);
@@ -91,6 +94,8 @@ public final class RbdCloudEngine implements AutoCloseable {
     /**
      * Agents for {@code excessWorkload} executors of the templates {@code matches} accepts, warm ones
      * first (handed out at once), then new ones with capacity reserved before anything is created.
+     * A template whose launches kept failing at one step gets no new agents while it backs off;
+     * {@link #status} says why and until when.
      */
     public List<Launch> plan(Predicate<TemplateSettings> matches, int excessWorkload) {
         List<Launch> out = new ArrayList<>();
@@ -111,7 +116,10 @@ public final class RbdCloudEngine implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** Whether a template {@code matches} accepts could get an agent now (a warm one, or free capacity). */
+    /**
+     * Whether a template {@code matches} accepts could get an agent now (a warm one, or free
+     * capacity and not backing off: {@link #backoffs} says why not).
+     */
     public boolean canProvision(Predicate<TemplateSettings> matches) {
         return ctx.settings().templates().stream().filter(matches).anyMatch(t -> warm.readyCount(t.name()) > 0)
                 || provisioner.hasRoom(matches);
@@ -123,8 +131,9 @@ public final class RbdCloudEngine implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no template named " + template));
         List<Launch> l = plan(x -> x == t, t.executors());
         if (l.isEmpty()) {
-            CompletableFuture<Agent> failed = CompletableFuture.failedFuture(new ProvisioningException("-", "reserve",
-                    "no capacity for template " + template + " (" + ctx.ledger().usage() + ")", null));
+            String why = outcomes.backoff(template).map(CloudStatus.Backoff::describe)
+                    .orElse("no capacity for template " + template + " (" + ctx.ledger().usage() + ")");
+            CompletableFuture<Agent> failed = CompletableFuture.failedFuture(new ProvisioningException("-", "reserve", why, null));
             return new Launch("-", t, t.executors(), failed);
         }
         return l.get(0);
@@ -184,7 +193,7 @@ public final class RbdCloudEngine implements AutoCloseable {
         AgentRecord a = ctx.agents().get(agent);
         var job = provisioner.inFlight(agent);
         if (a != null && a.state() == AgentRecord.State.PROVISIONING && job.isPresent()) {
-            job.get().abandon("terminated while provisioning");
+            job.get().cancel("terminated while provisioning");
             // Became ready anyway (the abandon came too late): delete it like any other.
             return job.get().settled().thenComposeAsync(live -> live ? async(() -> ending.terminate(takeForEnding(agent)))
                     : CompletableFuture.completedFuture(new TerminationReport(agent, false, TerminationReport.DiskFate.ABSENT,
@@ -299,8 +308,14 @@ public final class RbdCloudEngine implements AutoCloseable {
         ctx.settings().templates().forEach(t -> warmReady.put(t.name(), warm.readyCount(t.name())));
         return new CloudStatus(now, usage.live(), usage.reserved(), usage.maxAgents(),
                 StatusAssembly.hypervisors(ctx.settings().hypervisors(), reachability, usage),
-                StatusAssembly.templates(ctx.settings().templates(), usage, warmReady, ctx.goldens().snapshot()),
-                ctx.events().launches(), ctx.events().failures(), ctx.events().lastReconcile());
+                StatusAssembly.templates(ctx.settings().templates(), usage, warmReady, ctx.goldens().snapshot(),
+                        outcomes.backoffs(now)),
+                ctx.events().launches(), ctx.events().failures(), ctx.events().lastReconcile(), ctx.events().rollbacks());
+    }
+
+    /** Templates that get no new agents now because their launches kept failing, by name, with why and until when. */
+    public Map<String, CloudStatus.Backoff> backoffs() {
+        return outcomes.backoffs(ctx.now());
     }
 
     /** The golden image catalog: list (versions, clones), rollback, prune. */

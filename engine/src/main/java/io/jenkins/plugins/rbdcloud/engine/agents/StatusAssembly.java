@@ -29,12 +29,15 @@ final class StatusAssembly {
 
     /**
      * Each template with its agents, warm pool and golden version: the pinned one, else the image's
-     * current version as last seen ({@code currentGoldens}, by image name).
+     * current version as last seen ({@code currentGoldens}, by image name); and its back-off, if any
+     * ({@code backoffs}, by template name).
      */
     static List<CloudStatus.Template> templates(List<TemplateSettings> templates, CapacityUsage usage,
-                                                Map<String, Integer> warmReady, Map<String, CloudStatus.Golden> currentGoldens) {
+                                                Map<String, Integer> warmReady, Map<String, CloudStatus.Golden> currentGoldens,
+                                                Map<String, CloudStatus.Backoff> backoffs) {
         return templates.stream().map(t -> new CloudStatus.Template(t.name(), usage.perTemplate().getOrDefault(t.name(), 0),
-                t.maxAgents(), warmReady.getOrDefault(t.name(), 0), t.warmPool(), t.image(), golden(t, currentGoldens))).toList();
+                t.maxAgents(), warmReady.getOrDefault(t.name(), 0), t.warmPool(), t.image(), golden(t, currentGoldens),
+                Optional.ofNullable(backoffs.get(t.name())))).toList();
     }
 
     private static Optional<CloudStatus.Golden> golden(TemplateSettings t, Map<String, CloudStatus.Golden> currentGoldens) {

@@ -19,6 +19,9 @@ class EngineOptionsTest {
         assertEquals(Duration.ofMinutes(1), o.reconcileInterval());
         assertEquals(Duration.ofSeconds(20), o.connectTimeout());
         assertEquals(Duration.ofHours(2), o.holdLimit());
+        assertEquals(new io.jenkins.plugins.rbdcloud.engine.agents.policy.LaunchBreaker.Settings(3, Duration.ofSeconds(30),
+                Duration.ofMinutes(10)), o.breaker());
+        assertEquals(Duration.ofHours(1), o.rollbackWindow());
         assertSame(AgentLifecycleListener.NONE, o.listener());
         assertSame(LaunchValues.NONE, o.launchValues().apply("any-agent"));
     }
@@ -39,5 +42,6 @@ class EngineOptionsTest {
         assertEquals("threads >= 2, perHypervisorConcurrency >= 1 and keepVersions >= 0 needed", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> EngineOptions.builder().holdLimit(Duration.ZERO).build());
         assertThrows(NullPointerException.class, () -> EngineOptions.builder().clock(null).build());
+        assertThrows(IllegalArgumentException.class, () -> EngineOptions.builder().rollbackWindow(Duration.ofSeconds(-1)).build());
     }
 }

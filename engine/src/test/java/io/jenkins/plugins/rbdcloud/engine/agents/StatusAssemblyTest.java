@@ -47,13 +47,18 @@ class StatusAssemblyTest {
         CapacityLedger ledger = Settings.ledger(10);
         ledger.reserve(lin, 2, List.of(HypervisorState.up(hv1)), PlacementPolicy.anywhere());
         CloudStatus.Golden current = new CloudStatus.Golden("debian@v4", false, Optional.of(T0.minusSeconds(30)));
+        CloudStatus.Backoff backoff = new CloudStatus.Backoff(T0.plusSeconds(30), 3, "wait-ready", "timed out");
 
         List<CloudStatus.Template> ts = StatusAssembly.templates(List.of(lin, pinned, fresh), ledger.usage(),
-                Map.of("lin", 1), Map.of("debian", current));
+                Map.of("lin", 1), Map.of("debian", current), Map.of("fresh", backoff));
 
         assertEquals(new CloudStatus.Template("lin", 2, 3, 1, 1, "debian", Optional.of(current)), ts.get(0));
         assertEquals(new CloudStatus.Template("old", 0, TemplateSettings.UNLIMITED, 0, 0, "debian",
                 Optional.of(new CloudStatus.Golden("debian@v3", true, Optional.empty()))), ts.get(1), "a pinned version, not the current one");
         assertTrue(ts.get(2).golden().isEmpty(), "alpine's current version was not seen yet");
+        assertEquals(Optional.of(backoff), ts.get(2).backoff());
+        assertEquals("backing off until 2025-01-01T10:00:30Z: 3 launches failed at wait-ready: timed out",
+                ts.get(2).backoff().orElseThrow().describe());
+        assertTrue(ts.get(0).backoff().isEmpty());
     }
 }

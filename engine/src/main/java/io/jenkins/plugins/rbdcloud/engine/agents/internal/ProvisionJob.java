@@ -38,6 +38,7 @@ public final class ProvisionJob implements Runnable {
     private final Instant reservedAt;
     private volatile String currentStep = "queued";
     private volatile String abandoned;
+    private volatile boolean cancelled;
 
     /**
      * @param throttled steps run while holding one of the hypervisor's start permits (clone, start)
@@ -76,6 +77,17 @@ public final class ProvisionJob implements Runnable {
         future.whenComplete((a, e) -> timer.cancel(false));
         ctx.executor().execute(this);
         return this;
+    }
+
+    /** As {@link #abandon}, asked for (the agent was terminated): not a failure of its template. */
+    public void cancel(String why) {
+        cancelled = true;
+        abandon(why);
+    }
+
+    /** Whether {@link #cancel} ended it. */
+    public boolean cancelled() {
+        return cancelled;
     }
 
     /** Fails the future now; the running step finishes and everything is undone. */

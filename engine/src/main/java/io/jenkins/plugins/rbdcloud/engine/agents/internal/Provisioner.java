@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.Launch;
+import io.jenkins.plugins.rbdcloud.engine.agents.ProvisioningException;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.PlacementPolicy;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.Plan;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.PlannedAgent;
@@ -22,19 +23,24 @@ public final class Provisioner {
     private final List<ProvisionStep> after;
     private final Map<String, ProvisionJob> inFlight = new ConcurrentHashMap<>();
     private final HealthWatch health;
+    private final LaunchOutcomes outcomes;
 
-    public Provisioner(EngineContext ctx, Teardown teardown, HealthWatch health) {
+    public Provisioner(EngineContext ctx, Teardown teardown, HealthWatch health, LaunchOutcomes outcomes) {
         this.ctx = ctx;
         this.health = health;
+        this.outcomes = outcomes;
         this.plan = new Plan(ctx.settings().templates(), ctx.ledger(), ctx::hypervisorStates);
         this.throttled = List.of(new CloneStep(ctx, teardown), new StartDomainStep(ctx, teardown));
         this.after = List.of(new AwaitReadyStep(ctx), new DeliverSecretsStep(ctx));
     }
 
-    /** Reserves (under the ledger's one lock) and launches; fewer or none when caps or hypervisors are full. */
+    /**
+     * Reserves (under the ledger's one lock) and launches; fewer or none when caps or hypervisors
+     * are full or the matching templates back off (see {@link LaunchOutcomes#backoff}).
+     */
     public List<Launch> plan(Predicate<TemplateSettings> matches, int excessWorkload) {
         List<Launch> out = new ArrayList<>();
-        for (PlannedAgent p : plan.plan(matches, excessWorkload)) {
+        for (PlannedAgent p : plan.plan(matches.and(this::launching), excessWorkload)) {
             out.add(launch(p.template(), p.reservation()).toLaunch());
         }
         return out;
@@ -49,13 +55,25 @@ public final class Provisioner {
         inFlight.put(agent.name(), job);
         job.settled().whenComplete((ok, e) -> inFlight.remove(agent.name(), job));
         job.future().thenAccept(ready -> health.watch(agent)); // runs as the job makes it ready, before anyone hears of it
+        job.future().whenComplete((ready, e) -> {
+            if (e == null) {
+                outcomes.ready(agent);
+            } else if (e instanceof ProvisioningException p && !job.cancelled()) {
+                outcomes.failed(agent, p);
+            }
+        });
         return job.start();
+    }
+
+    /** Whether new agents of {@code t} are launched now: not while it backs off. */
+    private boolean launching(TemplateSettings t) {
+        return outcomes.backoff(t.name()).isEmpty();
     }
 
     /** Whether at least one agent of a matching template fits now (checked by reserving and releasing). */
     public boolean hasRoom(Predicate<TemplateSettings> matches) {
         for (TemplateSettings t : ctx.settings().templates()) {
-            if (!matches.test(t)) {
+            if (!matches.test(t) || !launching(t)) {
                 continue;
             }
             List<Reservation> r = ctx.ledger().reserve(t, 1, ctx.hypervisorStates(),
@@ -71,6 +89,9 @@ public final class Provisioner {
     /** Reserves and launches up to {@code count} agents of one template (warm pools). */
     List<ProvisionJob> launch(TemplateSettings t, int count) {
         List<ProvisionJob> jobs = new ArrayList<>();
+        if (!launching(t)) {
+            return jobs;
+        }
         for (Reservation r : ctx.ledger().reserve(t, count, ctx.hypervisorStates(),
                 PlacementPolicy.forTemplate(t))) {
             jobs.add(launch(t, r));
