@@ -70,6 +70,7 @@ class LaunchBreakerIT {
             }
 
             Instant trippedBy = Instant.now();
+            awaitBackoff(engine, "hang");
             assertEquals(List.of(), engine.plan(x -> true, 1), "a template backing off gets no agent");
             assertFalse(engine.canProvision(x -> true));
             CloudStatus.Backoff b = engine.status(Instant.now()).templates().get(0).backoff().orElseThrow();
@@ -89,7 +90,7 @@ class LaunchBreakerIT {
             List<Launch> again = engine.plan(x -> true, 1);
             assertEquals(1, again.size(), "after the back-off one launch is tried again");
             assertEquals("wait-ready", failsToStart(again).step());
-            CloudStatus.Backoff longer = engine.backoffs().get("hang");
+            CloudStatus.Backoff longer = awaitBackoff(engine, "hang");
             Duration next = Duration.between(Instant.now(), longer.until());
             System.out.println("then: " + longer.describe());
             assertTrue(next.compareTo(Duration.ofSeconds(30)) > 0 && next.compareTo(Duration.ofSeconds(41)) <= 0,
@@ -167,6 +168,12 @@ class LaunchBreakerIT {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> launches.get(0).ready().get(START_TIMEOUT.toSeconds() + 15, TimeUnit.SECONDS));
         return assertInstanceOf(ProvisioningException.class, e.getCause());
+    }
+
+    /** The launch's failure reaches the breaker as its future fails, possibly just after the test saw it. */
+    private static CloudStatus.Backoff awaitBackoff(RbdCloudEngine engine, String template) throws InterruptedException {
+        EngineFixture.eventually(Duration.ofSeconds(5), () -> engine.backoffs().containsKey(template));
+        return Optional.ofNullable(engine.backoffs().get(template)).orElseThrow(() -> new AssertionError(template + " backs off"));
     }
 
     /** One guest at a time: the failed launch's domain, disk and reservation are gone before the next. */
