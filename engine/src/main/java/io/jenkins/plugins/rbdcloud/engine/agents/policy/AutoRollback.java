@@ -33,8 +33,10 @@ public final class AutoRollback {
     }
 
     private final Duration window;
-    // Labels (debian@v4) that tripped a breaker: never a target, and rolled back from at most once.
+    // Labels (debian@v4) that tripped a breaker: never a target.
     private final Set<String> failing = new HashSet<>();
+    // Labels rolled back from: at most once each.
+    private final Set<String> rolledBackFrom = new HashSet<>();
     // Labels made current by a rollback here: failing too means the fault is likely not the image.
     private final Set<String> restored = new HashSet<>();
 
@@ -52,11 +54,11 @@ public final class AutoRollback {
      */
     public synchronized Decision decide(GoldenImage image, int failingVersion, String step, String why, Instant now) {
         String label = image.name() + "@v" + failingVersion;
-        boolean seenBefore = !failing.add(label);
+        failing.add(label);
         if (window.isZero()) {
             return new Keep("automatic rollback is off");
         }
-        if (seenBefore) {
+        if (rolledBackFrom.contains(label)) {
             return new Keep(label + " was rolled back from once already");
         }
         if (restored.contains(label)) {
@@ -83,6 +85,7 @@ public final class AutoRollback {
             return new Keep("the previous version " + to.label() + " failed too");
         }
         restored.add(to.label());
+        rolledBackFrom.add(label);
         return new RollBack(image.name(), failingVersion, to.version(), "launches from " + label + " failed at " + step
                 + " (" + why + "); it was promoted " + Duration.between(v.createdAt(), now).toMinutes() + " min ago");
     }

@@ -55,7 +55,8 @@ class AutoRollbackTest {
 
     @Test
     void atMostOncePerVersion() {
-        assertInstanceOf(AutoRollback.RollBack.class, decide(freshPromotion(), 2));
+        assertEquals("debian@v2 is no longer current", keeps(1, "promotion:lin-abc", Duration.ofMinutes(5)));
+        assertInstanceOf(AutoRollback.RollBack.class, decide(freshPromotion(), 2), "a decision to keep it used nothing up");
         // someone made v2 current again by hand and it fails again
         assertEquals("debian@v2 was rolled back from once already", decide(freshPromotion(), 2).reason());
     }
@@ -104,7 +105,8 @@ class AutoRollbackTest {
         GoldenImage two = image(2, three.versions().subList(0, 2).toArray(GoldenVersion[]::new));
         fresh.decide(image(3, three.versions().toArray(GoldenVersion[]::new)), 2, "wait-ready", "x", NOW); // v2 seen failing
         assertEquals("the previous version debian@v2 failed too", fresh.decide(three, 3, "wait-ready", "x", NOW).reason());
-        assertInstanceOf(AutoRollback.Keep.class, fresh.decide(two, 2, "wait-ready", "x", NOW));
+        assertEquals(1, assertInstanceOf(AutoRollback.RollBack.class, fresh.decide(two, 2, "wait-ready", "x", NOW)).to(),
+                "v2 made current again by hand and failing goes back to v1");
     }
 
     @Test
