@@ -20,12 +20,15 @@ import java.util.Optional;
  * @param launches      recent launches, newest first
  * @param failures      recent failures (launch, promotion, ending, sick agents), newest first
  * @param lastReconcile the last reconciliation, if one ran since the engine started
+ * @param pendingUndos  failed launches whose leftovers are not removed yet (retried on every tick); their
+ *                      reservations count in {@code reserved} or {@code live} until then
  */
 public record CloudStatus(Instant at, int live, int reserved, int maxAgents, List<Hypervisor> hypervisors,
                           List<Template> templates, List<LaunchEvent> launches, List<Failure> failures,
-                          Optional<Reconciliation> lastReconcile) {
+                          Optional<Reconciliation> lastReconcile, List<PendingUndo> pendingUndos) {
 
     public CloudStatus {
+        pendingUndos = List.copyOf(pendingUndos);
         hypervisors = List.copyOf(hypervisors);
         templates = List.copyOf(templates);
         launches = List.copyOf(launches);
