@@ -21,12 +21,15 @@ import java.util.Optional;
  * @param failures      recent failures (launch, promotion, ending, sick agents), newest first
  * @param lastReconcile the last reconciliation, if one ran since the engine started
  * @param rollbacks     golden images the engine rolled back because their new version kept failing, newest first
+ * @param pendingUndos  failed launches whose leftovers are not removed yet (retried on every tick); their
+ *                      reservations count in {@code reserved} or {@code live} until then
  */
 public record CloudStatus(Instant at, int live, int reserved, int maxAgents, List<Hypervisor> hypervisors,
                           List<Template> templates, List<LaunchEvent> launches, List<Failure> failures,
-                          Optional<Reconciliation> lastReconcile, List<Rollback> rollbacks) {
+                          Optional<Reconciliation> lastReconcile, List<Rollback> rollbacks, List<PendingUndo> pendingUndos) {
 
     public CloudStatus {
+        pendingUndos = List.copyOf(pendingUndos);
         hypervisors = List.copyOf(hypervisors);
         templates = List.copyOf(templates);
         launches = List.copyOf(launches);
@@ -35,11 +38,11 @@ public record CloudStatus(Instant at, int live, int reserved, int maxAgents, Lis
         rollbacks = List.copyOf(rollbacks);
     }
 
-    /** Without rollbacks. */
+    /** Without rollbacks or pending undos. */
     public CloudStatus(Instant at, int live, int reserved, int maxAgents, List<Hypervisor> hypervisors,
                        List<Template> templates, List<LaunchEvent> launches, List<Failure> failures,
                        Optional<Reconciliation> lastReconcile) {
-        this(at, live, reserved, maxAgents, hypervisors, templates, launches, failures, lastReconcile, List.of());
+        this(at, live, reserved, maxAgents, hypervisors, templates, launches, failures, lastReconcile, List.of(), List.of());
     }
 
     /**

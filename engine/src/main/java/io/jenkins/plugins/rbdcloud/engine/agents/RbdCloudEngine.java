@@ -53,10 +53,11 @@ public final class RbdCloudEngine implements AutoCloseable {
     private final Adopter adopter;
     private final HeartbeatWriter heartbeat;
     private final LaunchOutcomes outcomes;
+    private final Teardown teardown;
 
     private RbdCloudEngine(EngineContext ctx) {
         this.ctx = ctx;
-        Teardown teardown = new Teardown(ctx);
+        this.teardown = new Teardown(ctx);
         this.ending = new AgentEnding(ctx, teardown);
         HealthWatch health = new HealthWatch(ctx, ending, this::leaveWarmPool);
         this.outcomes = new LaunchOutcomes(ctx);
@@ -310,7 +311,8 @@ public final class RbdCloudEngine implements AutoCloseable {
                 StatusAssembly.hypervisors(ctx.settings().hypervisors(), reachability, usage),
                 StatusAssembly.templates(ctx.settings().templates(), usage, warmReady, ctx.goldens().snapshot(),
                         outcomes.backoffs(now)),
-                ctx.events().launches(), ctx.events().failures(), ctx.events().lastReconcile(), ctx.events().rollbacks());
+                ctx.events().launches(), ctx.events().failures(), ctx.events().lastReconcile(), ctx.events().rollbacks(),
+                ctx.pendingUndos().list());
     }
 
     /** Templates that get no new agents now because their launches kept failing, by name, with why and until when. */
@@ -330,12 +332,46 @@ public final class RbdCloudEngine implements AutoCloseable {
 
     /**
      * Periodic work: the controller heartbeat refreshed (see {@link ControllerHeartbeat}), warm pools
-     * recycled (version change, max age) and topped up, long-lived agents trimmed. Starts the
+     * recycled (version change, max age) and topped up, long-lived agents trimmed, pending undos of
+     * failed launches retried when due (see {@link PendingUndo}). Starts the
      * blocking part in the background; returns when to call again.
      */
     public Instant tick(Instant now) {
         ctx.executor().execute(() -> heartbeat.beat(now));
-        return warm.tick(now);
+        if (!ctx.pendingUndos().isEmpty()) {
+            ctx.executor().execute(() -> ctx.pendingUndos().retryDue(now, teardown));
+        }
+        Instant next = warm.tick(now);
+        return ctx.pendingUndos().nextDue().filter(d -> d.isBefore(next)).orElse(next);
+    }
+
+    /** Failed launches whose leftovers are not removed yet, by agent name. */
+    public List<PendingUndo> pendingUndos() {
+        return ctx.pendingUndos().list();
+    }
+
+    /**
+     * Retries the pending undos as they fall due until none is left or {@code timeout} has passed,
+     * telling {@code progress} what is still pending about once a second (for a CLI about to exit).
+     * Returns what is left.
+     */
+    public List<PendingUndo> awaitUndos(Duration timeout, java.util.function.Consumer<List<PendingUndo>> progress)
+            throws InterruptedException {
+        Instant end = ctx.now().plus(timeout);
+        while (!ctx.pendingUndos().isEmpty() && ctx.now().isBefore(end)) {
+            progress.accept(pendingUndos());
+            CompletableFuture<Void> round = CompletableFuture.runAsync(() -> ctx.pendingUndos().retryDue(ctx.now(), teardown),
+                    ctx.executor());
+            try {
+                round.get(Math.max(1, Duration.between(ctx.now(), end).toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                break; // a removal still hung at the end: report what is left
+            }
+            if (!ctx.pendingUndos().isEmpty()) {
+                Thread.sleep(Math.min(1000, Math.max(0, Duration.between(ctx.now(), end).toMillis())));
+            }
+        }
+        return pendingUndos();
     }
 
     private <T> CompletableFuture<T> async(Supplier<T> work) {

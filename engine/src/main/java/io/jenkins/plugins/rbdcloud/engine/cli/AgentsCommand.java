@@ -5,6 +5,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.AdoptionReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
 import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
 import io.jenkins.plugins.rbdcloud.engine.agents.Launch;
+import io.jenkins.plugins.rbdcloud.engine.agents.PendingUndo;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
@@ -35,6 +36,9 @@ import java.util.concurrent.CompletionException;
  * lives shorter than its agents: exec and down first adopt this cloud's running agents.
  */
 final class AgentsCommand {
+
+    /** How long {@code agents up} waits for failed launches' undos before it exits anyway. */
+    static final Duration UNDO_WAIT = Duration.ofSeconds(60);
 
     static final String USAGE = """
             agents up [--template T] [--count N]
@@ -91,9 +95,33 @@ final class AgentsCommand {
                 }
                 rows.add(row);
             }
+            awaitUndos(engine);
         }
         print(rows, List.of("name", "hypervisor", "golden", "cloneMillis", "startMillis", "readyMillis", "error"));
         return failed == 0 && rows.size() == count ? ExitCode.OK : ExitCode.FAILED;
+    }
+
+    /** A failed launch is not over until its undo ran: wait for it (bounded) and say what is left. */
+    private void awaitUndos(RbdCloudEngine engine) {
+        String pool = s.settings().ceph().agentsPool();
+        List<PendingUndo> left;
+        try {
+            int[] shown = {-1};
+            left = engine.awaitUndos(UNDO_WAIT, pending -> {
+                int attempts = pending.stream().mapToInt(PendingUndo::attempts).sum();
+                if (attempts != shown[0]) {
+                    shown[0] = attempts;
+                    s.err.println("waiting for " + pending.size() + " undo(s) of failed launches (up to " + UNDO_WAIT.toSeconds()
+                            + " s): " + String.join("; ", pending.stream().map(p -> p.describe(pool) + " (" + p.lastError() + ")").toList()));
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            left = engine.pendingUndos();
+        }
+        for (PendingUndo p : left) {
+            s.err.println("left behind, for gc to remove: " + p.describe(pool) + " (" + p.lastError() + ")");
+        }
     }
 
     private ExitCode ls() {
@@ -193,6 +221,7 @@ final class AgentsCommand {
                 }
                 rows.add(row);
             }
+            awaitUndos(engine);
         }
         print(rows, List.of("name", "domainRemoved", "disk", "freedBytes", "millis", "error"));
         return failed ? ExitCode.FAILED : missing ? ExitCode.NOT_FOUND : ExitCode.OK;

@@ -184,10 +184,24 @@ public final class GoldenImages implements AutoCloseable {
 
     /**
      * Completes pending flattens and cleans up after promotions a crash interrupted; safe to run
-     * again after a crash at any point.
+     * again after a crash at any point. Every version is tried; when some failed, throws once the
+     * rest is done, naming them.
      */
     public List<GoldenVersion> completeFlattens() {
-        return flattener.completeAll();
+        List<String> failures = new java.util.ArrayList<>();
+        List<GoldenVersion> done = flattener.completeAll(failures);
+        if (!failures.isEmpty()) {
+            throw new GoldenImageException(failures.size() + " pending flatten(s) failed: " + String.join("; ", failures));
+        }
+        return done;
+    }
+
+    /**
+     * Like {@link #completeFlattens()}, for a sweep that must go on: one golden image or version that
+     * fails is added to {@code failures} and the others are still completed.
+     */
+    public List<GoldenVersion> completeFlattens(List<String> failures) {
+        return flattener.completeAll(failures);
     }
 
     /** Completes the pending flattens of one golden image. */

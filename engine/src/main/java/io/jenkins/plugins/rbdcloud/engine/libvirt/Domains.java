@@ -29,7 +29,7 @@ final class Domains {
         try {
             for (Domain d : c.listAllDomains(0)) {
                 try {
-                    ownership(d).ifPresent(o -> out.add(owned(d, o)));
+                    ownership(d).flatMap(o -> owned(d, o)).ifPresent(out::add);
                 } finally {
                     d.free();
                 }
@@ -88,11 +88,20 @@ final class Domains {
         }
     }
 
-    private static OwnedDomain owned(Domain d, Ownership o) {
+    /** The listed domain with its tags {@code o}; empty when it went away since it was listed (not a listing failure). */
+    static Optional<OwnedDomain> owned(Domain d, Ownership o) {
         try {
             String state = LibVirtNative.state(d).state().name().toLowerCase(Locale.ROOT);
-            return new OwnedDomain(d.getName(), UUID.fromString(d.getUUIDString()), state, d.isPersistent() == 1, o);
+            return Optional.of(new OwnedDomain(d.getName(), UUID.fromString(d.getUUIDString()), state, d.isPersistent() == 1, o));
+        } catch (HypervisorException e) {
+            if (e.isNotFound()) {
+                return Optional.empty();
+            }
+            throw e;
         } catch (LibvirtException e) {
+            if (code(e) == ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                return Optional.empty();
+            }
             throw HypervisorException.of("reading a domain", e);
         }
     }

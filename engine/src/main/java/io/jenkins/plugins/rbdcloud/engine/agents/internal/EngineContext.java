@@ -57,6 +57,7 @@ public final class EngineContext implements AutoCloseable {
     private final PhaseTimings timings = new PhaseTimings(200);
     private final RecentEvents events = new RecentEvents(RecentEvents.DEFAULT_SIZE);
     private final CurrentGoldens goldens = new CurrentGoldens();
+    private final PendingUndos pendingUndos = new PendingUndos(this);
     private final Map<String, AgentRecord> agents = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
@@ -99,6 +100,7 @@ public final class EngineContext implements AutoCloseable {
     public PhaseTimings timings() { return timings; }
     public RecentEvents events() { return events; }
     public CurrentGoldens goldens() { return goldens; }
+    public PendingUndos pendingUndos() { return pendingUndos; }
     public Map<String, AgentRecord> agents() { return agents; }
     public ExecutorService executor() { return executor; }
     public ScheduledExecutorService scheduler() { return scheduler; }

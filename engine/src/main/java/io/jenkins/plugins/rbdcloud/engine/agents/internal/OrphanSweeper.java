@@ -45,6 +45,7 @@ public final class OrphanSweeper {
             Set<String> known = new HashSet<>(knownAgents);
             known.addAll(ctx.agents().keySet()); // ready and warm agents the caller may not have yet
             Set<String> inFlight = ctx.ledger().inFlight();
+            Set<String> undoPending = ctx.pendingUndos().agents();
             Map<String, DomainRef> domainRefs = new HashMap<>();
             int failuresBefore = failures.size();
             List<ListedObject> domains = listDomains(domainRefs, failures);
@@ -52,16 +53,17 @@ public final class OrphanSweeper {
             if (!everyHypervisorListed) {
                 failures.add("gone agents not computed: not every hypervisor was listed");
             }
-            List<ListedObject> images = listImages(known, inFlight, failures);
+            List<ListedObject> images = listImages(known, inFlight, undoPending, failures);
             Set<String> pinned = pinned(failures);
             ReconcilePlan plan = reconciler.reconcile(new Inventory(known, inFlight, images, domains, pinned,
-                    everyHypervisorListed), now);
+                    everyHypervisorListed, undoPending), now);
             List<String> removedDomains = new ArrayList<>();
             for (ListedObject d : plan.domains()) {
                 DomainRef ref = domainRefs.get(d.name());
                 try {
                     ref.node().hypervisor().remove(ref.uuid(), Teardown.DESTROY_TIMEOUT);
                     removedDomains.add(ref.node().name() + "/" + d.name());
+                    d.ownership().ifPresent(o -> ctx.pendingUndos().domainGone(o.agent()));
                 } catch (RuntimeException e) {
                     failures.add("remove domain " + d.name() + " on " + ref.node().name() + ": " + ProvisionJob.describe(e));
                 }
@@ -69,8 +71,9 @@ public final class OrphanSweeper {
             List<String> removedDisks = new ArrayList<>();
             for (ListedObject i : plan.images()) {
                 try {
-                    teardown.removeDisk(i.name());
+                    teardown.removeDisk(i.name()); // ownership tags checked again there
                     removedDisks.add(ctx.agentsPool().name() + "/" + i.name());
+                    i.ownership().ifPresent(o -> ctx.pendingUndos().diskGone(o.agent()));
                 } catch (RuntimeException e) {
                     failures.add("remove disk " + i.name() + ": " + ProvisionJob.describe(e));
                 }
@@ -107,7 +110,8 @@ public final class OrphanSweeper {
         return out;
     }
 
-    private List<ListedObject> listImages(Set<String> known, Set<String> inFlight, List<String> failures) {
+    private List<ListedObject> listImages(Set<String> known, Set<String> inFlight, Set<String> undoPending,
+                                          List<String> failures) {
         Set<String> templates = ctx.settings().templates().stream().map(TemplateSettings::name).collect(Collectors.toSet());
         List<ListedObject> out = new ArrayList<>();
         List<String> names;
@@ -120,7 +124,7 @@ public final class OrphanSweeper {
         for (String name : names) {
             // Only agent-shaped names of our templates that nobody knows can be ours and leaked: read their tags.
             if (!AgentNames.isAgentName(name) || !templates.contains(AgentNames.templateOf(name))
-                    || known.contains(name) || inFlight.contains(name)) {
+                    || (!undoPending.contains(name) && (known.contains(name) || inFlight.contains(name)))) {
                 continue;
             }
             try {

@@ -166,9 +166,14 @@ public final class ProvisionJob implements Runnable {
             try {
                 step.undo(agent);
             } catch (Throwable u) {
-                // Left to reconciliation (the objects carry our tags); say so.
-                failure.addSuppressed(new IllegalStateException("undo of " + step.name() + " failed: " + describe(u), u));
+                // What is left (domain, disk: the record still names them) is retried on every tick,
+                // its reservation held until then; reconciliation removes it without the grace.
+                String why = "undo of " + step.name() + " failed: " + describe(u);
+                failure.addSuppressed(new IllegalStateException(why + "; kept as a pending undo, retried on every tick", u));
                 LOG.log(Level.WARNING, "undo of " + step.name() + " for agent " + agent.name() + " failed", u);
+                ctx.pendingUndos().add(agent, why);
+                ctx.agents().remove(agent.name(), agent);
+                return;
             }
         }
         ctx.ledger().release(agent.reservation());

@@ -15,9 +15,12 @@ import java.util.Set;
  *                        golden version still being flattened
  * @param everyHypervisorListed whether {@code domains} covers every hypervisor; only then can a known
  *                        agent without a domain be called gone
+ * @param undoPending     agents whose failed launch still has a pending undo: their objects are known
+ *                        garbage, removed without waiting for the grace period
  */
 public record Inventory(Set<String> knownAgents, Set<String> inFlight, List<ListedObject> images,
-                        List<ListedObject> domains, Set<String> protectedImages, boolean everyHypervisorListed) {
+                        List<ListedObject> domains, Set<String> protectedImages, boolean everyHypervisorListed,
+                        Set<String> undoPending) {
 
     public Inventory {
         knownAgents = Set.copyOf(knownAgents);
@@ -25,5 +28,12 @@ public record Inventory(Set<String> knownAgents, Set<String> inFlight, List<List
         images = List.copyOf(images);
         domains = List.copyOf(domains);
         protectedImages = Set.copyOf(protectedImages);
+        undoPending = Set.copyOf(undoPending);
+    }
+
+    /** No pending undo. */
+    public Inventory(Set<String> knownAgents, Set<String> inFlight, List<ListedObject> images,
+                     List<ListedObject> domains, Set<String> protectedImages, boolean everyHypervisorListed) {
+        this(knownAgents, inFlight, images, domains, protectedImages, everyHypervisorListed, Set.of());
     }
 }

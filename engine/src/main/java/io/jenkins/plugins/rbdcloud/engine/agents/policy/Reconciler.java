@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * Finds leaked agent disks and domains: tagged as this controller's and this cloud's, unknown to
  * the controller, not being created, and older than the grace period; a held agent disk only once
- * its hold has ended. Works on listings only, in
+ * its hold has ended; a failed launch's leftovers (pending undo) at once. Works on listings only, in
  * one pass over each, so it is cheap enough to run every minute; it decides and never deletes.
  */
 public final class Reconciler {
@@ -94,6 +94,9 @@ public final class Reconciler {
         Ownership o = object.ownership().get();
         if (!o.ownerId().equals(ownerId) || !o.cloud().equals(cloud)) {
             return Verdict.KEEP; // another controller's or another cloud's: theirs to reconcile
+        }
+        if (inventory.undoPending().contains(o.agent())) {
+            return Verdict.LEAKED; // a failed launch's leftovers: known garbage, no grace to wait for
         }
         if (inventory.knownAgents().contains(o.agent()) || inventory.inFlight().contains(o.agent())) {
             return Verdict.KEEP;

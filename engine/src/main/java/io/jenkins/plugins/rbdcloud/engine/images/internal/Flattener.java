@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Cuts promoted versions loose from the agent disks they were cloned from, and cleans up after
  * promotions a crash interrupted. Every step can be repeated: a flatten of a standalone image
- * is skipped, a released snapshot is not released again, so {@link #completeAll()} resumes
+ * is skipped, a released snapshot is not released again, so {@link #completeAll(List)} resumes
  * wherever a crash stopped the last run.
  */
 public final class Flattener {
@@ -67,22 +67,39 @@ public final class Flattener {
 
     /**
      * Completes every pending flatten and removes the leftovers of interrupted promotions
-     * (versions still {@code creating} whose image's lock is free).
+     * (versions still {@code creating} whose image's lock is free). One golden image or version
+     * that fails does not stop the others: each failure is added to {@code failures}.
      *
      * @return the versions that were completed
      */
-    public List<GoldenVersion> completeAll() {
+    public List<GoldenVersion> completeAll(List<String> failures) {
         List<GoldenVersion> done = new ArrayList<>();
         for (String golden : store.names()) {
-            for (GoldenVersion v : versionsOfListed(golden)) {
-                if (v.state() == VersionState.FLATTENING) {
-                    done.add(flatten(golden, v.version()));
-                } else if (v.state() == VersionState.CREATING) {
-                    removeLeftover(golden, v);
+            List<GoldenVersion> versions;
+            try {
+                versions = versionsOfListed(golden);
+            } catch (RuntimeException e) {
+                failures.add("list versions of " + golden + ": " + describe(e));
+                continue;
+            }
+            for (GoldenVersion v : versions) {
+                try {
+                    if (v.state() == VersionState.FLATTENING) {
+                        done.add(flatten(golden, v.version()));
+                    } else if (v.state() == VersionState.CREATING) {
+                        removeLeftover(golden, v);
+                    }
+                } catch (RuntimeException e) {
+                    failures.add((v.state() == VersionState.FLATTENING ? "flatten " : "remove leftover ") + v.label() + ": "
+                            + describe(e));
                 }
             }
         }
         return done;
+    }
+
+    private static String describe(RuntimeException e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     /** Agent disks ({@code pool/image}) that flattening or half-made versions still depend on. */

@@ -45,6 +45,21 @@ class ReconcilerTest {
     }
 
     @Test
+    void aFailedLaunchsLeftoversAreLeakedAtOnceButOnlyWhenTheyAreOurs() {
+        Duration young = Duration.ofSeconds(5);
+        List<ListedObject> objects = List.of(
+                ours("debian-undone", young),
+                ListedObject.tagged("debian-theirs", tag("jenkins-2", "dev", "debian-theirs", young)),
+                ours("debian-young1", young));
+        // A pending undo's reservation is still held, so it is also in flight.
+        Inventory inv = new Inventory(Set.of(), Set.of("debian-undone"), objects, objects, Set.of(), true,
+                Set.of("debian-undone", "debian-theirs"));
+        ReconcilePlan plan = reconciler.reconcile(inv, NOW);
+        assertEquals(List.of("debian-undone"), names(plan.domains()), "no grace for known garbage; never another owner's");
+        assertEquals(List.of("debian-undone"), names(plan.images()));
+    }
+
+    @Test
     void keepsKnownInFlightForeignUntaggedAndProtectedObjects() {
         Duration old = Duration.ofHours(2);
         List<ListedObject> objects = List.of(
