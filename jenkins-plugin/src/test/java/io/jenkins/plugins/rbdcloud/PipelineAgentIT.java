@@ -54,9 +54,15 @@ class PipelineAgentIT {
             j.assertLogContains("warmed by pipeline jenkins-warm-1", second);
 
             var engine = Engines.get().current("e2e-pipeline");
+            // Nothing leaks: the second build's agent ends too (after its build completed: held, then
+            // promoted at once), and the engine finds nothing Jenkins does not know.
+            ChannelAgentIT.await(Duration.ofMinutes(2), () -> j.jenkins.getNodes().stream().noneMatch(n -> n instanceof RbdAgent),
+                    "the rbd-cloud nodes removed");
+            ChannelAgentIT.await(Duration.ofMinutes(2), () -> engine.usage().total() == 0, "the engine's agents ended");
             ChannelAgentIT.await(Duration.ofMinutes(2), () -> engine.held().join().isEmpty(), "every held disk decided");
-            // Nothing leaks: the second build's agent ends too, and the engine finds nothing Jenkins does not know.
-            ChannelAgentIT.await(Duration.ofMinutes(1), () -> engine.agents().isEmpty(), "the engine's agents ended");
+            ChannelAgentIT.await(Duration.ofMinutes(3), () -> dev.versions().stream().allMatch(v -> v.pinnedDisk().isEmpty()),
+                    "the promoted versions flattened");
+            engine.maintainImages(Instant.now()).get(60, TimeUnit.SECONDS); // removes the disks the flattens freed
             ReconcileReport r = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1))).get(60, TimeUnit.SECONDS);
             assertEquals(0, r.removedDomains().size(), "leaked domains " + r.removedDomains());
             assertEquals(0, r.removedDisks().size(), "leaked disks " + r.removedDisks());
