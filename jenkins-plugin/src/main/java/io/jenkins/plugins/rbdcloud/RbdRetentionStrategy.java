@@ -67,8 +67,7 @@ public final class RbdRetentionStrategy extends RetentionStrategy<AbstractCloudC
                 return 1;
             }
             if (c.getOfflineCause() instanceof OfflineCause.LaunchFailed && ++failedLaunches >= MAX_FAILED_LAUNCHES) {
-                LOG.warning(() -> c.getName() + ": " + failedLaunches + " launches failed in a row, ending the agent");
-                end(c);
+                end(c, failedLaunches + " launches failed in a row");
                 return 1;
             }
             LOG.info(() -> c.getName() + " is offline, connecting it again");
@@ -79,8 +78,7 @@ public final class RbdRetentionStrategy extends RetentionStrategy<AbstractCloudC
         long idleMillis = System.currentTimeMillis() - c.getIdleStartMilliseconds();
         long limit = TimeUnit.MINUTES.toMillis(isOneShot() ? AgentTemplate.ONE_SHOT_UNUSED_MINUTES : idleMinutes);
         if (c.isIdle() && idleMillis > limit) {
-            LOG.info(() -> c.getName() + " idle for " + TimeUnit.MILLISECONDS.toMinutes(idleMillis) + " min, ending it");
-            end(c);
+            end(c, "idle for " + TimeUnit.MILLISECONDS.toMinutes(idleMillis) + " min");
         }
         return 1;
     }
@@ -111,11 +109,12 @@ public final class RbdRetentionStrategy extends RetentionStrategy<AbstractCloudC
             LOG.fine(() -> "not ending " + c.getName() + ": " + e + " continues");
             return;
         }
-        end(c);
+        end(c, "its task " + e + " completed (one-shot)");
     }
 
     /** Takes no new task, then terminates the node off the caller's thread (an executor or the Timer). */
-    private void end(AbstractCloudComputer<?> c) {
+    private void end(AbstractCloudComputer<?> c, String why) {
+        LOG.info(() -> "ending " + c.getName() + ": " + why);
         c.setAcceptingTasks(false);
         synchronized (this) {
             if (ending) {
