@@ -105,6 +105,14 @@ public final class RbdPool {
         }));
     }
 
+    /**
+     * The image's id, read from its id object without opening it: one round trip. It changes when
+     * an image is removed and another made under the same name.
+     */
+    public String imageId(String image) {
+        return poolCall("id", spec(image), () -> ImageHeader.headerObject(ioctx, image).substring("rbd_header.".length()));
+    }
+
     /** Grows or shrinks the image; shrinking drops the data past the new end. */
     public void resize(String image, long sizeBytes) {
         requireSize(sizeBytes);
@@ -190,6 +198,19 @@ public final class RbdPool {
         withImage(image, false, h -> snapCall(h, "snap protect", snap, img -> img.snapProtect(snap)));
     }
 
+    /**
+     * Creates a snapshot and protects it through one open of the image (its exclusive lock taken
+     * once), running {@code beforeProtect} in between (callers' failure-injection hooks).
+     */
+    public void snapCreateProtected(String image, String snap, Runnable beforeProtect) {
+        RbdNames.snapshot(snap);
+        withImage(image, false, h -> {
+            snapCall(h, "snap create", snap, img -> img.snapCreate(snap));
+            beforeProtect.run();
+            return snapCall(h, "snap protect", snap, img -> img.snapProtect(snap));
+        });
+    }
+
     /** @throws RbdBusyException while the snapshot has clones */
     public void snapUnprotect(String image, String snap) {
         RbdNames.snapshot(snap);
@@ -248,31 +269,31 @@ public final class RbdPool {
     /** The value of an image-metadata key, empty when unset. */
     public Optional<String> metaGet(String image, String key) {
         RbdNames.metaKey(key);
-        return withImage(image, true, h -> h.call("image-meta get " + key, () -> NativeLists.metaGet(h, key)));
+        return Optional.ofNullable(metaList(image).get(key));
     }
 
     public void metaSet(String image, String key, String value) {
-        RbdNames.metaValue(RbdNames.metaKey(key), value);
-        withImage(image, false, h -> h.call("image-meta set " + key,
-                () -> h.check(LIB.rbd_metadata_set(h.ptr(), key, value), "image-meta set " + key)));
+        metaSetAll(image, java.util.Map.of(key, value));
     }
 
     /**
-     * Sets several keys through one open of the image: each {@link #metaSet} opens the image and
-     * takes its exclusive lock, which costs more than the write itself.
+     * Sets several keys in one call on the image header (cls_rbd {@code metadata_set}, see
+     * {@link ImageHeader}): no open, no exclusive lock, one round trip for all of them.
      */
     public void metaSetAll(String image, java.util.Map<String, String> entries) {
         entries.forEach((k, v) -> RbdNames.metaValue(RbdNames.metaKey(k), v));
-        withImage(image, false, h -> {
-            entries.forEach((k, v) -> h.call("image-meta set " + k,
-                    () -> h.check(LIB.rbd_metadata_set(h.ptr(), k, v), "image-meta set " + k)));
-            return null;
-        });
+        ImageSpec spec = spec(image);
+        poolRun("image-meta set " + String.join(",", entries.keySet()), spec,
+                () -> ImageHeader.set(ioctx.getPointer(), ImageHeader.headerObject(ioctx, image), entries));
     }
 
-    /** All metadata of the image, sorted by key (librbd's {@code conf_*} overrides included). */
+    /**
+     * All metadata of the image, sorted by key (librbd's {@code conf_*} overrides included), read
+     * in one call on its header without opening the image.
+     */
     public SortedMap<String, String> metaList(String image) {
-        return withImage(image, true, h -> h.call("image-meta list", () -> NativeLists.metaList(h)));
+        ImageSpec spec = spec(image);
+        return poolCall("image-meta list", spec, () -> ImageHeader.list(ioctx.getPointer(), ImageHeader.headerObject(ioctx, image)));
     }
 
     /** @return false when the key was not set */
