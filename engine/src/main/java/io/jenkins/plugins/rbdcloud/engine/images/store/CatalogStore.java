@@ -26,6 +26,7 @@ public final class CatalogStore {
     private final RbdPool images;
     private final CatalogOptions options;
     private final CatalogLock lock;
+    private final VersionFacts versionFacts = new VersionFacts();
 
     public CatalogStore(RbdPool images, CatalogOptions options) {
         this.images = images;
@@ -39,6 +40,11 @@ public final class CatalogStore {
 
     public CatalogOptions options() {
         return options;
+    }
+
+    /** Checked facts of published versions, for cloning. */
+    public VersionFacts versionFacts() {
+        return versionFacts;
     }
 
     public CatalogLock lock() {
@@ -65,8 +71,31 @@ public final class CatalogStore {
 
     public void requireGolden(String golden) {
         if (!exists(golden)) {
-            throw new GoldenImageException("no golden image '" + golden + "' in pool " + images.name());
+            throw noGolden(golden);
         }
+    }
+
+    /**
+     * The catalog image's metadata (kind, {@code current}, pins), read fresh in one call, so a
+     * rollback by any controller is seen by the next reader.
+     *
+     * @throws GoldenImageException when there is no such golden image
+     */
+    public Map<String, String> catalogMeta(String golden) {
+        Map<String, String> meta;
+        try {
+            meta = images.metaList(GoldenNames.check(golden));
+        } catch (RbdNotFoundException e) {
+            meta = Map.of();
+        }
+        if (!VersionMeta.CATALOG.equals(meta.get(VersionMeta.KIND))) {
+            throw noGolden(golden);
+        }
+        return meta;
+    }
+
+    private GoldenImageException noGolden(String golden) {
+        return new GoldenImageException("no golden image '" + golden + "' in pool " + images.name());
     }
 
     /** Golden image names in the pool, sorted. */
@@ -162,12 +191,21 @@ public final class CatalogStore {
         images.metaSet(GoldenNames.versionImage(golden, n), VersionMeta.STATE, state.metaValue());
     }
 
+    /** A version's state with its label, which makes the state count, in one metadata write. */
+    public void publishVersion(String golden, int n, VersionState state) {
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        keys.put(VersionMeta.STATE, state.metaValue());
+        keys.put(VersionMeta.VERSION, golden + "@v" + n);
+        images.metaSetAll(GoldenNames.versionImage(golden, n), keys);
+    }
+
     public void markCurrent(String golden, int n) {
         images.metaSet(golden, VersionMeta.CURRENT, Integer.toString(n));
     }
 
     /** Removes a version image with its snapshots; gone already is fine. */
     public void removeVersionImage(String image) {
+        versionFacts.forget(image);
         removeImage(images, image);
     }
 
