@@ -101,7 +101,7 @@ public final class RbdPool {
             RbdImageInfo info = h.rbdImage().stat();
             byte[] id = new byte[128];
             h.check(LIB.rbd_get_id(h.ptr(), id, id.length), "info");
-            return new ImageInfo(h.spec(), Native.toString(id), info.size, info.obj_size, h.features());
+            return new ImageInfo(h.spec(), Native.toString(id), info.size, info.obj_size, h.features(), NativeLists.parent(h));
         }));
     }
 

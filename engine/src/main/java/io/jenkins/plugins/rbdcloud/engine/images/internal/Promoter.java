@@ -57,7 +57,7 @@ public final class Promoter {
             store.requireGolden(golden);
             ImageInfo diskInfo = agents.stat(disk);
             boolean flattenNow = false;
-            if (store.depth(agents, disk) + 1 > store.options().maxCloneDepth()) {
+            if (store.depthFromParent(golden, diskInfo.parent()) + 1 > store.options().maxCloneDepth()) {
                 flattener.completeFor(golden);
                 flattenNow = store.depth(agents, disk) + 1 > store.options().maxCloneDepth();
             }

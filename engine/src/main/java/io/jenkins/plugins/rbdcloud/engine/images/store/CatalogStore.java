@@ -185,6 +185,34 @@ public final class CatalogStore {
         }
     }
 
+    /**
+     * Clone depth of an image of {@code golden} whose parent is already known (from
+     * {@link RbdPool#stat}): a {@code ready} version of this golden image is standalone, which its
+     * metadata tells without opening it; any other parent is walked as {@link #depth} does.
+     */
+    public int depthFromParent(String golden, Optional<ImageSpec> parent) {
+        if (parent.isEmpty()) {
+            return 0;
+        }
+        ImageSpec p = parent.get();
+        OptionalInt n = GoldenNames.versionOf(golden, p.image());
+        if (p.pool().equals(images.name()) && n.isPresent()) {
+            try {
+                Map<String, String> meta = images.metaList(p.image());
+                if (VersionMeta.parse(images.name(), golden, n.getAsInt(), meta, false, 0).state() == VersionState.READY) {
+                    return 1;
+                }
+            } catch (RbdNotFoundException e) {
+                // walked below
+            }
+        }
+        try {
+            return 1 + depth(images.cluster().pool(p.pool()), p.image());
+        } catch (RbdNotFoundException e) {
+            return 1 + 2;
+        }
+    }
+
     // ---------------------------------------------------------------- writing
 
     public void setState(String golden, int n, VersionState state) {
