@@ -296,6 +296,17 @@ public final class RbdPool {
         return poolCall("image-meta list", spec, () -> ImageHeader.list(ioctx.getPointer(), ImageHeader.headerObject(ioctx, image)));
     }
 
+    /**
+     * All metadata of the image with id {@code id}, in one call: for a caller that remembers ids.
+     * Image ids are never reused, and the header goes with its image, so a remembered id either
+     * reads the same image or fails with {@link RbdNotFoundException}; a trashed image keeps its
+     * header and still reads.
+     */
+    public SortedMap<String, String> metaListById(String id) {
+        ImageSpec target = ImageSpec.of(name, "id:" + RbdNames.imageId(id));
+        return poolCall("image-meta list", target, () -> ImageHeader.list(ioctx.getPointer(), "rbd_header." + id));
+    }
+
     /** @return false when the key was not set */
     public boolean metaRemove(String image, String key) {
         RbdNames.metaKey(key);

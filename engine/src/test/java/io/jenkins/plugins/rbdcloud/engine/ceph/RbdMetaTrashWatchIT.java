@@ -88,7 +88,12 @@ class RbdMetaTrashWatchIT extends CephItBase {
         }
         assertEquals(Map.of("rbd-cloud.a", "2", "rbd-cloud.b", "ü", "rbd-cloud.c", "from librbd"), Map.copyOf(pool.metaList(name)));
         assertEquals(pool.stat(name).id(), pool.imageId(name));
+        assertEquals(pool.metaList(name), pool.metaListById(pool.imageId(name)));
         assertThrows(RbdNotFoundException.class, () -> pool.imageId(env.uniqueName("missing")));
+        String id = pool.imageId(name);
+        pool.remove(name);
+        // a remembered id of a removed image fails rather than read something else
+        assertThrows(RbdNotFoundException.class, () -> pool.metaListById(id));
     }
 
     @Test

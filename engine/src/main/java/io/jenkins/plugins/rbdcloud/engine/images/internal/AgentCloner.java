@@ -78,11 +78,19 @@ public final class AgentCloner {
     private GoldenVersion clonableVersion(String golden, int n, boolean current) {
         RbdPool images = store.images();
         String image = GoldenNames.versionImage(golden, n);
+        VersionFacts.Facts known = store.versionFacts().last(image).orElse(null);
+        Map<String, String> meta = null;
+        if (known != null) {
+            try {
+                meta = images.metaListById(known.imageId());
+            } catch (RbdNotFoundException gone) {
+                known = null; // removed, maybe made again under the same name: looked up by name below
+            }
+        }
         String id;
-        Map<String, String> meta;
         try {
-            id = images.imageId(image);
-            meta = images.metaList(image);
+            id = known != null ? known.imageId() : images.imageId(image);
+            meta = meta != null ? meta : images.metaListById(id);
         } catch (RbdNotFoundException e) {
             throw new GoldenImageException("golden image " + golden + " has no version v" + n);
         }

@@ -27,6 +27,8 @@ public final class CatalogStore {
     private final CatalogOptions options;
     private final CatalogLock lock;
     private final VersionFacts versionFacts = new VersionFacts();
+    /** Catalog image ids by golden name: its metadata is then one call (see {@link RbdPool#metaListById}). */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> catalogIds = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CatalogStore(RbdPool images, CatalogOptions options) {
         this.images = images;
@@ -82,11 +84,26 @@ public final class CatalogStore {
      * @throws GoldenImageException when there is no such golden image
      */
     public Map<String, String> catalogMeta(String golden) {
-        Map<String, String> meta;
-        try {
-            meta = images.metaList(GoldenNames.check(golden));
-        } catch (RbdNotFoundException e) {
-            meta = Map.of();
+        GoldenNames.check(golden);
+        Map<String, String> meta = Map.of();
+        String id = catalogIds.get(golden);
+        if (id != null) {
+            try {
+                meta = images.metaListById(id);
+            } catch (RbdNotFoundException gone) {
+                // removed since, maybe made again: looked up by name
+                catalogIds.remove(golden, id);
+                id = null;
+            }
+        }
+        if (id == null) {
+            try {
+                id = images.imageId(golden);
+                meta = images.metaListById(id);
+                catalogIds.put(golden, id);
+            } catch (RbdNotFoundException e) {
+                meta = Map.of();
+            }
         }
         if (!VersionMeta.CATALOG.equals(meta.get(VersionMeta.KIND))) {
             throw noGolden(golden);

@@ -25,6 +25,14 @@ public final class VersionFacts {
         return f != null && f.imageId().equals(imageId) ? Optional.of(f) : Optional.empty();
     }
 
+    /**
+     * The facts last checked for an image of this name; the caller reads the image through the
+     * id they carry ({@code RbdPool.metaListById}), which fails once that image is gone.
+     */
+    public Optional<Facts> last(String image) {
+        return Optional.ofNullable(byImage.get(image));
+    }
+
     public void put(String image, Facts facts) {
         byImage.put(image, facts);
     }
