@@ -72,9 +72,7 @@ public final class CatalogStore {
     }
 
     public void requireGolden(String golden) {
-        if (!exists(golden)) {
-            throw noGolden(golden);
-        }
+        catalogMeta(golden);
     }
 
     /**
