@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 /**
  * The RBD verbs on one pool, named after {@code rbd}'s own commands. Each verb opens the image
  * for as long as it needs it (read-only where that is enough, so a user with read-only caps on a
- * pool can inspect and clone from it) and closes it again. Thread-safe.
+ * pool can inspect and clone from it) and closes it again; the metadata verbs open nothing (one
+ * cls_rbd call on the image header, see {@link ImageHeader}). Thread-safe.
  *
  * <p>Names are checked with {@link RbdNames} before anything reaches librbd. Failures are
  * {@link RbdException}s naming the pool, image and snapshot.
