@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.ceph;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -10,8 +11,10 @@ import java.util.Set;
  * @param size       provisioned size in bytes
  * @param objectSize object size in bytes ({@code 1 << order})
  * @param features   enabled features
+ * @param parent     the parent snapshot of a clone, empty for an image that is not one
  */
-public record ImageInfo(ImageSpec spec, String id, long size, long objectSize, Set<RbdFeature> features) {
+public record ImageInfo(ImageSpec spec, String id, long size, long objectSize, Set<RbdFeature> features,
+        Optional<ImageSpec> parent) {
 
     public ImageInfo {
         features = Set.copyOf(features);

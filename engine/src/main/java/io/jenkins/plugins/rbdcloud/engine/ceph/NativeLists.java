@@ -125,23 +125,6 @@ final class NativeLists {
         return out;
     }
 
-    static Optional<String> metaGet(RbdImageHandle h, String key) throws RbdException {
-        byte[] buf = new byte[256];
-        while (true) {
-            LongByReference len = new LongByReference(buf.length);
-            int rc = LIB.rbd_metadata_get(h.ptr(), key, buf, len);
-            if (rc == -ENOENT) {
-                return Optional.empty();
-            }
-            if (rc == -ERANGE) {
-                buf = new byte[(int) Math.max(len.getValue(), buf.length * 2L)];
-                continue;
-            }
-            fail(rc, "image-meta get " + key);
-            return Optional.of(CStrings.first(buf, (int) len.getValue()));
-        }
-    }
-
     static SortedMap<String, String> metaList(RbdImageHandle h) throws RbdException {
         byte[] keys = new byte[4096];
         byte[] values = new byte[4096];

@@ -23,7 +23,8 @@ import java.util.function.Predicate;
 /**
  * The RBD verbs on one pool, named after {@code rbd}'s own commands. Each verb opens the image
  * for as long as it needs it (read-only where that is enough, so a user with read-only caps on a
- * pool can inspect and clone from it) and closes it again. Thread-safe.
+ * pool can inspect and clone from it) and closes it again; the metadata verbs open nothing (one
+ * cls_rbd call on the image header, see {@link ImageHeader}). Thread-safe.
  *
  * <p>Names are checked with {@link RbdNames} before anything reaches librbd. Failures are
  * {@link RbdException}s naming the pool, image and snapshot.
@@ -101,8 +102,16 @@ public final class RbdPool {
             RbdImageInfo info = h.rbdImage().stat();
             byte[] id = new byte[128];
             h.check(LIB.rbd_get_id(h.ptr(), id, id.length), "info");
-            return new ImageInfo(h.spec(), Native.toString(id), info.size, info.obj_size, h.features());
+            return new ImageInfo(h.spec(), Native.toString(id), info.size, info.obj_size, h.features(), NativeLists.parent(h));
         }));
+    }
+
+    /**
+     * The image's id, read from its id object without opening it: one round trip. It changes when
+     * an image is removed and another made under the same name.
+     */
+    public String imageId(String image) {
+        return poolCall("id", spec(image), () -> ImageHeader.headerObject(ioctx, image).substring("rbd_header.".length()));
     }
 
     /** Grows or shrinks the image; shrinking drops the data past the new end. */
@@ -190,6 +199,19 @@ public final class RbdPool {
         withImage(image, false, h -> snapCall(h, "snap protect", snap, img -> img.snapProtect(snap)));
     }
 
+    /**
+     * Creates a snapshot and protects it through one open of the image (its exclusive lock taken
+     * once), running {@code beforeProtect} in between (callers' failure-injection hooks).
+     */
+    public void snapCreateProtected(String image, String snap, Runnable beforeProtect) {
+        RbdNames.snapshot(snap);
+        withImage(image, false, h -> {
+            snapCall(h, "snap create", snap, img -> img.snapCreate(snap));
+            beforeProtect.run();
+            return snapCall(h, "snap protect", snap, img -> img.snapProtect(snap));
+        });
+    }
+
     /** @throws RbdBusyException while the snapshot has clones */
     public void snapUnprotect(String image, String snap) {
         RbdNames.snapshot(snap);
@@ -248,31 +270,42 @@ public final class RbdPool {
     /** The value of an image-metadata key, empty when unset. */
     public Optional<String> metaGet(String image, String key) {
         RbdNames.metaKey(key);
-        return withImage(image, true, h -> h.call("image-meta get " + key, () -> NativeLists.metaGet(h, key)));
+        return Optional.ofNullable(metaList(image).get(key));
     }
 
     public void metaSet(String image, String key, String value) {
-        RbdNames.metaValue(RbdNames.metaKey(key), value);
-        withImage(image, false, h -> h.call("image-meta set " + key,
-                () -> h.check(LIB.rbd_metadata_set(h.ptr(), key, value), "image-meta set " + key)));
+        metaSetAll(image, java.util.Map.of(key, value));
     }
 
     /**
-     * Sets several keys through one open of the image: each {@link #metaSet} opens the image and
-     * takes its exclusive lock, which costs more than the write itself.
+     * Sets several keys in one call on the image header (cls_rbd {@code metadata_set}, see
+     * {@link ImageHeader}): no open, no exclusive lock, one round trip for all of them.
      */
     public void metaSetAll(String image, java.util.Map<String, String> entries) {
         entries.forEach((k, v) -> RbdNames.metaValue(RbdNames.metaKey(k), v));
-        withImage(image, false, h -> {
-            entries.forEach((k, v) -> h.call("image-meta set " + k,
-                    () -> h.check(LIB.rbd_metadata_set(h.ptr(), k, v), "image-meta set " + k)));
-            return null;
-        });
+        ImageSpec spec = spec(image);
+        poolRun("image-meta set " + String.join(",", entries.keySet()), spec,
+                () -> ImageHeader.set(ioctx.getPointer(), ImageHeader.headerObject(ioctx, image), entries));
     }
 
-    /** All metadata of the image, sorted by key (librbd's {@code conf_*} overrides included). */
+    /**
+     * All metadata of the image, sorted by key (librbd's {@code conf_*} overrides included), read
+     * in one call on its header without opening the image.
+     */
     public SortedMap<String, String> metaList(String image) {
-        return withImage(image, true, h -> h.call("image-meta list", () -> NativeLists.metaList(h)));
+        ImageSpec spec = spec(image);
+        return poolCall("image-meta list", spec, () -> ImageHeader.list(ioctx.getPointer(), ImageHeader.headerObject(ioctx, image)));
+    }
+
+    /**
+     * All metadata of the image with id {@code id}, in one call: for a caller that remembers ids.
+     * Image ids are never reused, and the header goes with its image, so a remembered id either
+     * reads the same image or fails with {@link RbdNotFoundException}; a trashed image keeps its
+     * header and still reads.
+     */
+    public SortedMap<String, String> metaListById(String id) {
+        ImageSpec target = ImageSpec.of(name, "id:" + RbdNames.imageId(id));
+        return poolCall("image-meta list", target, () -> ImageHeader.list(ioctx.getPointer(), "rbd_header." + id));
     }
 
     /** @return false when the key was not set */

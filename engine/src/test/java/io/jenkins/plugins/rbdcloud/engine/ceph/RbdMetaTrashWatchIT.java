@@ -73,6 +73,29 @@ class RbdMetaTrashWatchIT extends CephItBase {
         assertThrows(RbdNotFoundException.class, () -> pool.metaSetAll(env.uniqueName("missing"), tags));
     }
 
+    /** Tags go straight to the image header: librbd's own readers and writers must agree with them. */
+    @Test
+    void headerCallsAndLibrbdSeeTheSameTags() {
+        String name = scratch.create(pool, env.uniqueName("metahdr"), MiB);
+        pool.metaSetAll(name, Map.of("rbd-cloud.a", "1", "rbd-cloud.b", "ü"));
+        try (RbdImageHandle h = pool.open(name)) {
+            assertEquals(Map.of("rbd-cloud.a", "1", "rbd-cloud.b", "ü"), Map.copyOf(h.call("list", () -> NativeLists.metaList(h))));
+            h.call("set", () -> h.check(io.jenkins.plugins.rbdcloud.engine.ceph.internal.LibRbd.INSTANCE
+                    .rbd_metadata_set(h.ptr(), "rbd-cloud.c", "from librbd"), "set"));
+            // written while another client holds the image open: seen at once by both sides
+            pool.metaSet(name, "rbd-cloud.a", "2");
+            assertEquals("2", h.call("list", () -> NativeLists.metaList(h)).get("rbd-cloud.a"));
+        }
+        assertEquals(Map.of("rbd-cloud.a", "2", "rbd-cloud.b", "ü", "rbd-cloud.c", "from librbd"), Map.copyOf(pool.metaList(name)));
+        assertEquals(pool.stat(name).id(), pool.imageId(name));
+        assertEquals(pool.metaList(name), pool.metaListById(pool.imageId(name)));
+        assertThrows(RbdNotFoundException.class, () -> pool.imageId(env.uniqueName("missing")));
+        String id = pool.imageId(name);
+        pool.remove(name);
+        // a remembered id of a removed image fails rather than read something else
+        assertThrows(RbdNotFoundException.class, () -> pool.metaListById(id));
+    }
+
     @Test
     void manyMetadataKeysGrowTheBuffers() {
         String name = scratch.create(pool, env.uniqueName("meta"), MiB);

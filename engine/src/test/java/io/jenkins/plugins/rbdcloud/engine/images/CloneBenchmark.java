@@ -5,6 +5,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdImageHandle;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.SparseCopy;
+import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 
@@ -27,8 +30,12 @@ import java.util.Random;
 public final class CloneBenchmark {
 
     private static final long GiB = 1L << 30;
-    private static final int RUNS = Integer.getInteger("bench.runs", 5);
+    private static final int RUNS = Integer.getInteger("bench.runs", 9);
     private static final int COPY_RUNS = Integer.getInteger("bench.copyRuns", 3);
+    /** Data written into each golden image; the clone and promotion cases do not depend on it, the copy does. */
+    private static final int DATA_MIB = Integer.getInteger("bench.dataMib", 1024);
+    /** {@code -Dbench.copy=false} skips the full copies (minutes) when only clone and promotion matter. */
+    private static final boolean COPY = Boolean.parseBoolean(System.getProperty("bench.copy", "true"));
 
     private final RbdPool images;
     private final RbdPool agents;
@@ -37,12 +44,22 @@ public final class CloneBenchmark {
     private final List<String> disks = new ArrayList<>();
     private final Path workDir;
     private int counter;
+    /** Step names with the time each began, as the catalog's step hook reports them. */
+    private final List<Map.Entry<String, Long>> steps = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Per promotion: the time from one step (or the call) to the next, by the step it ends in. */
+    private final Map<String, List<Long>> promoteSteps = new LinkedHashMap<>();
 
-    private CloneBenchmark(RbdPool images, RbdPool agents, Path workDir) {
+    private final CephConfig config;
+    private final Path keyFile;
+
+    private CloneBenchmark(RbdPool images, RbdPool agents, Path workDir, CephConfig config, Path keyFile) {
         this.images = images;
         this.agents = agents;
         this.workDir = workDir;
-        this.gi = new GoldenImages(images, CatalogOptions.builder("bench").backgroundFlatten(false).workDir(workDir).build());
+        this.config = config;
+        this.keyFile = keyFile;
+        this.gi = new GoldenImages(images, CatalogOptions.builder("bench").backgroundFlatten(false).workDir(workDir)
+                .steps(step -> steps.add(Map.entry(step, System.nanoTime()))).build());
     }
 
     public static void main(String[] args) throws Exception {
@@ -55,7 +72,7 @@ public final class CloneBenchmark {
         }
         try (CephCluster cluster = CephCluster.connect(config, Duration.ofSeconds(30))) {
             CloneBenchmark b = new CloneBenchmark(cluster.pool(env("RBD_CLOUD_IMAGES_POOL")),
-                    cluster.pool(env("RBD_CLOUD_AGENTS_POOL")), workDir);
+                    cluster.pool(env("RBD_CLOUD_AGENTS_POOL")), workDir, config, Path.of(env("RBD_CLOUD_CEPH_KEY_FILE")));
             try {
                 b.run();
             } finally {
@@ -69,15 +86,8 @@ public final class CloneBenchmark {
         double copy10 = 0;
         for (int sizeGib : new int[] {1, 10, 100}) {
             String golden = golden(sizeGib);
-            long clone = caseLine("clone", sizeGib, RUNS, () -> {
-                String d = disk();
-                long t0 = System.nanoTime();
-                gi.cloneForAgent(agents, new AgentCloneRequest(golden, 0, d, sizeGib * GiB, "bench", "bench", "bench"));
-                long t = System.nanoTime() - t0;
-                removeDisk(d);
-                return t;
-            });
-            if (sizeGib <= 10) {
+            long clone = clones(golden, sizeGib);
+            if (sizeGib <= 10 && COPY) {
                 long copy = caseLine("copy", sizeGib, COPY_RUNS, () -> fullCopy(golden, sizeGib));
                 if (sizeGib == 10) {
                     clone10 = clone;
@@ -90,8 +100,79 @@ public final class CloneBenchmark {
                 gi.remove(golden);
             }
         }
-        System.out.printf(Locale.ROOT, "bench clone_vs_copy size_gib=10 ratio=%.1f%n", copy10 / clone10);
+        if (COPY) {
+            System.out.printf(Locale.ROOT, "bench clone_vs_copy size_gib=10 ratio=%.1f%n", copy10 / clone10);
+        }
         System.out.printf(Locale.ROOT, "bench promote_ratio size_gib=10 ratio=%.1f%n", promoteCopy / (double) promoteNative);
+    }
+
+    /**
+     * {@code cloneForAgent} beside its floors, interleaved run by run so they share the load: the
+     * raw librbd clone of the same snapshot in this process, and the {@code rbd clone} command.
+     */
+    private long clones(String golden, int sizeGib) {
+        GoldenVersion v = gi.show(golden).current().orElseThrow();
+        String parent = v.snapshot().image();
+        String snap = v.snapshot().snapshot();
+        List<Long> ours = new ArrayList<>();
+        List<Long> raw = new ArrayList<>();
+        List<Long> cli = new ArrayList<>();
+        // One warm-up of each, not counted: the first call pays for class loading and the cache fill.
+        for (int i = -1; i < RUNS; i++) {
+            String d = disk();
+            long t0 = System.nanoTime();
+            gi.cloneForAgent(agents, new AgentCloneRequest(golden, 0, d, sizeGib * GiB, "bench", "bench", "bench"));
+            long t1 = System.nanoTime();
+            removeDisk(d);
+            String r = disk();
+            long t2 = System.nanoTime();
+            images.clone(parent, snap, agents, r);
+            long t3 = System.nanoTime();
+            removeDisk(r);
+            String c = disk();
+            long t4 = System.nanoTime();
+            rbdCommand("clone", "--rbd-default-clone-format", "2", images.name() + "/" + parent + "@" + snap, agents.name() + "/" + c);
+            long t5 = System.nanoTime();
+            removeDisk(c);
+            if (i >= 0) {
+                ours.add(t1 - t0);
+                raw.add(t3 - t2);
+                cli.add(t5 - t4);
+            }
+        }
+        long p50 = median(ours);
+        long floor = median(raw);
+        System.out.printf(Locale.ROOT, "bench clone size_gib=%d millis=%d floor_millis=%d cli_millis=%d ratio=%.2f cli_ratio=%.2f runs=%d%n",
+                sizeGib, ms(p50), ms(floor), ms(median(cli)), p50 / (double) floor, p50 / (double) median(cli), RUNS);
+        System.out.println("# clone size_gib=" + sizeGib + " ours=" + msList(ours) + " raw=" + msList(raw) + " cli=" + msList(cli));
+        return p50;
+    }
+
+    /** The {@code rbd} command as the engine's user, process start included. */
+    private void rbdCommand(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("rbd", "-c", config.confFile().toString(), "--id", config.user(),
+                "--keyfile", keyFile.toString()));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("rbd " + String.join(" ", args) + " failed: " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("rbd " + String.join(" ", args) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static long ms(long nanos) {
+        return Math.round(nanos / 1e6);
+    }
+
+    private static String msList(List<Long> nanos) {
+        return nanos.stream().map(CloneBenchmark::ms).toList().toString();
     }
 
     private long promoteNative;
@@ -99,18 +180,30 @@ public final class CloneBenchmark {
 
     private void promotions(String golden) {
         List<Long> flatten = new ArrayList<>();
-        promoteNative = caseLine("promote_native", 10, COPY_RUNS, () -> {
+        List<Long> floor = new ArrayList<>();
+        List<Long> ours = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
             String d = agentWithDelta(golden);
+            steps.clear();
             long t0 = System.nanoTime();
             Promotion p = gi.promote(golden, agents, d);
-            long t = System.nanoTime() - t0;
+            long t1 = System.nanoTime();
+            ours.add(t1 - t0);
+            recordSteps(t0, t1);
             check(p.version().current() && p.version().state() == VersionState.FLATTENING, "native promotion not current");
             long f0 = System.nanoTime();
             gi.completeFlattens(golden);
             flatten.add(System.nanoTime() - f0);
             resetTo(golden, d);
-            return t;
-        });
+            floor.add(promotionFloor(golden));
+        }
+        promoteNative = median(ours);
+        System.out.printf(Locale.ROOT, "bench promote_native size_gib=10 millis=%d floor_millis=%d ratio=%.2f runs=%d%n",
+                ms(promoteNative), ms(median(floor)), promoteNative / (double) median(floor), RUNS);
+        System.out.println("# promote_native ours=" + msList(ours) + " floor=" + msList(floor));
+        StringBuilder b = new StringBuilder("# promote_native steps (p50 ms, up to the step named):");
+        promoteSteps.forEach((k, v) -> b.append(' ').append(k).append('=').append(String.format(Locale.ROOT, "%.1f", median(v) / 1e6)));
+        System.out.println(b);
         promoteCopy = caseLine("promote_copy", 10, COPY_RUNS, () -> {
             String d = agentWithDelta(golden);
             long t0 = System.nanoTime();
@@ -122,6 +215,37 @@ public final class CloneBenchmark {
         });
         print("flatten", 10, median(flatten), flatten.size());
         gi.remove(golden);
+    }
+
+    /** Splits one promotion's time at its steps: {@code clone=} is the time from the previous step to the clone step. */
+    private void recordSteps(long start, long end) {
+        long last = start;
+        List<Map.Entry<String, Long>> seen = new ArrayList<>(steps);
+        seen.add(Map.entry("end", end));
+        for (Map.Entry<String, Long> e : seen) {
+            promoteSteps.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue() - last);
+            last = e.getValue();
+        }
+    }
+
+    /**
+     * What a native promotion cannot do without, as raw librbd calls: snapshot the agent disk,
+     * clone the snapshot into the images pool, snapshot the clone and protect that snapshot
+     * (one open for these two, as the promotion does).
+     */
+    private long promotionFloor(String golden) {
+        String d = agentWithDelta(golden);
+        String f = prefix + "-f" + (counter++);
+        try {
+            long t0 = System.nanoTime();
+            agents.snapCreate(d, "floor");
+            agents.clone(d, "floor", images, f);
+            images.snapCreateProtected(f, "v1", () -> {});
+            return System.nanoTime() - t0;
+        } finally {
+            CatalogStore.removeImage(images, f);
+            removeDisk(d);
+        }
     }
 
     /** Nova before COW clones: export the image to a file on the host, import it sparse. */
@@ -151,7 +275,7 @@ public final class CloneBenchmark {
         }
     }
 
-    /** A golden image of {@code sizeGib} virtual GiB with 1 GiB written, made through the catalog's copy path. */
+    /** A golden image of {@code sizeGib} virtual GiB with {@code bench.dataMib} written (sparse otherwise), made through the catalog's copy path. */
     private String golden(int sizeGib) throws IOException {
         String golden = prefix + "-g" + sizeGib;
         Path tiny = Files.createTempFile(workDir, "bench", ".raw");
@@ -167,7 +291,7 @@ public final class CloneBenchmark {
             ByteBuffer buf = ByteBuffer.allocateDirect(4 << 20);
             Random r = new Random(sizeGib);
             byte[] b = new byte[4 << 20];
-            for (long pos = 0; pos < GiB; pos += b.length) {
+            for (long pos = 0; pos < DATA_MIB * (1L << 20); pos += b.length) {
                 r.nextBytes(b);
                 buf.clear().put(b).flip();
                 h.write(pos, buf);

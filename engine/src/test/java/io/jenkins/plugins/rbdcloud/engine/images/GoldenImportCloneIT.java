@@ -187,6 +187,41 @@ class GoldenImportCloneIT {
         assertTrue(fx.agents.list().stream().noneMatch(i -> i.startsWith("it-a-")), "nothing cloned by the refusals");
     }
 
+    /**
+     * What clone for an agent learnt about v1 must not outlive v1: a re-import under the same name,
+     * by another controller (this one's cache is not told), is a new image and checked again.
+     */
+    @Test
+    void versionMadeAgainUnderTheSameNameIsCheckedAgain() throws Exception {
+        String g = fx.golden("again");
+        gi.importFile(g, fx.rawFile("s.raw", 8L * MiB, 11, 0), ImportProgress.NONE);
+        String d = fx.disk("a");
+        gi.cloneForAgent(fx.agents, new AgentCloneRequest(g, 0, d, 8L * MiB, "c", "t", "a"));
+        fx.agents.remove(d);
+        try (GoldenImages other = fx.catalog(CatalogFixture.options().build())) {
+            other.remove(g);
+            other.importFile(g, fx.rawFile("t.raw", 16L * MiB, 12, 0), ImportProgress.NONE);
+        }
+        assertRefused("smaller", () -> gi.cloneForAgent(fx.agents, new AgentCloneRequest(g, 0, fx.disk("a"), 8L * MiB, "c", "t", "a")));
+        String d2 = fx.disk("a");
+        gi.cloneForAgent(fx.agents, new AgentCloneRequest(g, 0, d2, 16L * MiB, "c", "t", "a"));
+        assertEquals(16L * MiB, fx.agents.stat(d2).size());
+    }
+
+    /** A version's state is read at every clone: once retired by a prune, by any controller, it is refused at once. */
+    @Test
+    void retiredVersionIsRefusedAtTheNextClone() throws Exception {
+        String g = fx.golden("retire");
+        gi.importFile(g, fx.rawFile("u.raw", 8L * MiB, 13, 0), ImportProgress.NONE);
+        gi.importFile(g, fx.rawFile("v.raw", 8L * MiB, 14, 0), ImportProgress.NONE);
+        gi.cloneForAgent(fx.agents, request(g, 1, fx.disk("a")));
+        try (GoldenImages other = fx.catalog(CatalogFixture.options().build())) {
+            assertEquals(List.of(1), other.prune(g, 1).retired());
+        }
+        assertRefused("retired", () -> gi.cloneForAgent(fx.agents, request(g, 1, fx.disk("a"))));
+        gi.cloneForAgent(fx.agents, request(g, 0, fx.disk("a")));
+    }
+
     @Test
     void rejectsBadNamesBeforeLibrbd() {
         String tooLong = "a".repeat(100);

@@ -10,7 +10,8 @@ import com.sun.jna.ptr.LongByReference;
 /**
  * The librados object-lock calls (cls_lock) that rados-java 0.6.0 does not bind. These are
  * RADOS object locks, not RBD advisory image locks: they never touch an image header, so they
- * cannot upset the exclusive-lock feature (see the environment notes).
+ * cannot upset the exclusive-lock feature (see the environment notes). Also the object-class
+ * calls that let {@code RbdPool} read or write an image's metadata in one round trip.
  */
 public interface LibRados extends Library {
 
@@ -43,6 +44,15 @@ public interface LibRados extends Library {
             LongByReference addrsLen);
 
     int rados_break_lock(Pointer io, String oid, String name, String client, String cookie);
+
+    // --- object class calls (cls_rbd's metadata verbs on an image header: librbd has no multi-set) ---
+    /** Runs a read method of an object class; returns the length of its output, -ERANGE when {@code out} is too small. */
+    int rados_exec(Pointer io, String oid, String cls, String method, byte[] in, long inLen, byte[] out, long outLen);
+    Pointer rados_create_write_op();
+    void rados_release_write_op(Pointer op);
+    void rados_write_op_assert_exists(Pointer op);
+    void rados_write_op_exec(Pointer op, String cls, String method, byte[] in, long inLen, IntByReference prval);
+    int rados_write_op_operate(Pointer op, Pointer io, String oid, Pointer mtime, int flags);
 
     /** {@code struct timeval} on LP64. */
     @Structure.FieldOrder({"tv_sec", "tv_usec"})

@@ -12,13 +12,19 @@ import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.images.store.Undo;
 import io.jenkins.plugins.rbdcloud.engine.images.store.VersionMeta;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
+import io.jenkins.plugins.rbdcloud.engine.images.store.VersionFacts;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Makes an agent disk: a clone of a golden version's protected snapshot in the agents pool,
  * grown to the requested size and tagged with its owner. No catalog lock: it only reads the
- * catalog, and a version with clones cannot be removed (its snapshot is protected).
+ * catalog, and a version with clones cannot be removed (its snapshot is protected). Per clone it
+ * reads the catalog's {@code current} and the version's metadata fresh (no image opens), checks
+ * the rest once per version, then clones and writes the ownership tags in one call.
  */
 public final class AgentCloner {
 
@@ -33,23 +39,17 @@ public final class AgentCloner {
     public AgentDisk cloneForAgent(RbdPool agents, AgentCloneRequest req) {
         RbdPool images = store.images();
         sameCluster(agents, images);
-        store.requireGolden(req.golden());
-        int n = req.version() > 0 ? req.version() : store.current(req.golden());
+        int current = (int) VersionMeta.number(store.catalogMeta(req.golden()).get(VersionMeta.CURRENT));
+        int n = req.version() > 0 ? req.version() : current;
         if (n == 0) {
             throw new GoldenImageException("golden image " + req.golden() + " has no current version");
         }
-        GoldenVersion v = store.findVersion(req.golden(), n).orElseThrow(
-                () -> new GoldenImageException("golden image " + req.golden() + " has no version v" + n));
-        if (!v.state().isUsable()) {
-            throw new GoldenImageException("cannot clone " + v.label() + ": it is " + v.state().metaValue());
-        }
-        ImageSpec snap = v.snapshot();
-        requireProtected(images, snap);
-        requireRaw(images, snap, VersionMeta.field(store.images().metaList(snap.image()), VersionMeta.FORMAT));
+        GoldenVersion v = clonableVersion(req.golden(), n, current == n);
         if (req.sizeBytes() < v.sizeBytes()) {
             throw new GoldenImageException("agent disk size " + req.sizeBytes() + " is smaller than " + v.label() + " ("
                     + v.sizeBytes() + " bytes)");
         }
+        ImageSpec snap = v.snapshot();
         Ownership owner = new Ownership(store.options().ownerId(), req.cloud(), req.template(), req.agent(), v.label(),
                 store.options().clock().instant());
         Undo undo = new Undo();
@@ -59,7 +59,7 @@ public final class AgentCloner {
             if (req.sizeBytes() > v.sizeBytes()) {
                 agents.resize(req.disk(), req.sizeBytes());
             }
-            Map<String, String> tags = new java.util.LinkedHashMap<>();
+            Map<String, String> tags = new LinkedHashMap<>();
             owner.toMap().forEach((k, val) -> tags.put(Ownership.META_PREFIX + k, val));
             agents.metaSetAll(req.disk(), tags);
             undo.commit();
@@ -68,6 +68,47 @@ public final class AgentCloner {
             undo.rollback(e);
             throw e;
         }
+    }
+
+    /**
+     * Version n, checked clonable: its state and format read fresh from its metadata (a retired
+     * version is refused at once), the unchanging rest (size, protected raw snapshot) from
+     * {@link VersionFacts} once checked for this image id.
+     */
+    private GoldenVersion clonableVersion(String golden, int n, boolean current) {
+        RbdPool images = store.images();
+        String image = GoldenNames.versionImage(golden, n);
+        VersionFacts.Facts known = store.versionFacts().last(image).orElse(null);
+        Map<String, String> meta = null;
+        if (known != null) {
+            try {
+                meta = images.metaListById(known.imageId());
+            } catch (RbdNotFoundException gone) {
+                known = null; // removed, maybe made again under the same name: looked up by name below
+            }
+        }
+        String id;
+        try {
+            id = known != null ? known.imageId() : images.imageId(image);
+            meta = meta != null ? meta : images.metaListById(id);
+        } catch (RbdNotFoundException e) {
+            throw new GoldenImageException("golden image " + golden + " has no version v" + n);
+        }
+        VersionFacts.Facts facts = store.versionFacts().get(image, id).orElse(null);
+        GoldenVersion v = VersionMeta.parse(images.name(), golden, n, meta, current, facts == null ? 0 : facts.sizeBytes());
+        if (!v.state().isUsable()) {
+            throw new GoldenImageException("cannot clone " + v.label() + ": it is " + v.state().metaValue());
+        }
+        ImageSpec snap = v.snapshot();
+        requireRawTag(snap, VersionMeta.field(meta, VersionMeta.FORMAT));
+        if (facts != null) {
+            return v;
+        }
+        requireProtected(images, snap);
+        requireRawData(images, snap);
+        long size = images.stat(image).size();
+        store.versionFacts().put(image, new VersionFacts.Facts(id, size));
+        return VersionMeta.parse(images.name(), golden, n, meta, current, size);
     }
 
     private static void sameCluster(RbdPool agents, RbdPool images) {
@@ -93,12 +134,16 @@ public final class AgentCloner {
         }
     }
 
-    /** Only raw clones boot: the format tag must say raw and the data must not start like a qcow2 file. */
-    private static void requireRaw(RbdPool images, ImageSpec snap, String format) {
+    /** Only raw clones boot: the format tag must say raw ... */
+    private static void requireRawTag(ImageSpec snap, String format) {
         if (!"raw".equals(format)) {
             throw new GoldenImageException("golden snapshot " + snap + " is not raw (format tag: " + format
                     + "); re-import it so it is converted");
         }
+    }
+
+    /** ... and the data must not start like a qcow2 file. */
+    private static void requireRawData(RbdPool images, ImageSpec snap) {
         try (RbdImageHandle h = images.openReadOnly(snap.image(), snap.snapshot())) {
             if (Arrays.equals(h.read(0, 4), QCOW_MAGIC)) {
                 throw new GoldenImageException("golden snapshot " + snap + " holds a qcow2 file, not a raw disk; "

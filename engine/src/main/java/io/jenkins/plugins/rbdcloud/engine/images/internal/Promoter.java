@@ -57,7 +57,7 @@ public final class Promoter {
             store.requireGolden(golden);
             ImageInfo diskInfo = agents.stat(disk);
             boolean flattenNow = false;
-            if (store.depth(agents, disk) + 1 > store.options().maxCloneDepth()) {
+            if (store.depthFromParent(golden, diskInfo.parent()) + 1 > store.options().maxCloneDepth()) {
                 flattener.completeFor(golden);
                 flattenNow = store.depth(agents, disk) + 1 > store.options().maxCloneDepth();
             }
@@ -200,21 +200,21 @@ public final class Promoter {
         store.images().metaSet(image, VersionMeta.INFO, VersionMeta.encode(info));
     }
 
-    /** Snapshot {@code v<N>} and protect it. The undo of the image removes both. */
+    /** Snapshot {@code v<N>} and protect it, through one open. The undo of the image removes both. */
     void finishVersion(String golden, int n, CatalogLock.Held lock) {
         String image = GoldenNames.versionImage(golden, n);
         lock.check();
         store.step("snapshot-version");
-        store.images().snapCreate(image, GoldenNames.versionSnap(n));
-        store.step("protect");
-        store.images().snapProtect(image, GoldenNames.versionSnap(n));
+        store.images().snapCreateProtected(image, GoldenNames.versionSnap(n), () -> store.step("protect"));
     }
 
-    /** State, then the version label (which makes the state count), then {@code current}: the commit point. */
+    /**
+     * State and the version label (which makes the state count) in one metadata write, then
+     * {@code current}: the commit point, after the lease is confirmed.
+     */
     void publish(String golden, int n, VersionState state, CatalogLock.Held lock) {
         store.step("state");
-        store.setState(golden, n, state);
-        store.images().metaSet(GoldenNames.versionImage(golden, n), VersionMeta.VERSION, golden + "@v" + n);
+        store.publishVersion(golden, n, state);
         store.step("mark-current");
         lock.check();
         store.markCurrent(golden, n);

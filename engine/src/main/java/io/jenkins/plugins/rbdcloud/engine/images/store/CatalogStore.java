@@ -26,6 +26,9 @@ public final class CatalogStore {
     private final RbdPool images;
     private final CatalogOptions options;
     private final CatalogLock lock;
+    private final VersionFacts versionFacts = new VersionFacts();
+    /** Catalog image ids by golden name: its metadata is then one call (see {@link RbdPool#metaListById}). */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> catalogIds = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CatalogStore(RbdPool images, CatalogOptions options) {
         this.images = images;
@@ -39,6 +42,11 @@ public final class CatalogStore {
 
     public CatalogOptions options() {
         return options;
+    }
+
+    /** Checked facts of published versions, for cloning. */
+    public VersionFacts versionFacts() {
+        return versionFacts;
     }
 
     public CatalogLock lock() {
@@ -64,9 +72,45 @@ public final class CatalogStore {
     }
 
     public void requireGolden(String golden) {
-        if (!exists(golden)) {
-            throw new GoldenImageException("no golden image '" + golden + "' in pool " + images.name());
+        catalogMeta(golden);
+    }
+
+    /**
+     * The catalog image's metadata (kind, {@code current}, pins), read fresh in one call, so a
+     * rollback by any controller is seen by the next reader.
+     *
+     * @throws GoldenImageException when there is no such golden image
+     */
+    public Map<String, String> catalogMeta(String golden) {
+        GoldenNames.check(golden);
+        Map<String, String> meta = Map.of();
+        String id = catalogIds.get(golden);
+        if (id != null) {
+            try {
+                meta = images.metaListById(id);
+            } catch (RbdNotFoundException gone) {
+                // removed since, maybe made again: looked up by name
+                catalogIds.remove(golden, id);
+                id = null;
+            }
         }
+        if (id == null) {
+            try {
+                id = images.imageId(golden);
+                meta = images.metaListById(id);
+                catalogIds.put(golden, id);
+            } catch (RbdNotFoundException e) {
+                meta = Map.of();
+            }
+        }
+        if (!VersionMeta.CATALOG.equals(meta.get(VersionMeta.KIND))) {
+            throw noGolden(golden);
+        }
+        return meta;
+    }
+
+    private GoldenImageException noGolden(String golden) {
+        return new GoldenImageException("no golden image '" + golden + "' in pool " + images.name());
     }
 
     /** Golden image names in the pool, sorted. */
@@ -156,10 +200,46 @@ public final class CatalogStore {
         }
     }
 
+    /**
+     * Clone depth of an image of {@code golden} whose parent is already known (from
+     * {@link RbdPool#stat}): a {@code ready} version of this golden image is standalone, which its
+     * metadata tells without opening it; any other parent is walked as {@link #depth} does.
+     */
+    public int depthFromParent(String golden, Optional<ImageSpec> parent) {
+        if (parent.isEmpty()) {
+            return 0;
+        }
+        ImageSpec p = parent.get();
+        OptionalInt n = GoldenNames.versionOf(golden, p.image());
+        if (p.pool().equals(images.name()) && n.isPresent()) {
+            try {
+                Map<String, String> meta = images.metaList(p.image());
+                if (VersionMeta.parse(images.name(), golden, n.getAsInt(), meta, false, 0).state() == VersionState.READY) {
+                    return 1;
+                }
+            } catch (RbdNotFoundException e) {
+                // walked below
+            }
+        }
+        try {
+            return 1 + depth(images.cluster().pool(p.pool()), p.image());
+        } catch (RbdNotFoundException e) {
+            return 1 + 2;
+        }
+    }
+
     // ---------------------------------------------------------------- writing
 
     public void setState(String golden, int n, VersionState state) {
         images.metaSet(GoldenNames.versionImage(golden, n), VersionMeta.STATE, state.metaValue());
+    }
+
+    /** A version's state with its label, which makes the state count, in one metadata write. */
+    public void publishVersion(String golden, int n, VersionState state) {
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        keys.put(VersionMeta.STATE, state.metaValue());
+        keys.put(VersionMeta.VERSION, golden + "@v" + n);
+        images.metaSetAll(GoldenNames.versionImage(golden, n), keys);
     }
 
     public void markCurrent(String golden, int n) {
@@ -168,6 +248,7 @@ public final class CatalogStore {
 
     /** Removes a version image with its snapshots; gone already is fine. */
     public void removeVersionImage(String image) {
+        versionFacts.forget(image);
         removeImage(images, image);
     }
 
