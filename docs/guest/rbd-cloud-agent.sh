@@ -12,6 +12,10 @@ PORT=/dev/virtio-ports/io.jenkins.rbd-cloud.agent.0
 RUN_AS=${RBD_CLOUD_AGENT_USER:-jenkins}
 WORKDIR=${RBD_CLOUD_AGENT_WORKDIR:-/var/lib/jenkins-agent}
 JAVA=${RBD_CLOUD_JAVA:-java}
+# JVM options for agent.jar (word-split). The default suits a small guest: C1 only (C2's
+# compilations cost more than they give in a short-lived agent, most of all on an emulated CPU),
+# the serial collector (one or two vCPUs), and options an older Java does not know are ignored.
+JAVA_OPTS=${RBD_CLOUD_JAVA_OPTS:--XX:+IgnoreUnrecognizedVMOptions -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 AGENT_JAR=${RBD_CLOUD_AGENT_JAR:-/opt/jenkins/agent.jar}
 LOG=/var/log/rbd-cloud-agent.log
 STATE=/run/rbd-cloud
@@ -134,7 +138,8 @@ channel() {
     rm -f "$fifo"
     mkfifo -m 0600 "$fifo" || exit 1
     # The FIFO is opened here, as root, before the user switch: the agent's user needs no access.
-    (run_agent "$JAVA" -jar "$AGENT_JAR" -workDir "$WORKDIR") <"$fifo" >&3 3>&- 2>>"$LOG" &
+    # shellcheck disable=SC2086 # JAVA_OPTS is a list of words
+    (run_agent "$JAVA" $JAVA_OPTS -jar "$AGENT_JAR" -workDir "$WORKDIR") <"$fifo" >&3 3>&- 2>>"$LOG" &
     agent=$!
     pump "$fifo" "$agent" &
     pumper=$!
@@ -170,7 +175,8 @@ inbound() {
   # agent.jar retries a lost connection itself; it exits when it gives up or is told to.
   while :; do
     log "inbound agent $name dialing $url"
-    (run_agent "$JAVA" -jar "$userdir/agent.jar" -url "$url" -name "$name" \
+    # shellcheck disable=SC2086 # JAVA_OPTS is a list of words
+    (run_agent "$JAVA" $JAVA_OPTS -jar "$userdir/agent.jar" -url "$url" -name "$name" \
       -secret @"$userdir/secret" -webSocket -workDir "$WORKDIR") 2>>"$LOG"
     log "agent.jar exited with status $?"
     sleep 2
