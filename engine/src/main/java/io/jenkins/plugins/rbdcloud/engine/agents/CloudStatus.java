@@ -38,13 +38,6 @@ public record CloudStatus(Instant at, int live, int reserved, int maxAgents, Lis
         rollbacks = List.copyOf(rollbacks);
     }
 
-    /** Without rollbacks or pending undos. */
-    public CloudStatus(Instant at, int live, int reserved, int maxAgents, List<Hypervisor> hypervisors,
-                       List<Template> templates, List<LaunchEvent> launches, List<Failure> failures,
-                       Optional<Reconciliation> lastReconcile) {
-        this(at, live, reserved, maxAgents, hypervisors, templates, launches, failures, lastReconcile, List.of(), List.of());
-    }
-
     /**
      * Whether a hypervisor takes agents, and its last contact and failure.
      *

@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  */
 public final class FlattenQueue implements AutoCloseable {
 
+    private static final String STAYS_FLATTENING =
+            "; it stays flattening until completeFlattens() (image maintenance, 'rbd-cloud gc') finishes it";
+
     private final ExecutorService thread;
     private final Map<CompletableFuture<?>, String> pending = new ConcurrentHashMap<>();
 
@@ -40,8 +43,11 @@ public final class FlattenQueue implements AutoCloseable {
                     f.completeExceptionally(e);
                 }
             });
-        } catch (RejectedExecutionException closed) {
-            f.completeExceptionally(notRun(version));
+        } catch (RejectedExecutionException refused) {
+            // Closed, or too many flattens waiting already: either way the version stays pending.
+            f.completeExceptionally(thread.isShutdown() ? notRun(version)
+                    : new GoldenImageException("the background flatten of " + version + " was not queued ("
+                            + refused.getMessage() + ")" + STAYS_FLATTENING));
         }
         return f;
     }
@@ -60,6 +66,6 @@ public final class FlattenQueue implements AutoCloseable {
 
     private static GoldenImageException notRun(String version) {
         return new GoldenImageException("the golden image catalog was closed before the background flatten of " + version
-                + " ran; it stays flattening until completeFlattens() (image maintenance, 'rbd-cloud gc') finishes it");
+                + " ran" + STAYS_FLATTENING);
     }
 }
