@@ -67,7 +67,7 @@ public final class RbdRetentionStrategy extends RetentionStrategy<AbstractCloudC
                 return 1;
             }
             if (c.getOfflineCause() instanceof OfflineCause.LaunchFailed && ++failedLaunches >= MAX_FAILED_LAUNCHES) {
-                end(c, failedLaunches + " launches failed in a row");
+                end(c, Level.WARNING, failedLaunches + " launches failed in a row");
                 return 1;
             }
             LOG.info(() -> c.getName() + " is offline, connecting it again");
@@ -78,7 +78,7 @@ public final class RbdRetentionStrategy extends RetentionStrategy<AbstractCloudC
         long idleMillis = System.currentTimeMillis() - c.getIdleStartMilliseconds();
         long limit = TimeUnit.MINUTES.toMillis(isOneShot() ? AgentTemplate.ONE_SHOT_UNUSED_MINUTES : idleMinutes);
         if (c.isIdle() && idleMillis > limit) {
-            end(c, "idle for " + TimeUnit.MILLISECONDS.toMinutes(idleMillis) + " min");
+            end(c, Level.INFO, "idle for " + TimeUnit.MILLISECONDS.toMinutes(idleMillis) + " min");
         }
         return 1;
     }
@@ -109,12 +109,12 @@ public final class RbdRetentionStrategy extends RetentionStrategy<AbstractCloudC
             LOG.fine(() -> "not ending " + c.getName() + ": " + e + " continues");
             return;
         }
-        end(c, "its task " + e + " completed (one-shot)");
+        end(c, Level.INFO, "its task " + e + " completed (one-shot)");
     }
 
     /** Takes no new task, then terminates the node off the caller's thread (an executor or the Timer). */
-    private void end(AbstractCloudComputer<?> c, String why) {
-        LOG.info(() -> "ending " + c.getName() + ": " + why);
+    private void end(AbstractCloudComputer<?> c, Level level, String why) {
+        LOG.log(level, () -> "ending " + c.getName() + ": " + why);
         c.setAcceptingTasks(false);
         synchronized (this) {
             if (ending) {
