@@ -48,7 +48,7 @@ public final class DomainEvents implements Hypervisor.ConnectionHook, AutoClosea
     }
 
     /** Sends events of {@code domain} to {@code listener} until the returned handle is closed. */
-    public AutoCloseable subscribe(String domain, DomainEventListener listener) {
+    public Subscription subscribe(String domain, DomainEventListener listener) {
         DomainNames.domainName(domain);
         listeners.computeIfAbsent(domain, k -> new CopyOnWriteArrayList<>()).add(listener);
         return () -> listeners.computeIfPresent(domain, (k, l) -> {
@@ -146,5 +146,11 @@ public final class DomainEvents implements Hypervisor.ConnectionHook, AutoClosea
     public void close() {
         hypervisor.removeConnectionHook(this);
         dispatcher.shutdown();
+    }
+
+    /** A listener's registration; closing it stops the events and cannot fail. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
     }
 }

@@ -29,7 +29,7 @@ public final class GuestReadiness {
         Watch watch = new Watch();
         Hypervisor hypervisor = domain.hypervisor();
         long lost = hypervisor.connectionsLost();
-        try (AutoCloseable sub = events.subscribe(domain.name(), watch)) {
+        try (DomainEvents.Subscription sub = events.subscribe(domain.name(), watch)) {
             while (true) {
                 if (hypervisor.connectionsLost() != lost) {
                     throw new HypervisorException("hypervisor " + hypervisor.uri()
@@ -49,10 +49,6 @@ public final class GuestReadiness {
                 }
                 watch.await(min(left, POLL));
             }
-        } catch (TimeoutException | InterruptedException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e); // unsubscribing does not throw
         }
     }
 
