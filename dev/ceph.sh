@@ -32,11 +32,24 @@ done
 
 # Each instance gets its own directory, mon ports and a disjoint port range for the mgr/OSD
 # messengers, so two clusters never race for the same port.
-case $instance in
-  a) DIR=$RBD_CLOUD_DEV_DIR/ceph MON_V2=3300 MON_V1=6789 PORT_MIN=6800 PORT_MAX=6899 ;;
-  b) DIR=$RBD_CLOUD_DEV_DIR/ceph-b MON_V2=3301 MON_V1=6790 PORT_MIN=6900 PORT_MAX=6999 ;;
-  *) die "unknown instance '$instance' (a or b)" ;;
-esac
+# A second, private environment (its own RBD_CLOUD_DEV_DIR, e.g. for fault injection that must
+# not disturb the shared one) sets RBD_CLOUD_DEV_PORT_BASE to a free range of 200 ports.
+base=${RBD_CLOUD_DEV_PORT_BASE:-}
+if [ -z "$base" ]; then
+  case $instance in
+    a) DIR=$RBD_CLOUD_DEV_DIR/ceph MON_V2=3300 MON_V1=6789 PORT_MIN=6800 PORT_MAX=6899 ;;
+    b) DIR=$RBD_CLOUD_DEV_DIR/ceph-b MON_V2=3301 MON_V1=6790 PORT_MIN=6900 PORT_MAX=6999 ;;
+    *) die "unknown instance '$instance' (a or b)" ;;
+  esac
+else
+  case $base in ''|*[!0-9]*) die "RBD_CLOUD_DEV_PORT_BASE must be a port number, not '$base'" ;; esac
+  [ "$base" -ge 1024 ] && [ "$base" -le 65000 ] || die "RBD_CLOUD_DEV_PORT_BASE $base is outside 1024..65000"
+  case $instance in
+    a) DIR=$RBD_CLOUD_DEV_DIR/ceph MON_V2=$base MON_V1=$((base + 1)) PORT_MIN=$((base + 10)) PORT_MAX=$((base + 99)) ;;
+    b) DIR=$RBD_CLOUD_DEV_DIR/ceph-b MON_V2=$((base + 2)) MON_V1=$((base + 3)) PORT_MIN=$((base + 110)) PORT_MAX=$((base + 199)) ;;
+    *) die "unknown instance '$instance' (a or b)" ;;
+  esac
+fi
 
 CONF=$DIR/ceph.conf
 ADMIN_KEYRING=$DIR/ceph.client.admin.keyring
