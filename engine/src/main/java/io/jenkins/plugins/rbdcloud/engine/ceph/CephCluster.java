@@ -1,10 +1,16 @@
 package io.jenkins.plugins.rbdcloud.engine.ceph;
 
-import com.ceph.rados.Rados;
 import com.ceph.rados.exceptions.RadosException;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import io.jenkins.plugins.rbdcloud.engine.ceph.internal.LibRados;
 import io.jenkins.plugins.rbdcloud.engine.ceph.internal.NativeGuard;
+import io.jenkins.plugins.rbdcloud.engine.ceph.internal.RadosHandle;
+import io.jenkins.plugins.rbdcloud.engine.util.Json;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,13 +29,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class CephCluster implements AutoCloseable {
 
-    private final Rados rados;
+    /** Longest monitor reply read; an OSD map of a large cluster stays far below it. */
+    private static final int MAX_MON_REPLY = 32 << 20;
+
+    private final RadosHandle rados;
     private final String user;
     private final NativeGuard guard;
     private final Map<String, RbdPool> pools = new ConcurrentHashMap<>();
     private final Set<RbdImageHandle> openImages = ConcurrentHashMap.newKeySet();
 
-    private CephCluster(Rados rados, String user) {
+    private CephCluster(RadosHandle rados, String user) {
         this.rados = rados;
         this.user = user;
         this.guard = new NativeGuard("Ceph connection of client." + user);
@@ -48,7 +57,7 @@ public final class CephCluster implements AutoCloseable {
     public static CephCluster connect(CephConfig config, Duration timeout) {
         Objects.requireNonNull(config, "config");
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
-        Rados rados = new Rados(config.user());
+        RadosHandle rados = new RadosHandle(config.user());
         String step = "configure client." + config.user();
         try {
             if (config.confFile() != null) {
@@ -106,6 +115,64 @@ public final class CephCluster implements AutoCloseable {
         try (NativeGuard.Permit permit = guard.enter()) {
             return pools.computeIfAbsent(name, n -> NativeCalls.call(guard, "open pool", ImageSpec.ofPool(n),
                     () -> new RbdPool(this, n, rados.ioCtxCreate(n))));
+        }
+    }
+
+    /**
+     * The pools' full flags as the OSD map has them ({@code osd pool ls detail}): one monitor
+     * request, bounded by the monitor timeout set at connect; needs only read caps on the monitor.
+     */
+    public Map<String, PoolCondition> poolConditions() {
+        return OsdMapReplies.poolConditions(monCommand("{\"prefix\":\"osd pool ls\",\"detail\":\"detail\",\"format\":\"json\"}"));
+    }
+
+    /**
+     * Whether an OSD that is up serves the placement group of {@code object} in {@code pool}
+     * ({@code osd map}): false while every OSD of its acting set is down, or its CRUSH rule maps it
+     * to none; requests for it then wait until they time out.
+     */
+    public boolean served(String pool, String object) {
+        RbdNames.pool(pool);
+        RbdNames.check("object", object);
+        return OsdMapReplies.served(monCommand("{\"prefix\":\"osd map\",\"pool\":" + Json.write(pool) + ",\"object\":"
+                + Json.write(object) + ",\"format\":\"json\"}"));
+    }
+
+    /** Runs one monitor command and returns its output; a refusal is an {@link RbdException} with the monitor's words. */
+    private String monCommand(String json) {
+        String prefix = String.valueOf(Json.parseObject(json).get("prefix"));
+        return NativeCalls.call(guard, "mon command " + prefix, null, () -> {
+            PointerByReference out = new PointerByReference();
+            LongByReference outLen = new LongByReference();
+            PointerByReference status = new PointerByReference();
+            LongByReference statusLen = new LongByReference();
+            int rc = LibRados.INSTANCE.rados_mon_command(rados.pointer(), new String[] {json}, 1, null, 0, out, outLen,
+                    status, statusLen);
+            try {
+                String why = text(status.getValue(), statusLen.getValue(), 4096);
+                if (rc < 0) {
+                    RbdException e = RbdException.fromErrno(rc, "mon command " + prefix, null);
+                    throw new RbdException(e.getMessage() + (why.isBlank() ? "" : ": " + why), e.errno(), null);
+                }
+                if (outLen.getValue() > MAX_MON_REPLY) {
+                    throw new RbdException("mon command " + prefix + ": reply of " + outLen.getValue() + " bytes is longer than "
+                            + MAX_MON_REPLY, 0, null);
+                }
+                return text(out.getValue(), outLen.getValue(), MAX_MON_REPLY);
+            } finally {
+                free(out.getValue());
+                free(status.getValue());
+            }
+        });
+    }
+
+    private static String text(Pointer p, long len, int max) {
+        return p == null || len <= 0 ? "" : new String(p.getByteArray(0, (int) Math.min(len, max)), StandardCharsets.UTF_8);
+    }
+
+    private static void free(Pointer p) {
+        if (p != null) {
+            LibRados.INSTANCE.rados_buffer_free(p);
         }
     }
 

@@ -114,6 +114,21 @@ public final class RbdPool {
         return poolCall("id", spec(image), () -> ImageHeader.headerObject(ioctx, image).substring("rbd_header.".length()));
     }
 
+    /**
+     * When the image's id object ({@code rbd_id.NAME}, written first when an image is made) was last
+     * written, read without opening the image; empty when there is none (a half-made image may lack
+     * it too).
+     */
+    public Optional<Instant> idObjectTime(String image) {
+        ImageSpec spec = spec(image);
+        try {
+            long mtime = poolCall("stat id object", spec, () -> ioctx.stat("rbd_id." + image).getMtime());
+            return Optional.of(Instant.ofEpochSecond(mtime));
+        } catch (RbdNotFoundException none) {
+            return Optional.empty();
+        }
+    }
+
     /** Grows or shrinks the image; shrinking drops the data past the new end. */
     public void resize(String image, long sizeBytes) {
         requireSize(sizeBytes);

@@ -6,6 +6,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
 
 /**
  * The librados object-lock calls (cls_lock) that rados-java 0.6.0 does not bind. These are
@@ -53,6 +54,12 @@ public interface LibRados extends Library {
     void rados_write_op_assert_exists(Pointer op);
     void rados_write_op_exec(Pointer op, String cls, String method, byte[] in, long inLen, IntByReference prval);
     int rados_write_op_operate(Pointer op, Pointer io, String oid, Pointer mtime, int flags);
+
+    // --- monitor commands (rados-java's binding never frees the reply buffers) ---
+    /** Sends one JSON command to a monitor; the replies are freed with {@link #rados_buffer_free}. */
+    int rados_mon_command(Pointer cluster, String[] cmd, long cmdLen, byte[] in, long inLen, PointerByReference out,
+            LongByReference outLen, PointerByReference status, LongByReference statusLen);
+    void rados_buffer_free(Pointer buf);
 
     /** {@code struct timeval} on LP64. */
     @Structure.FieldOrder({"tv_sec", "tv_usec"})
