@@ -132,7 +132,7 @@ public final class RbdCloudEngine implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no template named " + template));
         List<Launch> l = plan(x -> x == t, t.executors());
         if (l.isEmpty()) {
-            String why = outcomes.backoff(template).map(CloudStatus.Backoff::describe)
+            String why = provisioner.refusal(template)
                     .orElse("no capacity for template " + template + " (" + ctx.ledger().usage() + ")");
             CompletableFuture<Agent> failed = CompletableFuture.failedFuture(new ProvisioningException("-", "reserve", why, null));
             return new Launch("-", t, t.executors(), failed);

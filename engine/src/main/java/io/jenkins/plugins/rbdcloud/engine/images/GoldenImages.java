@@ -9,6 +9,7 @@ import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.FlattenQueue;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Flattener;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Importer;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.PoolFaultNaming;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Promoter;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Retention;
 import java.nio.file.Path;
@@ -57,12 +58,12 @@ public final class GoldenImages implements AutoCloseable {
      * first bytes; a file that starts like another format is refused (docs/golden-images.md).
      */
     public GoldenVersion importFile(String golden, Path file, ImportProgress progress) {
-        return importer.importFile(golden, file, ImportFormat.DETECT, progress);
+        return PoolFaultNaming.run(List.of(store.images()), () -> importer.importFile(golden, file, ImportFormat.DETECT, progress));
     }
 
     /** Imports a file as the format given; {@link ImportFormat#RAW} takes its bytes as they are. */
     public GoldenVersion importFile(String golden, Path file, ImportFormat format, ImportProgress progress) {
-        return importer.importFile(golden, file, format, progress);
+        return PoolFaultNaming.run(List.of(store.images()), () -> importer.importFile(golden, file, format, progress));
     }
 
     /** Golden image names, sorted. */
@@ -97,7 +98,7 @@ public final class GoldenImages implements AutoCloseable {
      * (see {@link #pinnedAgentDisks()}) until {@link Promotion#flattened()} completes.
      */
     public Promotion promote(String golden, RbdPool agents, String disk) {
-        return promoted(golden, promoter.promote(golden, agents, disk, null));
+        return promoted(golden, PoolFaultNaming.run(List.of(store.images(), agents), () -> promoter.promote(golden, agents, disk, null)));
     }
 
     /**
@@ -108,7 +109,7 @@ public final class GoldenImages implements AutoCloseable {
      */
     public Promotion promoteSnapshot(String golden, RbdPool agents, String disk, String snap) {
         RbdNames.snapshot(snap);
-        return promoted(golden, promoter.promote(golden, agents, disk, snap));
+        return promoted(golden, PoolFaultNaming.run(List.of(store.images(), agents), () -> promoter.promote(golden, agents, disk, snap)));
     }
 
     private Promotion promoted(String golden, GoldenVersion v) {
@@ -123,13 +124,13 @@ public final class GoldenImages implements AutoCloseable {
 
     /** Makes agent disk {@code agents/disk} (any cluster) the next, current version by copying its data. */
     public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk) {
-        return promoter.promoteByCopy(golden, agents, disk, null);
+        return PoolFaultNaming.run(List.of(store.images()), () -> promoter.promoteByCopy(golden, agents, disk, null));
     }
 
     /** {@link #promoteByCopy} from snapshot {@code agents/disk@snap}, which is released once copied. */
     public GoldenVersion promoteSnapshotByCopy(String golden, RbdPool agents, String disk, String snap) {
         RbdNames.snapshot(snap);
-        return promoter.promoteByCopy(golden, agents, disk, snap);
+        return PoolFaultNaming.run(List.of(store.images()), () -> promoter.promoteByCopy(golden, agents, disk, snap));
     }
 
     /** Makes an older (or newer) usable version current again. */

@@ -29,6 +29,8 @@ public final class AgentRecord {
     // Guarded by "this".
     private State state = State.PROVISIONING;
     private String disk;
+    /** A disk name this agent's clone was made under but did not finish: it may be half-made. */
+    private String unfinishedDisk;
     private String golden;
     private UUID domain;
     private DomainHandle handle;
@@ -120,6 +122,13 @@ public final class AgentRecord {
         disk = image;
         golden = goldenLabel;
     }
+
+    /**
+     * The name a clone was started under and has not finished (null once it has, or failed because
+     * the name was taken): what it left, if anything, is this agent's to remove.
+     */
+    public synchronized String unfinishedDisk() { return unfinishedDisk; }
+    public synchronized void unfinishedDisk(String image) { unfinishedDisk = image; }
 
     public synchronized UUID domain() { return domain; }
     public synchronized DomainHandle handle() { return handle; }

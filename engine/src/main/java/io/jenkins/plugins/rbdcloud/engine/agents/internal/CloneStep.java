@@ -4,8 +4,12 @@ import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.AgentCloneRequest;
 import io.jenkins.plugins.rbdcloud.engine.images.AgentDisk;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdException;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdExistsException;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /** Clones the template's golden version into the agents pool as the agent's disk, tagged with its owner. */
 final class CloneStep implements ProvisionStep {
@@ -35,12 +39,25 @@ final class CloneStep implements ProvisionStep {
         TemplateSettings t = agent.template();
         int version = pinnedVersion(t);
         long size = t.diskGib().isPresent() ? t.diskGib().getAsInt() * GIB : versionSize(t.image(), version);
-        // Recorded only once made and tagged: when the name was taken (possibly someone else's
-        // image) the clone fails and there is nothing of ours to undo; a half-made clone is
-        // removed by the cloner itself.
-        AgentDisk disk = ctx.catalog().cloneForAgent(ctx.agentsPool(), new AgentCloneRequest(t.image(), version,
-                agent.name(), size, ctx.settings().name(), t.name(), agent.name()));
+        // A full pool would make the clone wait until its requests time out: say so at once.
+        ctx.pools().requireWritable();
+        // Recorded as made only once made and tagged. Until then the name is "unfinished": a clone
+        // cut short by a full pool or a dead OSD can leave a disk that is listed but cannot be
+        // opened, which the undo removes. When the name was taken (possibly someone else's image)
+        // the clone fails with EEXIST and there is nothing of ours to undo.
+        agent.unfinishedDisk(agent.name());
+        AgentDisk disk;
+        try {
+            disk = ctx.catalog().cloneForAgent(ctx.agentsPool(), new AgentCloneRequest(t.image(), version,
+                    agent.name(), size, ctx.settings().name(), t.name(), agent.name()));
+        } catch (RbdExistsException | GoldenImageException refused) {
+            agent.unfinishedDisk(null); // the name was taken, or the clone was refused before it began
+            throw refused;
+        } catch (RbdException e) {
+            throw ctx.pools().explain(e);
+        }
         agent.disk(disk.spec().image(), disk.ownership().golden());
+        agent.unfinishedDisk(null);
         if (version == 0) {
             ctx.goldens().seen(t.image(), disk.ownership().golden(), ctx.now());
         }
@@ -57,6 +74,11 @@ final class CloneStep implements ProvisionStep {
     /** The template's pinned version ({@code v3} or {@code 3}), or 0 for the current one. */
     static int pinnedVersion(TemplateSettings t) {
         return t.imageVersion().map(v -> Integer.parseInt(v.startsWith("v") ? v.substring(1) : v)).orElse(0);
+    }
+
+    @Override
+    public AutoCloseable watch(Consumer<String> fault) {
+        return ctx.pools().watch(fault);
     }
 
     @Override

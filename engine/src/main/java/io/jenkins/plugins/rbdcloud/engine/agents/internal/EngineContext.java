@@ -61,6 +61,7 @@ public final class EngineContext implements AutoCloseable {
     private final Map<String, AgentRecord> agents = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
+    private final PoolWatch pools;
 
     public EngineContext(CloudSettings settings, EngineOptions options) {
         this.settings = settings;
@@ -83,6 +84,8 @@ public final class EngineContext implements AutoCloseable {
         this.ledger = new CapacityLedger(settings.maxAgents(), new AgentNames(new SecureRandom()));
         this.executor = DaemonThreads.fixed("rbd-cloud-engine", options.threads(), QUEUE_LIMIT);
         this.scheduler = DaemonThreads.timer("rbd-cloud-engine-timer");
+        this.pools = new PoolWatch(cluster, List.of(settings.ceph().agentsPool(), settings.ceph().imagesPool()), options.clock(),
+                scheduler);
     }
 
     /** The controller's connection for {@code c}: its conf file and/or monitors, user and key. */
@@ -101,6 +104,8 @@ public final class EngineContext implements AutoCloseable {
     public RecentEvents events() { return events; }
     public CurrentGoldens goldens() { return goldens; }
     public PendingUndos pendingUndos() { return pendingUndos; }
+    /** Faults of the agents and images pools (full, no OSD serving them). */
+    public PoolWatch pools() { return pools; }
     public Map<String, AgentRecord> agents() { return agents; }
     public ExecutorService executor() { return executor; }
     public ScheduledExecutorService scheduler() { return scheduler; }
@@ -145,6 +150,7 @@ public final class EngineContext implements AutoCloseable {
     public void close() {
         executor.shutdownNow();
         scheduler.shutdownNow();
+        pools.close();
         try {
             executor.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

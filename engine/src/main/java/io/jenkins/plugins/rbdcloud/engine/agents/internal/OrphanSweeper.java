@@ -3,11 +3,13 @@ package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.BrokenDisks;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.Inventory;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.ListedObject;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.ReconcilePlan;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reconciler;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,12 +33,14 @@ public final class OrphanSweeper {
     private final EngineContext ctx;
     private final Teardown teardown;
     private final Reconciler reconciler;
+    private final BrokenDisks brokenDisks;
 
     public OrphanSweeper(EngineContext ctx, Teardown teardown) {
         this.ctx = ctx;
         this.teardown = teardown;
         this.reconciler = new Reconciler(ctx.settings().ownerId(), ctx.settings().name(), ctx.settings().reconcileGrace(),
                 ctx.options().reconcileInterval());
+        this.brokenDisks = new BrokenDisks(ctx.settings().reconcileGrace());
     }
 
     public ReconcileReport sweep(Set<String> knownAgents, Instant now) {
@@ -53,7 +57,8 @@ public final class OrphanSweeper {
             if (!everyHypervisorListed) {
                 failures.add("gone agents not computed: not every hypervisor was listed");
             }
-            List<ListedObject> images = listImages(known, inFlight, undoPending, failures);
+            List<BrokenDisks.Broken> broken = new ArrayList<>();
+            List<ListedObject> images = listImages(known, inFlight, undoPending, broken, failures);
             Set<String> pinned = pinned(failures);
             ReconcilePlan plan = reconciler.reconcile(new Inventory(known, inFlight, images, domains, pinned,
                     everyHypervisorListed, undoPending), now);
@@ -78,8 +83,20 @@ public final class OrphanSweeper {
                     failures.add("remove disk " + i.name() + ": " + ProvisionJob.describe(e));
                 }
             }
-            ReconcileReport r = new ReconcileReport(removedDomains, removedDisks, plan.goneAgents(), failures, domains.size() + images.size(),
-                    plan.nextDue());
+            BrokenDisks.Decision halfMade = brokenDisks.decide(broken, undoPending, now);
+            for (String name : halfMade.remove()) {
+                try {
+                    if (teardown.removeBrokenDisk(name)) {
+                        removedDisks.add(ctx.agentsPool().name() + "/" + name + " (half-made)");
+                    }
+                    ctx.pendingUndos().diskGone(name);
+                } catch (RuntimeException e) {
+                    failures.add("remove half-made disk " + name + ": " + ProvisionJob.describe(e));
+                }
+            }
+            Instant nextDue = halfMade.recheckAt().filter(t -> t.isBefore(plan.nextDue())).orElse(plan.nextDue());
+            ReconcileReport r = new ReconcileReport(removedDomains, removedDisks, plan.goneAgents(), failures,
+                    domains.size() + images.size() + broken.size(), nextDue);
             if (!removedDomains.isEmpty() || !removedDisks.isEmpty()) {
                 ctx.tell(l -> l.reconciled(r));
             }
@@ -111,7 +128,7 @@ public final class OrphanSweeper {
     }
 
     private List<ListedObject> listImages(Set<String> known, Set<String> inFlight, Set<String> undoPending,
-                                          List<String> failures) {
+                                          List<BrokenDisks.Broken> broken, List<String> failures) {
         Set<String> templates = ctx.settings().templates().stream().map(TemplateSettings::name).collect(Collectors.toSet());
         List<ListedObject> out = new ArrayList<>();
         List<String> names;
@@ -130,6 +147,9 @@ public final class OrphanSweeper {
             try {
                 Map<String, String> meta = ctx.agentsPool().metaList(name);
                 out.add(new ListedObject(name, Ownership.fromMeta(meta), HeldDisks.heldUntil(meta)));
+            } catch (RbdNotFoundException e) {
+                // Listed, but its header cannot be opened: half-made (BrokenDisks decides), or removed meanwhile.
+                broken.add(new BrokenDisks.Broken(name, ctx.agentsPool().idObjectTime(name)));
             } catch (RuntimeException e) {
                 failures.add("read tags of " + name + ": " + ProvisionJob.describe(e));
             }

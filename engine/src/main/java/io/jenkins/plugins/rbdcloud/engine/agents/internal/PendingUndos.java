@@ -92,12 +92,13 @@ public final class PendingUndos {
         Entry e = entries.get(agent);
         if (e != null) {
             e.agent.disk(null, e.agent.golden());
+            e.agent.unfinishedDisk(null);
             doneIfEmpty(e);
         }
     }
 
     private void doneIfEmpty(Entry e) {
-        if (e.agent.domain() == null && e.agent.disk() == null) {
+        if (e.agent.domain() == null && e.agent.disk() == null && e.agent.unfinishedDisk() == null) {
             done(e);
         }
     }
@@ -138,7 +139,7 @@ public final class PendingUndos {
         synchronized (e) {
             AgentRecord a = e.agent;
             return new PendingUndo(a.name(), a.template().name(), a.node().name(), Optional.ofNullable(a.domain()),
-                    Optional.ofNullable(a.disk()), e.attempts, e.nextAttempt, e.lastError);
+                    Optional.ofNullable(a.disk() != null ? a.disk() : a.unfinishedDisk()), e.attempts, e.nextAttempt, e.lastError);
         }
     }
 }

@@ -129,7 +129,9 @@ public final class ProvisionJob implements Runnable {
             done.push(step); // before run: a half-done step is undone too
             Instant t0 = ctx.now();
             ctx.options().steps().before(agent.name(), step.name());
-            step.run(agent, deadline);
+            try (AutoCloseable watch = step.watch(this::abandon)) {
+                step.run(agent, deadline);
+            }
             Duration took = Duration.between(t0, ctx.now());
             agent.phase(step.phase(), took);
             ctx.tell(l -> l.stepDone(agent.name(), step.name(), took));

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.Launch;
 import io.jenkins.plugins.rbdcloud.engine.agents.ProvisioningException;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.PlacementPolicy;
@@ -65,9 +66,17 @@ public final class Provisioner {
         return job.start();
     }
 
-    /** Whether new agents of {@code t} are launched now: not while it backs off. */
+    /**
+     * Whether new agents of {@code t} are launched now: not while it backs off, nor while a pool a
+     * clone writes to is full or unserved (the last check, a few seconds old at most).
+     */
     private boolean launching(TemplateSettings t) {
-        return outcomes.backoff(t.name()).isEmpty();
+        return outcomes.backoff(t.name()).isEmpty() && ctx.pools().lastFault().isEmpty();
+    }
+
+    /** Why no agent of {@code template} is launched now, if that is not a matter of capacity. */
+    public Optional<String> refusal(String template) {
+        return outcomes.backoff(template).map(CloudStatus.Backoff::describe).or(() -> ctx.pools().lastFault());
     }
 
     /** Whether at least one agent of a matching template fits now (checked by reserving and releasing). */

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
+import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport.DiskFate;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdException;
@@ -40,15 +41,117 @@ public final class Teardown {
     /** What removing a disk did, and the bytes it allocated. */
     public record DiskRemoval(DiskFate fate, long freedBytes) {}
 
+    /**
+     * Removes the agent's disk: the one its clone made, or what a clone it did not finish left
+     * under its name (see {@link #removeUnfinishedDisk(String)}).
+     */
     public DiskRemoval removeDisk(AgentRecord agent) {
-        String disk = agent.disk();
-        if (disk == null) {
+        String made = agent.disk();
+        String unfinished = agent.unfinishedDisk();
+        if (made == null && unfinished == null) {
             return new DiskRemoval(DiskFate.ABSENT, 0);
         }
         ctx.options().steps().before(agent.name(), "remove-disk");
-        DiskRemoval r = removeDisk(disk);
+        DiskRemoval r = made != null ? removeMadeDisk(made) : removeUnfinishedDisk(unfinished);
         agent.disk(null, agent.golden());
+        agent.unfinishedDisk(null);
         return r;
+    }
+
+    /** A disk this engine made and recorded is ours also when its header can no longer be read. */
+    private DiskRemoval removeMadeDisk(String disk) {
+        DiskRemoval r = removeDisk(disk);
+        return r.fate() == DiskFate.ABSENT && removeBrokenDisk(disk) ? new DiskRemoval(DiskFate.REMOVED, 0) : r;
+    }
+
+    /**
+     * Removes a disk that this engine's own clone started under {@code disk} and did not finish.
+     * Its tags cannot prove it ours (the clone stopped before writing them, or before the header
+     * existed), so the proof is the clone itself: it was started under this agent's name (random,
+     * reserved in the ledger) and did not fail with EEXIST, so nothing else had that name. A disk
+     * that has tags is still removed only when they are ours.
+     */
+    public DiskRemoval removeUnfinishedDisk(String disk) {
+        RbdPool pool = ctx.agentsPool();
+        try {
+            if (Ownership.fromMeta(pool.metaList(disk)).isPresent()) {
+                return removeDisk(disk); // finished after all: its tags decide
+            }
+        } catch (RbdNotFoundException headerMissing) {
+            // listed or not, it cannot be opened: half-made, or gone
+        }
+        return removeImage(pool, disk) ? new DiskRemoval(DiskFate.REMOVED, 0) : new DiskRemoval(DiskFate.ABSENT, 0);
+    }
+
+    /**
+     * Removes a listed agent disk whose header cannot be opened (see
+     * {@link io.jenkins.plugins.rbdcloud.engine.agents.policy.BrokenDisks} for why that may be ours).
+     * Looked at once more first: one that opens now stays.
+     *
+     * @return true when it was removed, false when it opens after all or is gone
+     */
+    public boolean removeBrokenDisk(String disk) {
+        RbdPool pool = ctx.agentsPool();
+        try {
+            pool.metaList(disk);
+            return false;
+        } catch (RbdNotFoundException headerMissing) {
+            return removeImage(pool, disk);
+        }
+    }
+
+    /**
+     * Removes an image whose tags could not be read (the caller has its own proof), with the
+     * deletion retry policy; librbd removes a half-made one too. False when there was none.
+     */
+    boolean removeImage(RbdPool pool, String disk) {
+        try {
+            return retryRemove(pool, disk);
+        } catch (BackendFailure e) {
+            throw e.unwrap();
+        }
+    }
+
+    /**
+     * {@code rbd rm} with the deletion retry policy: true when removed, false when there was none.
+     *
+     * @throws RbdHasSnapshotsException at once: waiting does not remove a snapshot
+     * @throws BackendFailure           once retrying gave up
+     */
+    private boolean retryRemove(RbdPool pool, String disk) {
+        try {
+            return ctx.options().deletion().call("remove image " + pool.name() + "/" + disk, () -> {
+                try {
+                    pool.remove(disk);
+                    return true;
+                } catch (RbdNotFoundException gone) {
+                    requireUnlisted(pool, disk, gone);
+                    return false;
+                } catch (RbdHasSnapshotsException e) {
+                    throw e;
+                } catch (RbdException e) {
+                    throw BackendFailure.of(e, true);
+                }
+            }, d -> Thread.sleep(d.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while removing " + pool.name() + "/" + disk, e);
+        }
+    }
+
+    /**
+     * A removal that said "not found" really found nothing: in a full pool librbd's remove fails to
+     * move the image to the trash (EDQUOT) and then reports ENOENT while the image stays listed.
+     */
+    private void requireUnlisted(RbdPool pool, String disk, RbdNotFoundException said) {
+        if (!pool.list().contains(disk)) {
+            return;
+        }
+        String why = ctx.pools().faultNow().map(f -> " (" + f.getMessage() + ")").orElse("");
+        RbdException still = new RbdException("remove " + pool.name() + "/" + disk + ": librbd said not found, but it is still listed"
+                + why, said.errno(), said.target());
+        still.initCause(said);
+        throw still;
     }
 
     /**
@@ -68,18 +171,7 @@ public final class Teardown {
             return trash(pool, disk);
         }
         try {
-            ctx.options().deletion().call("remove image " + pool.name() + "/" + disk, () -> {
-                try {
-                    pool.remove(disk);
-                    return null;
-                } catch (RbdNotFoundException gone) {
-                    return null;
-                } catch (RbdHasSnapshotsException e) {
-                    throw e; // a promotion snapshot: not something waiting fixes
-                } catch (RbdException e) {
-                    throw BackendFailure.of(e, true);
-                }
-            }, d -> Thread.sleep(d.toMillis()));
+            retryRemove(pool, disk);
             return new DiskRemoval(DiskFate.REMOVED, used);
         } catch (RbdHasSnapshotsException e) {
             // A held disk's snapshot goes with it; any other (a promotion's) waits in the trash.
@@ -90,9 +182,6 @@ public final class Teardown {
                 return trash(pool, disk);
             }
             throw e.unwrap();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while removing " + pool.name() + "/" + disk, e);
         }
     }
 
