@@ -19,6 +19,8 @@ import io.jenkins.plugins.rbdcloud.engine.images.AgentDisk;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
 import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.CephSecrets;
+import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import io.jenkins.plugins.rbdcloud.engine.testing.ScratchPool;
@@ -184,6 +186,10 @@ class PoolFaultsIT {
         assertEquals(List.of(), engine.pendingUndos(), "no undo left pending");
         assertEquals(0, engine.usage().total(), "no reservation left");
         assertEquals(List.of(), agentDisks(template), "no agent disk left, not even a half-made one");
+        try (Hypervisor hv = Hypervisor.of(env.libvirtUri(), new Hypervisor.Capacity(2, 2048, 2))) {
+            assertEquals(List.of(), hv.listOwned().stream().filter(d -> d.ownership().cloud().equals(cloud)).toList(), "no domain");
+            assertEquals(List.of(), new CephSecrets(hv, cloud).list(), "no libvirt secret");
+        }
         ReconcileReport r = engine.reconcile(Set.of(), Instant.now()).get(60, TimeUnit.SECONDS);
         assertEquals(List.of(), r.failures(), "reconciliation (within the grace) finds nothing broken: " + r);
         assertEquals(List.of(), r.removedDisks(), "nothing was left for reconciliation: " + r);
