@@ -32,6 +32,8 @@ public final class PoolWatch implements AutoCloseable {
     static final Duration FRESH = Duration.ofSeconds(2);
     /** A clone takes tens of milliseconds; one still running after this is waiting for something. */
     static final Duration WATCH_EVERY = Duration.ofSeconds(1);
+    /** How long a check that found no fault is believed before the next clone. */
+    static final Duration TRUST_CLEAN = Duration.ofSeconds(1);
 
     private record Seen(Instant at, Optional<String> fault) {}
 
@@ -63,8 +65,16 @@ public final class PoolWatch implements AutoCloseable {
         return s.fault;
     }
 
-    /** Checks now (blocking, on the caller's thread) and fails with the fault found. */
+    /**
+     * Fails with the pools' fault: checked now (blocking, on the caller's thread) unless a check
+     * less than {@link #TRUST_CLEAN} ago found none. That spares each clone of a burst three monitor
+     * requests; a pool that fills in between is caught by {@link #watch} within a second.
+     */
     void requireWritable() {
+        Seen s = last;
+        if (s.fault.isEmpty() && s.at.plus(TRUST_CLEAN).isAfter(clock.instant())) {
+            return;
+        }
         try {
             faults.requireWritable(pools);
             last = new Seen(clock.instant(), Optional.empty());
