@@ -13,6 +13,8 @@ public final class PoolFaults {
 
     /** The object every RBD pool has; its placement group stands for the pool's. */
     private static final String PROBE_OBJECT = "rbd_directory";
+    /** How a named OSD timeout starts, for users and log searches alike. */
+    static final String OSD_TIMEOUT = "Ceph: OSD requests timing out";
 
     private final CephCluster cluster;
 
@@ -30,7 +32,8 @@ public final class PoolFaults {
         for (String pool : pools) {
             PoolCondition c = conditions.get(pool);
             if (c != null && c.full()) {
-                return Optional.of(new RbdNoSpaceException(c.fullReason().orElseThrow(), RbdException.EDQUOT, ImageSpec.ofPool(pool)));
+                return Optional.of(new RbdNoSpaceException(c.fullReason().orElseThrow(), RbdException.EDQUOT, ImageSpec.ofPool(pool))
+                        .named());
             }
         }
         for (String pool : pools) {
@@ -59,8 +62,8 @@ public final class PoolFaults {
         if (!(failure instanceof RbdTimeoutException) && !(failure instanceof RbdNoSpaceException)) {
             return failure;
         }
-        if (failure.getMessage().startsWith(OSD_TIMEOUT) || failure.getMessage().contains(" is full (")) {
-            return failure; // named already
+        if (failure.isNamed()) {
+            return failure;
         }
         RbdException named;
         try {
@@ -80,13 +83,11 @@ public final class PoolFaults {
                 ? new RbdNoSpaceException(named.getMessage() + "; " + failure.getMessage(), named.errno(), failure.target())
                 : new RbdTimeoutException(named.getMessage(), named.errno(), failure.target());
         out.initCause(failure);
-        return out;
+        return out.named();
     }
-
-    static final String OSD_TIMEOUT = "Ceph: OSD requests timing out";
 
     private static RbdTimeoutException osdTimeout(String pool, String detail) {
         return new RbdTimeoutException(OSD_TIMEOUT + " in pool " + pool + " (" + detail + ")", RbdException.ETIMEDOUT,
-                ImageSpec.ofPool(pool));
+                ImageSpec.ofPool(pool)).named();
     }
 }

@@ -25,11 +25,24 @@ public class RbdException extends RuntimeException {
 
     private final int errno;
     private final transient ImageSpec target;
+    private boolean named;
 
     public RbdException(String message, int errno, ImageSpec target) {
         super(message);
         this.errno = errno;
         this.target = target;
+    }
+
+    /** Whether {@link PoolFaults} already named the cause (a full pool, OSDs timing out). */
+    boolean isNamed() {
+        return named;
+    }
+
+    /** Marks the cause as named; returns this. */
+    @SuppressWarnings("unchecked")
+    <T extends RbdException> T named() {
+        named = true;
+        return (T) this;
     }
 
     /** Positive errno from librbd/librados, or 0 when the failure did not come from Ceph. */
