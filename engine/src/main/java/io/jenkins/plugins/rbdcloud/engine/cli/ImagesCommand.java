@@ -7,8 +7,10 @@ import io.jenkins.plugins.rbdcloud.engine.images.ImportFormat;
 import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
 import io.jenkins.plugins.rbdcloud.engine.images.Promotion;
 import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
+import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -160,11 +162,14 @@ final class ImagesCommand {
             s.out.println(Json.write(versions.stream().map(ImagesCommand::toMap).toList()));
             return;
         }
-        Table t = new Table("VERSION", "STATE", "CURRENT", "CREATED", "BY", "SIZE", "USED", "PARENT");
+        Table t = new Table("VERSION", "STATE", "CURRENT", "CREATED", "BY", "SIZE", "USED", "PARENT", "WRITTEN", "BUILD");
         for (GoldenVersion v : versions) {
+            // Build names are untrusted text: shown printable only.
             t.row(v.label(), v.state().metaValue(), v.current() ? "*" : "", v.createdAt(), v.createdBy(),
                     Bytes.human(v.sizeBytes()), Bytes.human(v.usedBytes()),
-                    v.parentVersion() == 0 ? "-" : "v" + v.parentVersion());
+                    v.parentVersion() == 0 ? "-" : "v" + v.parentVersion(),
+                    v.writtenBytes().isPresent() ? Bytes.human(v.writtenBytes().getAsLong()) : "-",
+                    v.provenance().map(p -> Printable.of(p.describe())).orElse("-"));
         }
         t.print(s.out);
     }
@@ -182,6 +187,19 @@ final class ImagesCommand {
         m.put("parentVersion", v.parentVersion());
         m.put("sizeBytes", v.sizeBytes());
         m.put("usedBytes", v.usedBytes());
+        m.put("writtenBytes", v.writtenBytes().isPresent() ? v.writtenBytes().getAsLong() : null);
+        m.put("provenance", v.provenance().map(ImagesCommand::provenance).orElse(null));
+        return m;
+    }
+
+    private static Map<String, Object> provenance(Provenance p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", p.job());
+        m.put("build", p.build());
+        m.put("branch", p.branch().orElse(null));
+        m.put("changeRequest", p.changeRequest().orElse(null));
+        m.put("fork", p.fork().orElse(null));
+        m.put("startedBy", p.startedBy().orElse(null));
         return m;
     }
 }

@@ -97,7 +97,7 @@ public final class GoldenImages implements AutoCloseable {
      * (see {@link #pinnedAgentDisks()}) until {@link Promotion#flattened()} completes.
      */
     public Promotion promote(String golden, RbdPool agents, String disk) {
-        return promoted(golden, promoter.promote(golden, agents, disk, null));
+        return promoted(golden, promoter.promote(golden, agents, disk, null, PromotionRecord.NONE));
     }
 
     /**
@@ -107,8 +107,13 @@ public final class GoldenImages implements AutoCloseable {
      * failed promotion gives it its name back.
      */
     public Promotion promoteSnapshot(String golden, RbdPool agents, String disk, String snap) {
+        return promoteSnapshot(golden, agents, disk, snap, PromotionRecord.NONE);
+    }
+
+    /** {@link #promoteSnapshot(String, RbdPool, String, String)}, recording {@code record} with the version. */
+    public Promotion promoteSnapshot(String golden, RbdPool agents, String disk, String snap, PromotionRecord record) {
         RbdNames.snapshot(snap);
-        return promoted(golden, promoter.promote(golden, agents, disk, snap));
+        return promoted(golden, promoter.promote(golden, agents, disk, snap, record));
     }
 
     private Promotion promoted(String golden, GoldenVersion v) {
@@ -123,13 +128,18 @@ public final class GoldenImages implements AutoCloseable {
 
     /** Makes agent disk {@code agents/disk} (any cluster) the next, current version by copying its data. */
     public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk) {
-        return promoter.promoteByCopy(golden, agents, disk, null);
+        return promoter.promoteByCopy(golden, agents, disk, null, PromotionRecord.NONE);
     }
 
     /** {@link #promoteByCopy} from snapshot {@code agents/disk@snap}, which is released once copied. */
     public GoldenVersion promoteSnapshotByCopy(String golden, RbdPool agents, String disk, String snap) {
+        return promoteSnapshotByCopy(golden, agents, disk, snap, PromotionRecord.NONE);
+    }
+
+    /** {@link #promoteSnapshotByCopy(String, RbdPool, String, String)}, recording {@code record} with the version. */
+    public GoldenVersion promoteSnapshotByCopy(String golden, RbdPool agents, String disk, String snap, PromotionRecord record) {
         RbdNames.snapshot(snap);
-        return promoter.promoteByCopy(golden, agents, disk, snap);
+        return promoter.promoteByCopy(golden, agents, disk, snap, record);
     }
 
     /** Makes an older (or newer) usable version current again. */

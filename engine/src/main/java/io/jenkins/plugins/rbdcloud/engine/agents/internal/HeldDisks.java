@@ -15,6 +15,8 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.Promotion;
+import io.jenkins.plugins.rbdcloud.engine.images.PromotionRecord;
+import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -59,11 +61,13 @@ public final class HeldDisks {
 
     private final EngineContext ctx;
     private final Teardown teardown;
+    private final PromotionGate gate;
     private final Set<String> settling = ConcurrentHashMap.newKeySet();
 
     HeldDisks(EngineContext ctx, Teardown teardown) {
         this.ctx = ctx;
         this.teardown = teardown;
+        this.gate = new PromotionGate(ctx);
     }
 
     /**
@@ -115,16 +119,34 @@ public final class HeldDisks {
     /**
      * Promotes the held snapshot natively (the copy path when that fails) to the next version of the
      * golden image the disk came from; the disk is removed after the background flatten. A promotion
-     * that fails drops the disk. Nothing held under that name (any more): an empty report.
+     * that fails, or that the template's policy refuses for {@code provenance}, drops the disk. Nothing
+     * held under that name (any more): an empty report.
      */
-    public CompletionReport promote(String agent) {
+    public CompletionReport promote(String agent, Provenance provenance) {
         return settle(agent, found -> {
             if (found.heldUntil().isEmpty()) {
                 return alreadyPromoted(found);
             }
-            return promoteHeld(found);
+            PromotionGate.Verdict v = gate.check(found.owner().template(), agent, SNAPSHOT, provenance);
+            if (v.refusal().isPresent()) {
+                return refused(found, v);
+            }
+            return promoteHeld(found, PromotionRecord.of(provenance, v.writtenBytes().orElseThrow()));
         }, () -> new CompletionReport(agent, Optional.empty(), PromotionPath.NONE, Optional.empty(), 0, OptionalLong.empty(),
-                OptionalLong.empty(), absent(agent)));
+                OptionalLong.empty(), absent(agent), Optional.empty()));
+    }
+
+    /** Not promoted: the disk goes as a dropped one would, and the rule that refused is reported. */
+    private CompletionReport refused(Found found, PromotionGate.Verdict v) {
+        Instant t0 = ctx.now();
+        String agent = found.disk();
+        String rule = v.refusal().orElseThrow();
+        LOG.info(() -> "not promoting the disk of " + agent + ": " + rule);
+        ctx.tell(l -> l.promotionRefused(agent, rule));
+        long written = v.writtenBytes().orElseGet(() -> tagged(found, WRITTEN).orElse(0L));
+        return new CompletionReport(agent, Optional.empty(), PromotionPath.NONE, Optional.empty(), written,
+                tagged(found, TRIMMED).map(OptionalLong::of).orElse(OptionalLong.empty()), OptionalLong.empty(),
+                removed(agent, t0), Optional.of(rule));
     }
 
     /** Deletes the held disk and its snapshot. Nothing held under that name (any more): fate {@code ABSENT}. */
@@ -217,15 +239,15 @@ public final class HeldDisks {
         return Optional.of(new Found(agent, owner.get(), meta));
     }
 
-    private CompletionReport promoteHeld(Found found) {
+    private CompletionReport promoteHeld(Found found, PromotionRecord record) {
         Instant t0 = ctx.now();
         String agent = found.disk();
         RbdPool pool = ctx.agentsPool();
         String golden = found.owner().golden().substring(0, found.owner().golden().indexOf('@'));
-        long written = tagged(found, WRITTEN).orElseGet(() -> pool.usedBytes(agent));
+        long written = record.writtenBytes().orElseThrow();
         OptionalLong trimmed = tagged(found, TRIMMED).map(OptionalLong::of).orElse(OptionalLong.empty());
         try {
-            Promotion p = ctx.catalog().promoteSnapshot(golden, pool, agent, SNAPSHOT);
+            Promotion p = ctx.catalog().promoteSnapshot(golden, pool, agent, SNAPSHOT, record);
             released(agent);
             p.flattened().whenComplete((v, e) -> {
                 if (e != null) {
@@ -239,7 +261,7 @@ public final class HeldDisks {
         } catch (RuntimeException nativeFailure) {
             LOG.log(Level.INFO, "native promotion of " + agent + " failed, trying the copy path", nativeFailure);
             try {
-                GoldenVersion v = ctx.catalog().promoteSnapshotByCopy(golden, pool, agent, SNAPSHOT);
+                GoldenVersion v = ctx.catalog().promoteSnapshotByCopy(golden, pool, agent, SNAPSHOT, record);
                 released(agent);
                 ctx.goldens().seen(golden, v.label(), ctx.now());
                 return promoted(agent, v, PromotionPath.COPY, written, trimmed, OptionalLong.of(v.usedBytes()), removed(agent, t0));
@@ -251,7 +273,7 @@ public final class HeldDisks {
                 ctx.recordFailure(agent, found.owner().template(), CloudStatus.Kind.PROMOTION, "promote", ProvisionJob.describe(e));
                 ctx.tell(l -> l.promotionFailed(agent, e));
                 return new CompletionReport(agent, Optional.empty(), PromotionPath.NONE, Optional.of(ProvisionJob.describe(e)),
-                        written, trimmed, OptionalLong.empty(), removed(agent, t0));
+                        written, trimmed, OptionalLong.empty(), removed(agent, t0), Optional.empty());
             }
         }
     }
@@ -277,7 +299,8 @@ public final class HeldDisks {
     private CompletionReport promoted(String agent, GoldenVersion v, PromotionPath path, long written, OptionalLong trimmed,
                                       OptionalLong used, TerminationReport termination) {
         ctx.tell(l -> l.promoted(agent, v.label()));
-        return new CompletionReport(agent, Optional.of(v.label()), path, Optional.empty(), written, trimmed, used, termination);
+        return new CompletionReport(agent, Optional.of(v.label()), path, Optional.empty(), written, trimmed, used, termination,
+                Optional.empty());
     }
 
     /** Promoted by an earlier call: the version its promotion snapshot names; the disk goes after the flatten. */
@@ -291,7 +314,7 @@ public final class HeldDisks {
         }
         return new CompletionReport(found.disk(), label, PromotionPath.NATIVE, Optional.empty(),
                 ctx.agentsPool().usedBytes(found.disk()), OptionalLong.empty(), OptionalLong.empty(),
-                new TerminationReport(found.disk(), false, DiskFate.AFTER_FLATTEN, 0, Duration.ZERO));
+                new TerminationReport(found.disk(), false, DiskFate.AFTER_FLATTEN, 0, Duration.ZERO), Optional.empty());
     }
 
     /** Removes the disk once the version promoted from it no longer reads it (at once when it never did). */

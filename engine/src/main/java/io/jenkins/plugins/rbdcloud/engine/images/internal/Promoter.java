@@ -9,6 +9,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.PromotionRecord;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogLock;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
@@ -44,8 +45,9 @@ public final class Promoter {
      *
      * @param fromSnap an existing snapshot of the disk to promote instead of a new one of its head
      *                 (renamed to the promotion snapshot, renamed back if the promotion fails), or null
+     * @param record   provenance and figures written with the version
      */
-    public GoldenVersion promote(String golden, RbdPool agents, String disk, String fromSnap) {
+    public GoldenVersion promote(String golden, RbdPool agents, String disk, String fromSnap, PromotionRecord record) {
         GoldenNames.check(golden);
         RbdNames.check("agent disk", disk);
         RbdPool images = store.images();
@@ -76,7 +78,8 @@ public final class Promoter {
                 Map<String, String> info = info(n, "promotion:" + disk, parentVersion(golden, agents, disk));
                 info.put(VersionMeta.SOURCE, ImageSpec.of(agents.name(), disk, agentSnap).toString());
                 info.put(VersionMeta.SOURCE_ID, diskInfo.id());
-                tag(image, info);
+                written(info, record);
+                tag(image, info, record);
 
                 finishVersion(golden, n, lock);
                 if (flattenNow) {
@@ -91,7 +94,8 @@ public final class Promoter {
                 undo.commit();
                 // Built from what was written: reading it back would cost three more image opens.
                 return VersionMeta.parse(images.name(), golden, n, Map.of(VersionMeta.STATE, state.metaValue(),
-                        VersionMeta.VERSION, golden + "@v" + n, VersionMeta.INFO, VersionMeta.encode(info)), true, diskInfo.size());
+                        VersionMeta.VERSION, golden + "@v" + n, VersionMeta.INFO, VersionMeta.encode(info),
+                        VersionMeta.PROVENANCE, provenance(record)), true, diskInfo.size());
             } catch (RuntimeException | Error e) {
                 if (undoUnlessPublished(golden, n, undo, e)) {
                     return store.version(golden, n);
@@ -106,7 +110,7 @@ public final class Promoter {
      * read the agent disk through a snapshot and write its data, zero runs skipped, into a new
      * standalone version. Same steps and atomicity as the native path.
      */
-    public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk, String fromSnap) {
+    public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk, String fromSnap, PromotionRecord record) {
         GoldenNames.check(golden);
         RbdNames.check("agent disk", disk);
         RbdPool images = store.images();
@@ -125,7 +129,9 @@ public final class Promoter {
                 undo.push(() -> store.removeVersionImage(image));
 
                 store.step("tag");
-                tag(image, info(n, "copy:" + disk, parentVersion(golden, agents, disk)));
+                Map<String, String> info = info(n, "copy:" + disk, parentVersion(golden, agents, disk));
+                written(info, record);
+                tag(image, info, record);
 
                 store.step("copy");
                 try (RbdImageHandle src = agents.openReadOnly(disk, agentSnap); RbdImageHandle dst = images.open(image)) {
@@ -192,12 +198,22 @@ public final class Promoter {
     }
 
     /**
-     * Writes the info key: one metadata call. The state is not written yet: until
+     * Writes the info and provenance keys: one metadata call. The state is not written yet: until
      * {@link #publish} sets the version label, the image reads as {@code creating} whatever
      * state librbd copied into it from the clone's parent.
      */
-    void tag(String image, Map<String, String> info) {
-        store.images().metaSet(image, VersionMeta.INFO, VersionMeta.encode(info));
+    void tag(String image, Map<String, String> info, PromotionRecord record) {
+        // The provenance is always written, empty when unknown: librbd copied the parent's into the clone.
+        store.images().metaSetAll(image, Map.of(VersionMeta.INFO, VersionMeta.encode(info), VersionMeta.PROVENANCE,
+                provenance(record)));
+    }
+
+    private static String provenance(PromotionRecord record) {
+        return record.provenance().map(p -> p.encode()).orElse("");
+    }
+
+    private static void written(Map<String, String> info, PromotionRecord record) {
+        record.writtenBytes().ifPresent(b -> info.put(VersionMeta.WRITTEN_BYTES, Long.toString(b)));
     }
 
     /** Snapshot {@code v<N>} and protect it, through one open. The undo of the image removes both. */

@@ -4,11 +4,13 @@ import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +40,8 @@ public final class VersionMeta {
     public static final String VERSION = PREFIX + "version";
     public static final String INFO = PREFIX + "info";
     public static final String USED_BYTES = PREFIX + "used-bytes";
+    /** Who promoted the version ({@link Provenance#encode()}); written with {@link #INFO}, empty when unknown. */
+    public static final String PROVENANCE = PREFIX + "provenance";
 
     /** Fields of {@link #INFO}. */
     public static final String CREATED_AT = "created-at";
@@ -49,9 +53,11 @@ public final class VersionMeta {
     public static final String SOURCE = "source";
     /** The image id of that agent disk, to find it in the trash or tell it from a namesake. */
     public static final String SOURCE_ID = "source-id";
+    /** Bytes the promoted build wrote: its agent disk's diff against the version it was cloned from. */
+    public static final String WRITTEN_BYTES = "written-bytes";
 
     /** The keys a version keeps; librbd copies every other one from the clone's parent. */
-    public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES);
+    public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES, PROVENANCE);
 
     private static final Pattern SPEC = Pattern.compile("([^/@]+)/([^/@]+)@([^/@]+)");
     private static final Pattern FIELD = Pattern.compile("[a-z-]+=[^;=]*");
@@ -102,7 +108,9 @@ public final class VersionMeta {
         return new GoldenVersion(golden, n, ImageSpec.of(pool, GoldenNames.versionImage(golden, n), GoldenNames.versionSnap(n)),
                 state, current, instant(info.get(CREATED_AT)), info.getOrDefault(CREATED_BY, "unknown"),
                 Optional.ofNullable(info.get(CHECKSUM)), (int) number(info.get(PARENT_VERSION)), sizeBytes,
-                measured ? number(meta.get(USED_BYTES)) : 0, pinned);
+                measured ? number(meta.get(USED_BYTES)) : 0, pinned,
+                label.equals(meta.get(VERSION)) ? Provenance.decode(meta.get(PROVENANCE)) : Optional.empty(),
+                info.containsKey(WRITTEN_BYTES) ? OptionalLong.of(number(info.get(WRITTEN_BYTES))) : OptionalLong.empty());
     }
 
     /**
