@@ -63,6 +63,7 @@ public final class RbdCloudEngine implements AutoCloseable {
         HealthWatch health = new HealthWatch(ctx, ending, this::leaveWarmPool);
         this.outcomes = new LaunchOutcomes(ctx);
         this.provisioner = new Provisioner(ctx, teardown, health, outcomes);
+        ending.testBootWith(provisioner);
         this.sweeper = new OrphanSweeper(ctx, teardown);
         this.maintenance = new ImageMaintenance(ctx);
         this.warm = new WarmPools(ctx, provisioner, ending);

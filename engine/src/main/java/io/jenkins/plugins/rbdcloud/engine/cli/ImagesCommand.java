@@ -26,7 +26,7 @@ final class ImagesCommand {
                                            import a raw or qcow2 file as a new version (sparse, converted to raw);
                                            a file that starts like another format is refused unless --format raw
             images list                    golden images with their current version
-            images show NAME               versions: state, current, created by, size, clone depth
+            images show NAME               versions: state, current, created by, size, build and bytes written
             images promote NAME DISK [--copy]
                                            make agent disk DISK (agents pool) the next version
             images rollback NAME VERSION   make an older version current again
@@ -172,6 +172,8 @@ final class ImagesCommand {
                     v.provenance().map(p -> Printable.of(p.describe())).orElse("-"));
         }
         t.print(s.out);
+        // Rejected candidates: why their test boot failed (one line each, printable).
+        versions.forEach(v -> v.rejectedWhy().ifPresent(why -> s.out.println(v.label() + " rejected: " + Printable.of(why))));
     }
 
     static Map<String, Object> toMap(GoldenVersion v) {
@@ -187,6 +189,7 @@ final class ImagesCommand {
         m.put("parentVersion", v.parentVersion());
         m.put("sizeBytes", v.sizeBytes());
         m.put("usedBytes", v.usedBytes());
+        m.put("rejectedWhy", v.rejectedWhy().orElse(null));
         m.put("writtenBytes", v.writtenBytes().isPresent() ? v.writtenBytes().getAsLong() : null);
         m.put("provenance", v.provenance().map(ImagesCommand::provenance).orElse(null));
         return m;

@@ -155,6 +155,13 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
         return hypervisorGroup.isEmpty() || hypervisorGroup.equals(hypervisor.group());
     }
 
+    /** The same template pinned to golden version {@code version} ({@code v3}): how a candidate version is test-booted. */
+    public TemplateSettings withImageVersion(String version) {
+        return new TemplateSettings(name, labels, image, Optional.of(version), vcpus, memoryMib, diskGib, executors, maxAgents,
+                retention, snapshot, consistency, watchdog, network, launcher, env, startTimeout, warmPool, warmPoolMaxAge,
+                maxCloneDepth, directBoot, hypervisorGroup, promoteFrom, promoteMaxWrittenBytes);
+    }
+
     public static Builder builder(String name) {
         return new Builder(name);
     }

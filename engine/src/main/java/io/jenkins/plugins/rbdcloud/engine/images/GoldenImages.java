@@ -97,7 +97,7 @@ public final class GoldenImages implements AutoCloseable {
      * (see {@link #pinnedAgentDisks()}) until {@link Promotion#flattened()} completes.
      */
     public Promotion promote(String golden, RbdPool agents, String disk) {
-        return promoted(golden, promoter.promote(golden, agents, disk, null, PromotionRecord.NONE));
+        return promoted(golden, promoter.promote(golden, agents, disk, null, PromotionRecord.NONE, null));
     }
 
     /**
@@ -113,7 +113,7 @@ public final class GoldenImages implements AutoCloseable {
     /** {@link #promoteSnapshot(String, RbdPool, String, String)}, recording {@code record} with the version. */
     public Promotion promoteSnapshot(String golden, RbdPool agents, String disk, String snap, PromotionRecord record) {
         RbdNames.snapshot(snap);
-        return promoted(golden, promoter.promote(golden, agents, disk, snap, record));
+        return promoted(golden, promoter.promote(golden, agents, disk, snap, record, null));
     }
 
     private Promotion promoted(String golden, GoldenVersion v) {
@@ -128,7 +128,7 @@ public final class GoldenImages implements AutoCloseable {
 
     /** Makes agent disk {@code agents/disk} (any cluster) the next, current version by copying its data. */
     public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk) {
-        return promoter.promoteByCopy(golden, agents, disk, null, PromotionRecord.NONE);
+        return promoter.promoteByCopy(golden, agents, disk, null, PromotionRecord.NONE, null);
     }
 
     /** {@link #promoteByCopy} from snapshot {@code agents/disk@snap}, which is released once copied. */
@@ -139,7 +139,26 @@ public final class GoldenImages implements AutoCloseable {
     /** {@link #promoteSnapshotByCopy(String, RbdPool, String, String)}, recording {@code record} with the version. */
     public GoldenVersion promoteSnapshotByCopy(String golden, RbdPool agents, String disk, String snap, PromotionRecord record) {
         RbdNames.snapshot(snap);
-        return promoter.promoteByCopy(golden, agents, disk, snap, record);
+        return promoter.promoteByCopy(golden, agents, disk, snap, record, null);
+    }
+
+    /**
+     * As {@link #promoteSnapshot(String, RbdPool, String, String, PromotionRecord)}, but the new version is
+     * first a {@code candidate}: {@code test} boots it while the catalog lock is held; healthy, it becomes
+     * current (and flattens in the background); otherwise it stays {@code rejected} with the reason and
+     * {@code current} never moved. The returned promotion's version says which.
+     */
+    public Promotion promoteTested(String golden, RbdPool agents, String disk, String snap, PromotionRecord record,
+                                   CandidateTest test) {
+        RbdNames.snapshot(snap);
+        return promoted(golden, promoter.promote(golden, agents, disk, snap, record, java.util.Objects.requireNonNull(test)));
+    }
+
+    /** {@link #promoteTested} by copying the data (the snapshot is released once copied). */
+    public GoldenVersion promoteTestedByCopy(String golden, RbdPool agents, String disk, String snap, PromotionRecord record,
+                                             CandidateTest test) {
+        RbdNames.snapshot(snap);
+        return promoter.promoteByCopy(golden, agents, disk, snap, record, java.util.Objects.requireNonNull(test));
     }
 
     /** Makes an older (or newer) usable version current again. */

@@ -30,6 +30,11 @@ public final class AgentEnding {
         this.held = new HeldDisks(ctx, teardown);
     }
 
+    /** Candidate versions promoted from held disks are test-booted by {@code provisioner}, one at a time. */
+    public void testBootWith(Provisioner provisioner) {
+        held.testBootWith(new CandidateBoot(ctx, provisioner, this::terminate));
+    }
+
     /** Held disks: promote, drop, list. */
     public HeldDisks held() {
         return held;

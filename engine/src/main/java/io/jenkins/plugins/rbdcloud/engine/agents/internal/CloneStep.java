@@ -39,9 +39,9 @@ final class CloneStep implements ProvisionStep {
         // image) the clone fails and there is nothing of ours to undo; a half-made clone is
         // removed by the cloner itself.
         AgentDisk disk = ctx.catalog().cloneForAgent(ctx.agentsPool(), new AgentCloneRequest(t.image(), version,
-                agent.name(), size, ctx.settings().name(), t.name(), agent.name()));
+                agent.name(), size, ctx.settings().name(), t.name(), agent.name(), agent.testBoot()));
         agent.disk(disk.spec().image(), disk.ownership().golden());
-        if (version == 0) {
+        if (version == 0 && !agent.testBoot()) {
             ctx.goldens().seen(t.image(), disk.ownership().golden(), ctx.now());
         }
     }

@@ -6,6 +6,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdImageHandle;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.images.CandidateTest;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
@@ -33,10 +34,12 @@ public final class Promoter {
 
     private final CatalogStore store;
     private final Flattener flattener;
+    private final Candidates candidates;
 
     public Promoter(CatalogStore store, Flattener flattener) {
         this.store = store;
         this.flattener = flattener;
+        this.candidates = new Candidates(store);
     }
 
     /**
@@ -46,8 +49,12 @@ public final class Promoter {
      * @param fromSnap an existing snapshot of the disk to promote instead of a new one of its head
      *                 (renamed to the promotion snapshot, renamed back if the promotion fails), or null
      * @param record   provenance and figures written with the version
+     * @param test     null: the version becomes current at once; otherwise it is published as a {@code candidate},
+     *                 {@code test} boots it under the lock and decides (current, or {@code rejected})
      */
-    public GoldenVersion promote(String golden, RbdPool agents, String disk, String fromSnap, PromotionRecord record) {
+    public GoldenVersion promote(String golden, RbdPool agents, String disk, String fromSnap, PromotionRecord record,
+                                 CandidateTest test) {
+        boolean candidate = test != null;
         GoldenNames.check(golden);
         RbdNames.check("agent disk", disk);
         RbdPool images = store.images();
@@ -89,19 +96,22 @@ public final class Promoter {
                     images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
                     CatalogStore.removeSnap(agents, disk, agentSnap);
                 }
-                VersionState state = flattenNow ? VersionState.READY : VersionState.FLATTENING;
+                VersionState state = candidate ? VersionState.CANDIDATE : flattenNow ? VersionState.READY : VersionState.FLATTENING;
                 publish(golden, n, state, lock);
                 undo.commit();
-                // Built from what was written: reading it back would cost three more image opens.
-                return VersionMeta.parse(images.name(), golden, n, Map.of(VersionMeta.STATE, state.metaValue(),
+                if (!candidate) {
+                    // Built from what was written: reading it back would cost three more image opens.
+                    return VersionMeta.parse(images.name(), golden, n, Map.of(VersionMeta.STATE, state.metaValue(),
                         VersionMeta.VERSION, golden + "@v" + n, VersionMeta.INFO, VersionMeta.encode(info),
                         VersionMeta.PROVENANCE, provenance(record)), true, diskInfo.size());
+                }
             } catch (RuntimeException | Error e) {
                 if (undoUnlessPublished(golden, n, undo, e)) {
                     return store.version(golden, n);
                 }
                 throw e;
             }
+            return candidates.settle(golden, n, test, lock);
         }
     }
 
@@ -110,7 +120,9 @@ public final class Promoter {
      * read the agent disk through a snapshot and write its data, zero runs skipped, into a new
      * standalone version. Same steps and atomicity as the native path.
      */
-    public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk, String fromSnap, PromotionRecord record) {
+    public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk, String fromSnap, PromotionRecord record,
+                                       CandidateTest test) {
+        boolean candidate = test != null;
         GoldenNames.check(golden);
         RbdNames.check("agent disk", disk);
         RbdPool images = store.images();
@@ -145,7 +157,7 @@ public final class Promoter {
                 }
 
                 finishVersion(golden, n, lock);
-                publish(golden, n, VersionState.READY, lock);
+                publish(golden, n, candidate ? VersionState.CANDIDATE : VersionState.READY, lock);
                 undo.commit();
             } catch (RuntimeException | Error e) {
                 if (!undoUnlessPublished(golden, n, undo, e)) {
@@ -156,7 +168,7 @@ public final class Promoter {
                 // Released only now, so a failure above could give the snapshot its name back.
                 releaseAfterCopy(agents, disk, agentSnap);
             }
-            return store.version(golden, n);
+            return candidate ? candidates.settle(golden, n, test, lock) : store.version(golden, n);
         }
     }
 
@@ -226,11 +238,15 @@ public final class Promoter {
 
     /**
      * State and the version label (which makes the state count) in one metadata write, then
-     * {@code current}: the commit point, after the lease is confirmed.
+     * {@code current}: the commit point, after the lease is confirmed. A candidate is not made
+     * current: its test boot decides.
      */
     void publish(String golden, int n, VersionState state, CatalogLock.Held lock) {
         store.step("state");
         store.publishVersion(golden, n, state);
+        if (state == VersionState.CANDIDATE) {
+            return;
+        }
         store.step("mark-current");
         lock.check();
         store.markCurrent(golden, n);

@@ -43,6 +43,10 @@ public final class VersionMeta {
     /** Who promoted the version ({@link Provenance#encode()}); written with {@link #INFO}, empty when unknown. */
     public static final String PROVENANCE = PREFIX + "provenance";
 
+    /** Why a {@code rejected} version failed its test boot: one line, at most {@value #MAX_REASON} characters. */
+    public static final String REJECTED = PREFIX + "rejected";
+    public static final int MAX_REASON = 500;
+
     /** Fields of {@link #INFO}. */
     public static final String CREATED_AT = "created-at";
     public static final String CREATED_BY = "created-by";
@@ -57,7 +61,7 @@ public final class VersionMeta {
     public static final String WRITTEN_BYTES = "written-bytes";
 
     /** The keys a version keeps; librbd copies every other one from the clone's parent. */
-    public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES, PROVENANCE);
+    public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES, PROVENANCE, REJECTED);
 
     private static final Pattern SPEC = Pattern.compile("([^/@]+)/([^/@]+)@([^/@]+)");
     private static final Pattern FIELD = Pattern.compile("[a-z-]+=[^;=]*");
@@ -102,15 +106,34 @@ public final class VersionMeta {
         String label = golden + "@v" + n;
         VersionState state = label.equals(meta.get(VERSION)) ? VersionState.ofMeta(meta.get(STATE)) : VersionState.CREATING;
         Map<String, String> info = decode(meta.get(INFO));
-        Optional<ImageSpec> pinned = state == VersionState.FLATTENING || state == VersionState.CREATING
-                ? source(meta, golden, n) : Optional.empty();
+        Optional<ImageSpec> pinned = dependsOnAgentDisk(state) ? source(meta, golden, n) : Optional.empty();
         boolean measured = state == VersionState.READY || state == VersionState.RETIRED;
         return new GoldenVersion(golden, n, ImageSpec.of(pool, GoldenNames.versionImage(golden, n), GoldenNames.versionSnap(n)),
                 state, current, instant(info.get(CREATED_AT)), info.getOrDefault(CREATED_BY, "unknown"),
                 Optional.ofNullable(info.get(CHECKSUM)), (int) number(info.get(PARENT_VERSION)), sizeBytes,
                 measured ? number(meta.get(USED_BYTES)) : 0, pinned,
                 label.equals(meta.get(VERSION)) ? Provenance.decode(meta.get(PROVENANCE)) : Optional.empty(),
-                info.containsKey(WRITTEN_BYTES) ? OptionalLong.of(number(info.get(WRITTEN_BYTES))) : OptionalLong.empty());
+                info.containsKey(WRITTEN_BYTES) ? OptionalLong.of(number(info.get(WRITTEN_BYTES))) : OptionalLong.empty(),
+                state == VersionState.REJECTED ? Optional.of(reason(meta.get(REJECTED))) : Optional.empty());
+    }
+
+    /** States in which a promoted version may still be a clone of its agent disk's promotion snapshot. */
+    private static boolean dependsOnAgentDisk(VersionState s) {
+        return s == VersionState.FLATTENING || s == VersionState.CREATING || s == VersionState.CANDIDATE
+                || s == VersionState.REJECTED;
+    }
+
+    /** A rejection reason as stored, or as read back: printable, one line, bounded (it is shown to people). */
+    public static String reason(String s) {
+        if (s == null || s.isBlank()) {
+            return "unknown";
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < MAX_REASON; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        return b.toString();
     }
 
     /**
