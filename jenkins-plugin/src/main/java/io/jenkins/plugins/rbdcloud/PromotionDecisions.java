@@ -37,7 +37,7 @@ public final class PromotionDecisions extends RunListener<Run> {
     }
 
     /** How long the end of a build waits to write the decision into its log. */
-    private static final int LOG_WAIT_SECONDS = 30;
+    private static final int LOG_WAIT_SECONDS = 90;
 
     /** Run id → the agents' disks it decides. */
     private static final Map<String, Set<Held>> PENDING = new ConcurrentHashMap<>();
