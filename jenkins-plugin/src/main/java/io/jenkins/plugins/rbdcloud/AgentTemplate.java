@@ -12,6 +12,7 @@ import io.jenkins.plugins.rbdcloud.engine.config.Consistency;
 import io.jenkins.plugins.rbdcloud.engine.config.DirectBoot;
 import io.jenkins.plugins.rbdcloud.engine.config.LauncherKind;
 import io.jenkins.plugins.rbdcloud.engine.config.Network;
+import io.jenkins.plugins.rbdcloud.engine.config.PromoteFrom;
 import io.jenkins.plugins.rbdcloud.engine.config.Retention;
 import io.jenkins.plugins.rbdcloud.engine.config.SnapshotPolicy;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
@@ -49,6 +50,11 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
     private Integer maxAgents;
     private int idleMinutes;
     private boolean snapshotOnSuccess;
+    private String promoteFromJobs;
+    private String promoteFromBranches;
+    private boolean promoteChangeRequests;
+    private boolean promoteForks;
+    private int promoteMaxWrittenMib = TemplateSettings.DEFAULT_PROMOTE_MAX_WRITTEN_MIB;
     private String consistency = Consistency.PREFERRED.word();
     private String watchdog = WatchdogAction.POWEROFF.word();
     private String network;
@@ -86,6 +92,11 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
     public Integer getMaxAgents() { return maxAgents; }
     public int getIdleMinutes() { return idleMinutes; }
     public boolean isSnapshotOnSuccess() { return snapshotOnSuccess; }
+    public String getPromoteFromJobs() { return promoteFromJobs; }
+    public String getPromoteFromBranches() { return promoteFromBranches; }
+    public boolean isPromoteChangeRequests() { return promoteChangeRequests; }
+    public boolean isPromoteForks() { return promoteForks; }
+    public int getPromoteMaxWrittenMib() { return promoteMaxWrittenMib; }
     public String getConsistency() { return consistency; }
     public String getWatchdog() { return watchdog; }
     public String getNetwork() { return network; }
@@ -119,6 +130,13 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
     /** 0: one-shot (deleted after its first build); more: deleted after that many idle minutes. */
     @DataBoundSetter public void setIdleMinutes(int v) { idleMinutes = v; }
     @DataBoundSetter public void setSnapshotOnSuccess(boolean v) { snapshotOnSuccess = v; }
+    /** Job full-name patterns allowed to promote, separated by blanks or commas; empty: no job may. */
+    @DataBoundSetter public void setPromoteFromJobs(String v) { promoteFromJobs = FormChecks.blankToNull(v); }
+    /** Branch patterns allowed to promote; empty: any branch, and jobs without one. */
+    @DataBoundSetter public void setPromoteFromBranches(String v) { promoteFromBranches = FormChecks.blankToNull(v); }
+    @DataBoundSetter public void setPromoteChangeRequests(boolean v) { promoteChangeRequests = v; }
+    @DataBoundSetter public void setPromoteForks(boolean v) { promoteForks = v; }
+    @DataBoundSetter public void setPromoteMaxWrittenMib(int v) { promoteMaxWrittenMib = v; }
     @DataBoundSetter public void setConsistency(String v) { consistency = v; }
     @DataBoundSetter public void setWatchdog(String v) { watchdog = v; }
     /** {@code network:<libvirt network>}, {@code bridge:<host bridge>} or {@code user}; empty: no network interface. */
@@ -140,6 +158,14 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
         nodeProperties = new DescribableList<>(Saveable.NOOP, v == null ? List.of() : v);
     }
 
+    /** A configuration saved before the delta guard existed reads 0 there: the engine's default. */
+    private Object readResolve() {
+        if (promoteMaxWrittenMib <= 0) {
+            promoteMaxWrittenMib = TemplateSettings.DEFAULT_PROMOTE_MAX_WRITTEN_MIB;
+        }
+        return this;
+    }
+
     /** Whether agents of this template satisfy {@code label}. Unlabelled builds never get one: agents are exclusive. */
     boolean matches(Label label) {
         return label != null && label.matches(Label.parse(labelString));
@@ -156,7 +182,8 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
                 .watchdog(ConfigWord.parse("watchdog", watchdog, WatchdogAction.class))
                 .launcher(launcherKind()).startTimeout(Duration.ofSeconds(startTimeoutSeconds)).warmPool(warmPool)
                 .warmPoolMaxAge(Duration.ofMinutes(warmPoolMaxAgeMinutes)).maxCloneDepth(maxCloneDepth)
-                .hypervisorGroup(hypervisorGroup);
+                .hypervisorGroup(hypervisorGroup).promoteFrom(promoteFrom(promoteFromJobs, promoteFromBranches,
+                        promoteChangeRequests, promoteForks)).promoteMaxWrittenMib(promoteMaxWrittenMib);
         if (network != null) {
             b.network(Network.parse(network, mtu == null ? OptionalInt.empty() : OptionalInt.of(mtu)));
         }
@@ -168,6 +195,15 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
             b.env(e.getName(), e.toSecret());
         }
         return b.build();
+    }
+
+    /** The engine's promoteFrom from the form's fields (pattern lists are words). */
+    static PromoteFrom promoteFrom(String jobs, String branches, boolean changeRequests, boolean forks) {
+        return new PromoteFrom(words(jobs), words(branches), changeRequests, forks);
+    }
+
+    private static List<String> words(String s) {
+        return s == null || s.isBlank() ? List.of() : List.of(s.strip().split("[\\s,]+"));
     }
 
     LauncherKind launcherKind() {

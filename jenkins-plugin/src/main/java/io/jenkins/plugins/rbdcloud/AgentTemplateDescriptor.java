@@ -143,6 +143,23 @@ public final class AgentTemplateDescriptor extends Descriptor<AgentTemplate> {
     }
 
     @POST
+    public FormValidation doCheckPromoteFromJobs(@QueryParameter String value) {
+        return FormChecks.check("promoteFromJobs", () -> builder().promoteFrom(AgentTemplate.promoteFrom(value, null, false,
+                false)).build());
+    }
+
+    @POST
+    public FormValidation doCheckPromoteFromBranches(@QueryParameter String value) {
+        return FormChecks.check("promoteFromBranches", () -> builder().promoteFrom(AgentTemplate.promoteFrom(null, value, false,
+                false)).build());
+    }
+
+    @POST
+    public FormValidation doCheckPromoteMaxWrittenMib(@QueryParameter String value) {
+        return FormChecks.checkInt("promoteMaxWrittenMib", value, n -> builder().promoteMaxWrittenMib(n).build());
+    }
+
+    @POST
     public FormValidation doCheckMaxCloneDepth(@QueryParameter String value) {
         return FormChecks.checkInt("maxCloneDepth", value, n -> builder().maxCloneDepth(n).build());
     }

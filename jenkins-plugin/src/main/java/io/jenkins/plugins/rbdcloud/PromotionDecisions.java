@@ -6,10 +6,15 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.model.listeners.RunListener;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
+import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,6 +35,9 @@ public final class PromotionDecisions extends RunListener<Run> {
     /** One held agent disk: the cloud that holds it and the agent's name. */
     private record Held(String cloud, String agent) {
     }
+
+    /** How long the end of a build waits to write the decision into its log. */
+    private static final int LOG_WAIT_SECONDS = 90;
 
     /** Run id → the agents' disks it decides. */
     private static final Map<String, Set<Held>> PENDING = new ConcurrentHashMap<>();
@@ -58,6 +66,7 @@ public final class PromotionDecisions extends RunListener<Run> {
             return;
         }
         boolean success = run.getResult() == Result.SUCCESS;
+        Provenance provenance = success ? BuildProvenance.of(run) : null;
         for (Held h : held) {
             RbdCloudEngine engine = Engines.get().current(h.cloud());
             if (engine == null) {
@@ -69,8 +78,11 @@ public final class PromotionDecisions extends RunListener<Run> {
             if (log != null) {
                 log.println("rbd-cloud: " + what);
             }
-            var decided = success ? engine.promoteHeld(h.agent()).thenApply(RbdAgent::describe)
+            var decided = success ? engine.promoteHeld(h.agent(), provenance).thenApply(RbdAgent::describe)
                     : engine.dropHeld(h.agent()).thenApply(t -> "dropped the disk of " + h.agent() + " (" + t.disk() + ")");
+            if (log != null) {
+                tell(log, decided);
+            }
             decided.whenComplete((done, failure) -> {
                 if (failure == null) {
                     LOG.info(() -> "rbd-cloud " + h.cloud() + ": " + done + " after " + run.getFullDisplayName());
@@ -79,6 +91,22 @@ public final class PromotionDecisions extends RunListener<Run> {
                             + " its hold ends", failure);
                 }
             });
+        }
+    }
+
+    /**
+     * The outcome in the build's log while it is still open (a refused promotion names the rule that
+     * refused it); a decision that takes longer is in the Jenkins log only.
+     */
+    private static void tell(PrintStream log, CompletableFuture<String> decided) {
+        try {
+            log.println("rbd-cloud: " + decided.get(LOG_WAIT_SECONDS, TimeUnit.SECONDS));
+        } catch (TimeoutException e) {
+            log.println("rbd-cloud: still deciding after " + LOG_WAIT_SECONDS + " s; the outcome goes to the Jenkins log");
+        } catch (ExecutionException e) {
+            log.println("rbd-cloud: failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

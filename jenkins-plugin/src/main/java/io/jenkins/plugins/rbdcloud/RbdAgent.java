@@ -189,6 +189,7 @@ public final class RbdAgent extends AbstractCloudSlave {
 
     static String describe(io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport r) {
         String promotion = r.promotedVersion().map(v -> "promoted to " + v + " (" + r.promotionPath() + "), ")
+                .or(() -> r.promotionRefused().map(why -> "not promoted: " + why + ", "))
                 .orElse(r.promotionFailure().map(f -> "promotion failed: " + f + ", ").orElse(""));
         return "ended " + r.agent() + ": " + promotion + "build wrote " + r.buildWrittenBytes() + " bytes, disk "
                 + r.termination().disk();

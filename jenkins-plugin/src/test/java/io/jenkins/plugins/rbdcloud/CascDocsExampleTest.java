@@ -38,6 +38,7 @@ class CascDocsExampleTest {
         assertEquals("HTTP_PROXY", debian.getEnv().get(0).getName());
         assertEquals(180, debian.getHandshakeTimeoutSeconds());
         assertTrue(cloud.getTemplates().get(1).isSnapshotOnSuccess());
+        assertEquals("images/debian-cache", cloud.getTemplates().get(1).getPromoteFromJobs());
         cloud.toSettings(); // the engine accepts every value of the example
 
         ConfigurationContext context = new ConfigurationContext(ConfiguratorRegistry.get());

@@ -11,6 +11,8 @@ import io.jenkins.plugins.casc.ConfiguratorRegistry;
 import io.jenkins.plugins.casc.misc.ConfiguredWithCode;
 import io.jenkins.plugins.casc.misc.JenkinsConfiguredWithCodeRule;
 import io.jenkins.plugins.casc.misc.junit.jupiter.WithJenkinsConfiguredWithCode;
+import io.jenkins.plugins.rbdcloud.engine.config.PromoteFrom;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @WithJenkinsConfiguredWithCode
@@ -28,6 +30,9 @@ class CascRoundTripTest {
         assertEquals("linux debian", t.getLabelString());
         assertTrue(t.isSnapshotOnSuccess());
         assertEquals("fs-frozen", t.getConsistency());
+        assertEquals(new PromoteFrom(List.of("ci/app/*", "release-**"), List.of("main"), true, false),
+                cloud.toSettings().templates().get(0).promoteFrom());
+        assertEquals(512L << 20, cloud.toSettings().templates().get(0).promoteMaxWrittenBytes());
         // The engine accepts what JCasC produced (credentials resolved, every rule passed).
         assertEquals(2, cloud.toSettings().templates().get(0).labels().size());
 
@@ -36,6 +41,7 @@ class CascRoundTripTest {
         assertTrue(exported.contains("rbdCloud:"), exported);
         assertTrue(exported.contains("hypervisorCredentialsId: \"ceph-hypervisor-key\""), exported);
         assertTrue(exported.contains("consistency: \"fs-frozen\""), exported);
+        assertTrue(exported.contains("promoteFromJobs: \"ci/app/* release-**\""), exported);
         assertTrue(exported.contains("name: \"HTTP_PROXY\""), exported);
         assertFalse(exported.contains("proxy.example.org"), "env values are exported encrypted: " + exported);
     }

@@ -42,7 +42,7 @@ class ChannelAgentIT {
     void freestyleBuildsRunOnChannelAgentsAndPromoteTheirDisk(JenkinsRule j, DevEnv env, @TempDir Path dir) throws Exception {
         try (DevCloud dev = DevCloud.withAgentImage(j, env, dir)) {
             AgentTemplate tiny = dev.template("tiny", "tiny", "channel");
-            tiny.setSnapshotOnSuccess(true);
+            DevCloud.promoting(tiny, "warm-cache use-cache");
             RbdCloud cloud = dev.cloud(j, "e2e", tiny);
 
             FreeStyleProject warm = j.createFreeStyleProject("warm-cache");

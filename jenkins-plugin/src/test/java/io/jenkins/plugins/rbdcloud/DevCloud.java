@@ -118,6 +118,16 @@ final class DevCloud implements AutoCloseable {
     }
 
     /** A template that boots the test guest directly with the guest-side agent script on the channel. */
+    /**
+     * Snapshot on success for the builds of {@code jobs} (full names, blank-separated): promoteFrom
+     * names no job by default, so a template that should promote must say which.
+     */
+    static AgentTemplate promoting(AgentTemplate t, String jobs) {
+        t.setSnapshotOnSuccess(true);
+        t.setPromoteFromJobs(jobs);
+        return t;
+    }
+
     AgentTemplate template(String name, String label, String launcherWord) {
         AgentTemplate t = new AgentTemplate(name, golden, label);
         t.setLauncher("channel");

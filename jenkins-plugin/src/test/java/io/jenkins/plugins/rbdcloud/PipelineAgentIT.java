@@ -33,7 +33,7 @@ class PipelineAgentIT {
             throws Exception {
         try (DevCloud dev = DevCloud.withAgentImage(j, env, dir)) {
             AgentTemplate tiny = dev.template("tiny", "tiny", "channel");
-            tiny.setSnapshotOnSuccess(true);
+            DevCloud.promoting(tiny, "warm use");
             dev.cloud(j, "e2e-pipeline", tiny);
 
             WorkflowJob warm = j.createProject(WorkflowJob.class, "warm");

@@ -16,10 +16,12 @@ import java.util.OptionalLong;
  * @param versionUsedBytes  bytes the new version allocates once standalone; empty while it is still being
  *                          flattened in the background (the build does not wait for that)
  * @param termination       the deletion of the agent
+ * @param promotionRefused  the rule that refused a promotion (the template's promoteFrom or the delta guard); the disk
+ *                          was deleted and the current version is unchanged
  */
 public record CompletionReport(String agent, Optional<String> promotedVersion, PromotionPath promotionPath,
                                Optional<String> promotionFailure, long buildWrittenBytes, OptionalLong trimmedBytes,
-                               OptionalLong versionUsedBytes, TerminationReport termination) {
+                               OptionalLong versionUsedBytes, TerminationReport termination, Optional<String> promotionRefused) {
 
     /** How a promotion was made. */
     public enum PromotionPath {

@@ -17,6 +17,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.AgentChannel;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
 import java.time.Duration;
@@ -62,6 +63,7 @@ public final class RbdCloudEngine implements AutoCloseable {
         HealthWatch health = new HealthWatch(ctx, ending, this::leaveWarmPool);
         this.outcomes = new LaunchOutcomes(ctx);
         this.provisioner = new Provisioner(ctx, teardown, health, outcomes);
+        ending.testBootWith(provisioner);
         this.sweeper = new OrphanSweeper(ctx, teardown);
         this.maintenance = new ImageMaintenance(ctx);
         this.warm = new WarmPools(ctx, provisioner, ending);
@@ -154,8 +156,9 @@ public final class RbdCloudEngine implements AutoCloseable {
      * Ends an agent whose build's result is known: when {@code success} and the template asks, the
      * same as {@link #endAndHold} then {@link #promoteHeld}; otherwise deleted.
      */
-    public CompletableFuture<CompletionReport> complete(String agent, boolean success) {
-        return async(() -> ending.complete(takeForEnding(agent), success));
+    public CompletableFuture<CompletionReport> complete(String agent, boolean success, Provenance provenance) {
+        java.util.Objects.requireNonNull(provenance, "provenance");
+        return async(() -> ending.complete(takeForEnding(agent), success, provenance));
     }
 
     /**
@@ -174,9 +177,13 @@ public final class RbdCloudEngine implements AutoCloseable {
      * Promotes a held disk's snapshot to the next version of the golden image it was cloned from
      * (native, the copy path if that fails); the disk is deleted after the background flatten, or
      * at once when the promotion fails. Safe to repeat: nothing held any more gives an empty report.
+     * The template's {@code promoteFrom} must allow {@code provenance} (the build that asks) and the
+     * build must have written less than the template's delta guard; otherwise the disk is dropped and
+     * the report names the rule that refused ({@link CompletionReport#promotionRefused()}).
      */
-    public CompletableFuture<CompletionReport> promoteHeld(String agent) {
-        return async(() -> ending.held().promote(agent));
+    public CompletableFuture<CompletionReport> promoteHeld(String agent, Provenance provenance) {
+        java.util.Objects.requireNonNull(provenance, "provenance");
+        return async(() -> ending.held().promote(agent, provenance));
     }
 
     /** Deletes a held disk and its snapshot. Safe to repeat: nothing held any more gives fate {@code ABSENT}. */

@@ -164,6 +164,23 @@ public final class RbdPool {
         return withImage(image, true, RbdImageHandle::usedBytes);
     }
 
+    /**
+     * Bytes snapshot {@code snap} of a clone holds beyond its parent: the exact extents of data
+     * written to the clone ({@code rbd_diff_iterate2} without the parent), not whole objects. For an
+     * agent disk, what its builds wrote.
+     */
+    public long writtenBytes(String image, String snap) {
+        try (RbdImageHandle h = openReadOnly(image, snap)) {
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            h.diffIterate(null, 0, h.size(), false, false, (off, len, exists) -> {
+                if (exists) {
+                    written.addAndGet(len);
+                }
+            });
+            return written.get();
+        }
+    }
+
     /** The parent snapshot of a clone ({@code pool/image@snap}), or empty for an image that is not one. */
     public Optional<ImageSpec> parent(String image) {
         return withImage(image, true, h -> h.call("parent", () -> NativeLists.parent(h)));

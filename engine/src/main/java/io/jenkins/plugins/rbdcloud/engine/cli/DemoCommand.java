@@ -37,6 +37,9 @@ final class DemoCommand {
     private static final Duration EXEC_TIMEOUT = Duration.ofSeconds(60);
 
     private final CliSession s;
+    /** The provenance the demo's promotion carries; the dev template's promoteFrom allows it. */
+    static final String JOB = "rbd-cloud-demo";
+
     private final Table steps = new Table("STEP", "MILLIS", "DETAIL");
 
     DemoCommand(CliSession s) {
@@ -86,7 +89,8 @@ final class DemoCommand {
             step("build in each (guest-exec)", t, "8 MiB cache + marker per agent");
 
             t = System.nanoTime();
-            CompletionReport promoted = engine.complete(agents.get(0).name(), true).join();
+            CompletionReport promoted = engine.complete(agents.get(0).name(), true,
+                    io.jenkins.plugins.rbdcloud.engine.images.Provenance.of(JOB, 1)).join();
             step("complete+promote " + agents.get(0).name(), t, promoted.promotedVersion().orElse("not promoted")
                     + " via " + promoted.promotionPath() + ", build wrote " + Bytes.human(promoted.buildWrittenBytes())
                     + promoted.versionUsedBytes().stream().mapToObj(b -> ", version uses " + Bytes.human(b)).findFirst().orElse("")

@@ -144,6 +144,8 @@ public final class DevEnvironment {
         p.setProperty("template.tiny.maxAgents", "4");
         p.setProperty("template.tiny.retention", "one-shot");
         p.setProperty("template.tiny.snapshot", "on-success");
+        // The demo promotes as job "rbd-cloud demo"; nothing else does unless an admin allows it.
+        p.setProperty("template.tiny.promoteFrom.jobs", DemoCommand.JOB);
         p.setProperty("template.tiny.consistency", "preferred");
         p.setProperty("template.tiny.watchdog", "reset");
         p.setProperty("template.tiny.launcher", "channel");

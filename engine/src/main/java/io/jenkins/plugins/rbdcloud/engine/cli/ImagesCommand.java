@@ -7,8 +7,10 @@ import io.jenkins.plugins.rbdcloud.engine.images.ImportFormat;
 import io.jenkins.plugins.rbdcloud.engine.images.ImportProgress;
 import io.jenkins.plugins.rbdcloud.engine.images.Promotion;
 import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
+import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,7 +26,7 @@ final class ImagesCommand {
                                            import a raw or qcow2 file as a new version (sparse, converted to raw);
                                            a file that starts like another format is refused unless --format raw
             images list                    golden images with their current version
-            images show NAME               versions: state, current, created by, size, clone depth
+            images show NAME               versions: state, current, created by, size, build and bytes written
             images promote NAME DISK [--copy]
                                            make agent disk DISK (agents pool) the next version
             images rollback NAME VERSION   make an older version current again
@@ -160,13 +162,18 @@ final class ImagesCommand {
             s.out.println(Json.write(versions.stream().map(ImagesCommand::toMap).toList()));
             return;
         }
-        Table t = new Table("VERSION", "STATE", "CURRENT", "CREATED", "BY", "SIZE", "USED", "PARENT");
+        Table t = new Table("VERSION", "STATE", "CURRENT", "CREATED", "BY", "SIZE", "USED", "PARENT", "WRITTEN", "BUILD");
         for (GoldenVersion v : versions) {
+            // Build names are untrusted text: shown printable only.
             t.row(v.label(), v.state().metaValue(), v.current() ? "*" : "", v.createdAt(), v.createdBy(),
                     Bytes.human(v.sizeBytes()), Bytes.human(v.usedBytes()),
-                    v.parentVersion() == 0 ? "-" : "v" + v.parentVersion());
+                    v.parentVersion() == 0 ? "-" : "v" + v.parentVersion(),
+                    v.writtenBytes().isPresent() ? Bytes.human(v.writtenBytes().getAsLong()) : "-",
+                    v.provenance().map(p -> Printable.of(p.describe())).orElse("-"));
         }
         t.print(s.out);
+        // Rejected candidates: why their test boot failed (one line each, printable).
+        versions.forEach(v -> v.rejectedWhy().ifPresent(why -> s.out.println(v.label() + " rejected: " + Printable.of(why))));
     }
 
     static Map<String, Object> toMap(GoldenVersion v) {
@@ -182,6 +189,20 @@ final class ImagesCommand {
         m.put("parentVersion", v.parentVersion());
         m.put("sizeBytes", v.sizeBytes());
         m.put("usedBytes", v.usedBytes());
+        m.put("rejectedWhy", v.rejectedWhy().orElse(null));
+        m.put("writtenBytes", v.writtenBytes().isPresent() ? v.writtenBytes().getAsLong() : null);
+        m.put("provenance", v.provenance().map(ImagesCommand::provenance).orElse(null));
+        return m;
+    }
+
+    private static Map<String, Object> provenance(Provenance p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("job", p.job());
+        m.put("build", p.build());
+        m.put("branch", p.branch().orElse(null));
+        m.put("changeRequest", p.changeRequest().orElse(null));
+        m.put("fork", p.fork().orElse(null));
+        m.put("startedBy", p.startedBy().orElse(null));
         return m;
     }
 }

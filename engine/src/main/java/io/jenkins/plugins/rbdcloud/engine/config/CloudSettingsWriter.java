@@ -91,6 +91,16 @@ public final class CloudSettingsWriter {
         m.put(p + "warmPool", Integer.toString(t.warmPool()));
         m.put(p + "warmPoolMaxAge", Durations.format(t.warmPoolMaxAge()));
         m.put(p + "maxCloneDepth", Integer.toString(t.maxCloneDepth()));
+        m.put(p + "promoteMaxWrittenMib", Long.toString(t.promoteMaxWrittenBytes() >> 20));
+        PromoteFrom from = t.promoteFrom();
+        if (!from.jobs().isEmpty()) {
+            m.put(p + "promoteFrom.jobs", String.join(" ", from.jobs()));
+            if (!from.branches().isEmpty()) {
+                m.put(p + "promoteFrom.branches", String.join(" ", from.branches()));
+            }
+            m.put(p + "promoteFrom.changeRequests", Boolean.toString(from.changeRequests()));
+            m.put(p + "promoteFrom.forks", Boolean.toString(from.forks()));
+        }
         t.directBoot().ifPresent(d -> {
             m.put(p + "kernel", d.kernel().toString());
             d.initrd().ifPresent(i -> m.put(p + "initrd", i.toString()));

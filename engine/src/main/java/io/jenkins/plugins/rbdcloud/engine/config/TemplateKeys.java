@@ -1,6 +1,8 @@
 package io.jenkins.plugins.rbdcloud.engine.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,10 +34,38 @@ final class TemplateKeys {
         src.duration(p + "warmPoolMaxAge", b::warmPoolMaxAge);
         src.integer(p + "maxCloneDepth", b::maxCloneDepth);
         src.text(p + "hypervisorGroup", b::hypervisorGroup);
+        src.read(p + "promoteMaxWrittenMib", t -> (long) ConfigSource.parseInt(t), b::promoteMaxWrittenMib);
+        promoteFrom(src, p, b);
         network(src, p, b);
         directBoot(src, p, b);
         env(src, p, b);
         return b::build;
+    }
+
+    /** {@code promoteFrom.jobs}, {@code .branches} (patterns), {@code .changeRequests}, {@code .forks} (true or false). */
+    private static void promoteFrom(ConfigSource src, String p, TemplateSettings.Builder b) {
+        String k = p + "promoteFrom.";
+        List<String> jobs = new ArrayList<>();
+        List<String> branches = new ArrayList<>();
+        boolean[] allow = new boolean[2];
+        src.read(k + "jobs", CloudSettingsLoader::words, jobs::addAll);
+        src.read(k + "branches", CloudSettingsLoader::words, branches::addAll);
+        src.read(k + "changeRequests", TemplateKeys::bool, v -> allow[0] = v);
+        src.read(k + "forks", TemplateKeys::bool, v -> allow[1] = v);
+        src.read(k + "jobs", t -> new PromoteFrom(jobs, branches, allow[0], allow[1]), b::promoteFrom);
+        if (src.get(k + "jobs").isEmpty()) {
+            for (String other : List.of("branches", "changeRequests", "forks")) {
+                src.get(k + other).ifPresent(x -> src.problem(k + other, "needs " + k + "jobs (the jobs that may promote)"));
+            }
+        }
+    }
+
+    private static boolean bool(String text) {
+        return switch (text.strip()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("must be true or false, got " + io.jenkins.plugins.rbdcloud.engine.util.Printable.of(text));
+        };
     }
 
     private static void network(ConfigSource src, String p, TemplateSettings.Builder b) {

@@ -32,17 +32,24 @@ import java.util.regex.Pattern;
  * @param maxCloneDepth   promotion flattens when a new version would be deeper than this
  * @param directBoot      kernel/initrd/cmdline for direct kernel boot; empty boots from the disk
  * @param hypervisorGroup place agents only on hypervisors of this group
+ * @param promoteFrom     which builds may promote (snapshot on-success); nobody by default
+ * @param promoteMaxWrittenBytes a build that wrote more than this (its disk's diff against its golden
+ *                        version) is not promoted
  */
 public record TemplateSettings(String name, Set<String> labels, String image, Optional<String> imageVersion,
                                int vcpus, int memoryMib, OptionalInt diskGib, int executors, int maxAgents,
                                Retention retention, SnapshotPolicy snapshot, Consistency consistency,
                                WatchdogAction watchdog, Optional<Network> network, LauncherKind launcher,
                                Map<String, Secret> env, Duration startTimeout, int warmPool, Duration warmPoolMaxAge,
-                               int maxCloneDepth, Optional<DirectBoot> directBoot, Optional<String> hypervisorGroup) {
+                               int maxCloneDepth, Optional<DirectBoot> directBoot, Optional<String> hypervisorGroup,
+                               PromoteFrom promoteFrom, long promoteMaxWrittenBytes) {
 
     public static final int UNLIMITED = Integer.MAX_VALUE;
     public static final int MIN_MEMORY_MIB = 256;
     public static final int MAX_MEMORY_MIB = 1_048_576;
+    /** The delta guard's default: 2 GiB written by a build. */
+    public static final int DEFAULT_PROMOTE_MAX_WRITTEN_MIB = 2048;
+    private static final long MIB = 1L << 20;
 
     /** Jenkins label atoms: anything but blanks, the label-expression operators and quotes. */
     private static final Pattern LABEL = Pattern.compile("[^\\s&|!()<>=,\"'\\\\]{1,128}");
@@ -91,6 +98,11 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
         check.range("maxCloneDepth", maxCloneDepth, 1, 16);
         check.present("directBoot", directBoot);
         check.present("hypervisorGroup", hypervisorGroup).ifPresent(g -> check.name("hypervisorGroup", g));
+        check.present("promoteFrom", promoteFrom);
+        if (promoteMaxWrittenBytes < MIB || promoteMaxWrittenBytes > MIB * MAX_MEMORY_MIB) {
+            throw check.fail("promoteMaxWrittenMib", "must be between 1 and " + MAX_MEMORY_MIB + " (MiB), got "
+                    + promoteMaxWrittenBytes / MIB);
+        }
         checkCombinations(check, executors, retention, snapshot);
         if (launcher == LauncherKind.INBOUND && network.isEmpty()) {
             // An inbound agent dials the controller: without an interface it can never connect.
@@ -143,6 +155,13 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
         return hypervisorGroup.isEmpty() || hypervisorGroup.equals(hypervisor.group());
     }
 
+    /** The same template pinned to golden version {@code version} ({@code v3}): how a candidate version is test-booted. */
+    public TemplateSettings withImageVersion(String version) {
+        return new TemplateSettings(name, labels, image, Optional.of(version), vcpus, memoryMib, diskGib, executors, maxAgents,
+                retention, snapshot, consistency, watchdog, network, launcher, env, startTimeout, warmPool, warmPoolMaxAge,
+                maxCloneDepth, directBoot, hypervisorGroup, promoteFrom, promoteMaxWrittenBytes);
+    }
+
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -171,6 +190,8 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
         private int maxCloneDepth = 2;
         private DirectBoot directBoot;
         private String hypervisorGroup;
+        private PromoteFrom promoteFrom = PromoteFrom.NOBODY;
+        private long promoteMaxWrittenBytes = DEFAULT_PROMOTE_MAX_WRITTEN_MIB * MIB;
 
         private Builder(String name) {
             this.name = name;
@@ -197,13 +218,15 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
         public Builder maxCloneDepth(int v) { maxCloneDepth = v; return this; }
         public Builder directBoot(DirectBoot v) { directBoot = v; return this; }
         public Builder hypervisorGroup(String v) { hypervisorGroup = v; return this; }
+        public Builder promoteFrom(PromoteFrom v) { promoteFrom = v; return this; }
+        public Builder promoteMaxWrittenMib(long v) { promoteMaxWrittenBytes = v * MIB; return this; }
 
         public TemplateSettings build() {
             return new TemplateSettings(name, labels, image, Optional.ofNullable(imageVersion), vcpus, memoryMib,
                     diskGib == null ? OptionalInt.empty() : OptionalInt.of(diskGib), executors, maxAgents, retention,
                     snapshot, consistency, watchdog, Optional.ofNullable(network), launcher, env, startTimeout,
                     warmPool, warmPoolMaxAge, maxCloneDepth, Optional.ofNullable(directBoot),
-                    Optional.ofNullable(hypervisorGroup));
+                    Optional.ofNullable(hypervisorGroup), promoteFrom, promoteMaxWrittenBytes);
         }
     }
 }

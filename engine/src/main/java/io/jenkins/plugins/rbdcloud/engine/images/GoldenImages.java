@@ -98,7 +98,7 @@ public final class GoldenImages implements AutoCloseable {
      * (see {@link #pinnedAgentDisks()}) until {@link Promotion#flattened()} completes.
      */
     public Promotion promote(String golden, RbdPool agents, String disk) {
-        return promoted(golden, PoolFaultNaming.run(List.of(store.images(), agents), () -> promoter.promote(golden, agents, disk, null)));
+        return promoted(golden, PoolFaultNaming.run(List.of(store.images(), agents), () -> promoter.promote(golden, agents, disk, null, PromotionRecord.NONE, null)));
     }
 
     /**
@@ -108,8 +108,13 @@ public final class GoldenImages implements AutoCloseable {
      * failed promotion gives it its name back.
      */
     public Promotion promoteSnapshot(String golden, RbdPool agents, String disk, String snap) {
+        return promoteSnapshot(golden, agents, disk, snap, PromotionRecord.NONE);
+    }
+
+    /** {@link #promoteSnapshot(String, RbdPool, String, String)}, recording {@code record} with the version. */
+    public Promotion promoteSnapshot(String golden, RbdPool agents, String disk, String snap, PromotionRecord record) {
         RbdNames.snapshot(snap);
-        return promoted(golden, PoolFaultNaming.run(List.of(store.images(), agents), () -> promoter.promote(golden, agents, disk, snap)));
+        return promoted(golden, PoolFaultNaming.run(List.of(store.images(), agents), () -> promoter.promote(golden, agents, disk, snap, record, null)));
     }
 
     private Promotion promoted(String golden, GoldenVersion v) {
@@ -124,13 +129,37 @@ public final class GoldenImages implements AutoCloseable {
 
     /** Makes agent disk {@code agents/disk} (any cluster) the next, current version by copying its data. */
     public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk) {
-        return PoolFaultNaming.run(List.of(store.images()), () -> promoter.promoteByCopy(golden, agents, disk, null));
+        return PoolFaultNaming.run(List.of(store.images()), () -> promoter.promoteByCopy(golden, agents, disk, null, PromotionRecord.NONE, null));
     }
 
     /** {@link #promoteByCopy} from snapshot {@code agents/disk@snap}, which is released once copied. */
     public GoldenVersion promoteSnapshotByCopy(String golden, RbdPool agents, String disk, String snap) {
+        return promoteSnapshotByCopy(golden, agents, disk, snap, PromotionRecord.NONE);
+    }
+
+    /** {@link #promoteSnapshotByCopy(String, RbdPool, String, String)}, recording {@code record} with the version. */
+    public GoldenVersion promoteSnapshotByCopy(String golden, RbdPool agents, String disk, String snap, PromotionRecord record) {
         RbdNames.snapshot(snap);
-        return PoolFaultNaming.run(List.of(store.images()), () -> promoter.promoteByCopy(golden, agents, disk, snap));
+        return PoolFaultNaming.run(List.of(store.images()), () -> promoter.promoteByCopy(golden, agents, disk, snap, record, null));
+    }
+
+    /**
+     * As {@link #promoteSnapshot(String, RbdPool, String, String, PromotionRecord)}, but the new version is
+     * first a {@code candidate}: {@code test} boots it while the catalog lock is held; healthy, it becomes
+     * current (and flattens in the background); otherwise it stays {@code rejected} with the reason and
+     * {@code current} never moved. The returned promotion's version says which.
+     */
+    public Promotion promoteTested(String golden, RbdPool agents, String disk, String snap, PromotionRecord record,
+                                   CandidateTest test) {
+        RbdNames.snapshot(snap);
+        return promoted(golden, PoolFaultNaming.run(List.of(store.images(), agents), () -> promoter.promote(golden, agents, disk, snap, record, java.util.Objects.requireNonNull(test))));
+    }
+
+    /** {@link #promoteTested} by copying the data (the snapshot is released once copied). */
+    public GoldenVersion promoteTestedByCopy(String golden, RbdPool agents, String disk, String snap, PromotionRecord record,
+                                             CandidateTest test) {
+        RbdNames.snapshot(snap);
+        return PoolFaultNaming.run(List.of(store.images()), () -> promoter.promoteByCopy(golden, agents, disk, snap, record, java.util.Objects.requireNonNull(test)));
     }
 
     /** Makes an older (or newer) usable version current again. */

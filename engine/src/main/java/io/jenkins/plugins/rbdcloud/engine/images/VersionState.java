@@ -11,7 +11,14 @@ public enum VersionState {
     /** Usable and standalone. */
     READY,
     /** Dropped by retention but still has clones; purged when the last one is gone. */
-    RETIRED;
+    RETIRED,
+    /**
+     * Promoted from a build, waiting for its test boot: only that boot clones it; not current, not
+     * a rollback target. Still a clone of the agent disk, like {@link #FLATTENING}.
+     */
+    CANDIDATE,
+    /** Failed its test boot: kept with the reason, for inspection, until pruned; never usable. */
+    REJECTED;
 
     public String metaValue() {
         return name().toLowerCase(Locale.ROOT);

@@ -13,6 +13,8 @@ import io.jenkins.plugins.rbdcloud.engine.config.HostPort;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.Secret;
 import io.jenkins.plugins.rbdcloud.engine.config.SnapshotPolicy;
+import io.jenkins.plugins.rbdcloud.engine.config.PromoteFrom;
+import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
@@ -66,9 +68,17 @@ final class EngineFixture implements AutoCloseable {
                 .directBoot(new DirectBoot(env.guestKernel(), Optional.of(env.guestInitrd()), env.guestCmdline()));
     }
 
-    /** A template whose successful builds' disks are promoted, from a frozen guest. */
+    /** The build the ITs promote as; {@link #promotingTemplate} allows its job. */
+    static final Provenance BUILD = Provenance.of("it/promote", 1).withBranch("main");
+
+    /** A template whose successful builds' disks are promoted, from a frozen guest; job {@code it/*} may promote. */
     TemplateSettings promotingTemplate(String name) {
-        return template(name).snapshot(SnapshotPolicy.ON_SUCCESS).consistency(Consistency.FS_FROZEN).build();
+        return promoting(name).build();
+    }
+
+    TemplateSettings.Builder promoting(String name) {
+        return template(name).snapshot(SnapshotPolicy.ON_SUCCESS).consistency(Consistency.FS_FROZEN)
+                .promoteFrom(new PromoteFrom(List.of("it/*"), List.of(), false, false));
     }
 
     HypervisorSettings.Builder hypervisor(String name, String uri) {

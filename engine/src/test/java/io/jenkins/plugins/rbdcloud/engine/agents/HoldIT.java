@@ -91,7 +91,7 @@ class HoldIT {
             assertEquals(List.of(agent), fx.disks("held"));
 
             long t0 = System.nanoTime();
-            CompletionReport p = restarted.promoteHeld(agent).get(120, TimeUnit.SECONDS);
+            CompletionReport p = restarted.promoteHeld(agent, EngineFixture.BUILD).get(120, TimeUnit.SECONDS);
             long promoteMillis = (System.nanoTime() - t0) / 1_000_000;
             System.out.println(p);
             assertEquals(CompletionReport.PromotionPath.NATIVE, p.promotionPath(), p.toString());
@@ -100,7 +100,7 @@ class HoldIT {
             assertEquals(List.of(), restarted.held().get(30, TimeUnit.SECONDS), "no longer held");
             System.out.printf("bench promote_held millis=%d%n", promoteMillis);
 
-            CompletionReport again = restarted.promoteHeld(agent).get(60, TimeUnit.SECONDS);
+            CompletionReport again = restarted.promoteHeld(agent, EngineFixture.BUILD).get(60, TimeUnit.SECONDS);
             assertEquals(2, fx.catalog.show(fx.golden).currentVersion(), "promoting again makes no version: " + again);
             assertTrue(again.promotionFailure().isEmpty(), again.toString());
 

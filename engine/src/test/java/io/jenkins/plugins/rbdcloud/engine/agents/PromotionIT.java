@@ -59,7 +59,7 @@ class PromotionIT {
             assertEquals(0, w.exitCode(), w.stderrText());
 
             long t0 = System.nanoTime();
-            CompletionReport r = engine.complete(builder.name(), true).get(120, TimeUnit.SECONDS);
+            CompletionReport r = engine.complete(builder.name(), true, EngineFixture.BUILD).get(120, TimeUnit.SECONDS);
             System.out.printf("complete(success) in %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, r);
             assertEquals(CompletionReport.PromotionPath.NATIVE, r.promotionPath(), r.toString());
             assertEquals(fx.golden + "@v2", r.promotedVersion().orElseThrow());
@@ -96,7 +96,7 @@ class PromotionIT {
         }).build();
         try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(template()), b -> b), failing)) {
             Agent a = engine.provision("snap").ready().orTimeout(70, TimeUnit.SECONDS).join();
-            CompletionReport r = engine.complete(a.name(), true).get(120, TimeUnit.SECONDS);
+            CompletionReport r = engine.complete(a.name(), true, EngineFixture.BUILD).get(120, TimeUnit.SECONDS);
             System.out.println(r);
             assertEquals(CompletionReport.PromotionPath.NONE, r.promotionPath());
             assertTrue(r.promotionFailure().orElseThrow().contains("injected failure"), r.toString());

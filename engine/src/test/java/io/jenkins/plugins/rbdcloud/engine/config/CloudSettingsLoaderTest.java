@@ -85,11 +85,33 @@ class CloudSettingsLoaderTest {
         Path secret = dir.resolve("token");
         writeKey(secret, "t0ken\n");
         CloudSettings s = CloudSettingsLoader.load(config(example + "template.tiny.envFile.TOKEN=token\n"
-                + "template.tiny.network=bridge:br0\ntemplate.tiny.mtu=1400\nhypervisor.local.group=rack1\n"));
+                + "template.tiny.network=bridge:br0\ntemplate.tiny.mtu=1400\nhypervisor.local.group=rack1\n"
+                + "template.tiny.promoteFrom.jobs=ci/app/* release-**\ntemplate.tiny.promoteFrom.branches=main\n"
+                + "template.tiny.promoteFrom.changeRequests=true\ntemplate.tiny.promoteMaxWrittenMib=512\n"));
+        assertEquals(new PromoteFrom(List.of("ci/app/*", "release-**"), List.of("main"), true, false),
+                s.template("tiny").orElseThrow().promoteFrom());
+        assertEquals(512L << 20, s.template("tiny").orElseThrow().promoteMaxWrittenBytes());
         Properties written = CloudSettingsWriter.toProperties(s);
         assertEquals(secret.toString(), written.getProperty("template.tiny.envFile.TOKEN"));
         assertFalse(written.toString().contains(Fixtures.KEY), "the key itself is never written");
         assertEquals(s, CloudSettingsLoader.load(written, Path.of("/")));
+    }
+
+    @Test
+    void promoteFromIsNobodyByDefaultAndBadRulesAreNamed() throws IOException {
+        TemplateSettings tiny = CloudSettingsLoader.load(config(example)).template("tiny").orElseThrow();
+        assertEquals(PromoteFrom.NOBODY, tiny.promoteFrom());
+        assertEquals(2048L << 20, tiny.promoteMaxWrittenBytes());
+        List<String> p = problems(example + "template.tiny.promoteFrom.branches=main\ntemplate.tiny.promoteFrom.jobs=a\n"
+                + "template.tiny.promoteFrom.forks=yes\n");
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).endsWith("template.tiny.promoteFrom.forks: must be true or false, got yes"), p.get(0));
+        List<String> zero = problems(example + "template.tiny.promoteMaxWrittenMib=0\n");
+        assertTrue(zero.get(0).endsWith("template 'tiny': promoteMaxWrittenMib must be between 1 and 1048576 (MiB), got 0"),
+                zero.toString());
+        List<String> orphan = problems(example + "template.tiny.promoteFrom.forks=true\n");
+        assertTrue(orphan.get(0).endsWith("template.tiny.promoteFrom.forks: needs template.tiny.promoteFrom.jobs (the jobs that may "
+                + "promote)"), orphan.toString());
     }
 
     @Test

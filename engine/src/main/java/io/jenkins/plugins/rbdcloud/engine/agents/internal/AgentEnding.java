@@ -7,6 +7,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.HoldReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
 import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
 import io.jenkins.plugins.rbdcloud.engine.config.SnapshotPolicy;
+import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -27,6 +28,11 @@ public final class AgentEnding {
         this.ctx = ctx;
         this.teardown = teardown;
         this.held = new HeldDisks(ctx, teardown);
+    }
+
+    /** Candidate versions promoted from held disks are test-booted by {@code provisioner}, one at a time. */
+    public void testBootWith(Provisioner provisioner) {
+        held.testBootWith(new CandidateBoot(ctx, provisioner, this::terminate));
     }
 
     /** Held disks: promote, drop, list. */
@@ -57,28 +63,29 @@ public final class AgentEnding {
     }
 
     /**
-     * Ends an agent whose build's result is known: held and promoted when {@code success} and the
-     * template asks, otherwise deleted.
+     * Ends an agent whose build's result is known: held and promoted when {@code success}, the
+     * template asks and its policy allows {@code provenance}, otherwise deleted.
      */
-    public CompletionReport complete(AgentRecord agent, boolean success) {
+    public CompletionReport complete(AgentRecord agent, boolean success, Provenance provenance) {
         Instant t0 = ctx.now();
         if (!success || agent.template().snapshot() != SnapshotPolicy.ON_SUCCESS || agent.handle() == null) {
             long written = agent.disk() == null ? 0 : ctx.agentsPool().usedBytes(agent.disk());
             TerminationReport t = terminate(agent, t0);
             return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, Optional.empty(),
-                    written, OptionalLong.empty(), OptionalLong.empty(), t);
+                    written, OptionalLong.empty(), OptionalLong.empty(), t, Optional.empty());
         }
         Outcome o = holdOrTerminate(agent, t0);
         HoldReport h = o.hold();
         if (!h.held()) {
             return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, h.failure(),
-                    h.buildWrittenBytes(), h.trimmedBytes(), OptionalLong.empty(), o.termination());
+                    h.buildWrittenBytes(), h.trimmedBytes(), OptionalLong.empty(), o.termination(), Optional.empty());
         }
-        CompletionReport p = held.promote(agent.name());
+        CompletionReport p = held.promote(agent.name(), provenance);
         TerminationReport t = p.termination();
         return new CompletionReport(p.agent(), p.promotedVersion(), p.promotionPath(), p.promotionFailure(),
                 h.buildWrittenBytes(), h.trimmedBytes(), p.versionUsedBytes(),
-                new TerminationReport(t.agent(), true, t.disk(), t.freedBytes(), Duration.between(t0, ctx.now())));
+                new TerminationReport(t.agent(), true, t.disk(), t.freedBytes(), Duration.between(t0, ctx.now())),
+                p.promotionRefused());
     }
 
     public TerminationReport terminate(AgentRecord agent) {

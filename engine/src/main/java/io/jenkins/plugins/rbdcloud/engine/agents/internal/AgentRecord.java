@@ -24,6 +24,7 @@ public final class AgentRecord {
     private final Reservation reservation;
     private final TemplateSettings template;
     private final HypervisorNode node;
+    private final boolean testBoot;
     private final Map<PhaseTimings.Phase, Duration> phases = new EnumMap<>(PhaseTimings.Phase.class);
 
     // Guarded by "this".
@@ -41,15 +42,22 @@ public final class AgentRecord {
     private String sick;
 
     public AgentRecord(Reservation reservation, TemplateSettings template, HypervisorNode node) {
+        this(reservation, template, node, false);
+    }
+
+    /** @param testBoot boots a candidate golden version (the template's pinned one) to test it, not for a build */
+    AgentRecord(Reservation reservation, TemplateSettings template, HypervisorNode node, boolean testBoot) {
         this.reservation = reservation;
         this.template = template;
         this.node = node;
+        this.testBoot = testBoot;
     }
 
     public String name() { return reservation.agent(); }
     public Reservation reservation() { return reservation; }
     public TemplateSettings template() { return template; }
     public HypervisorNode node() { return node; }
+    public boolean testBoot() { return testBoot; }
 
     public synchronized State state() { return state; }
     public synchronized void state(State s) { enter(s); }

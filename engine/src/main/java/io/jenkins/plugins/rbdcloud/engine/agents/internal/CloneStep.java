@@ -49,7 +49,7 @@ final class CloneStep implements ProvisionStep {
         AgentDisk disk;
         try {
             disk = ctx.catalog().cloneForAgent(ctx.agentsPool(), new AgentCloneRequest(t.image(), version,
-                    agent.name(), size, ctx.settings().name(), t.name(), agent.name()));
+                    agent.name(), size, ctx.settings().name(), t.name(), agent.name(), agent.testBoot()));
         } catch (RbdExistsException | GoldenImageException refused) {
             agent.unfinishedDisk(null); // the name was taken, or the clone was refused before it began
             throw refused;
@@ -58,7 +58,7 @@ final class CloneStep implements ProvisionStep {
         }
         agent.disk(disk.spec().image(), disk.ownership().golden());
         agent.unfinishedDisk(null);
-        if (version == 0) {
+        if (version == 0 && !agent.testBoot()) {
             ctx.goldens().seen(t.image(), disk.ownership().golden(), ctx.now());
         }
     }

@@ -1,7 +1,5 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
-import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
-
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
 import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
@@ -13,8 +11,8 @@ import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport.DiskFate;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
-import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
-import io.jenkins.plugins.rbdcloud.engine.images.Promotion;
+import io.jenkins.plugins.rbdcloud.engine.images.PromotionRecord;
+import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -59,11 +56,15 @@ public final class HeldDisks {
 
     private final EngineContext ctx;
     private final Teardown teardown;
+    private final PromotionGate gate;
+    private final HeldPromotion promotion;
     private final Set<String> settling = ConcurrentHashMap.newKeySet();
 
     HeldDisks(EngineContext ctx, Teardown teardown) {
         this.ctx = ctx;
         this.teardown = teardown;
+        this.gate = new PromotionGate(ctx);
+        this.promotion = new HeldPromotion(ctx, teardown);
     }
 
     /**
@@ -115,16 +116,39 @@ public final class HeldDisks {
     /**
      * Promotes the held snapshot natively (the copy path when that fails) to the next version of the
      * golden image the disk came from; the disk is removed after the background flatten. A promotion
-     * that fails drops the disk. Nothing held under that name (any more): an empty report.
+     * that fails, or that the template's policy refuses for {@code provenance}, drops the disk. Nothing
+     * held under that name (any more): an empty report.
      */
-    public CompletionReport promote(String agent) {
+    public CompletionReport promote(String agent, Provenance provenance) {
         return settle(agent, found -> {
             if (found.heldUntil().isEmpty()) {
                 return alreadyPromoted(found);
             }
-            return promoteHeld(found);
+            PromotionGate.Verdict v = gate.check(found.owner().template(), agent, SNAPSHOT, provenance);
+            if (v.refusal().isPresent()) {
+                return refused(found, v);
+            }
+            return promotion.promote(agent, found.owner(), tagged(found, TRIMMED).map(OptionalLong::of).orElse(OptionalLong.empty()),
+                    PromotionRecord.of(provenance, v.writtenBytes().orElseThrow()));
         }, () -> new CompletionReport(agent, Optional.empty(), PromotionPath.NONE, Optional.empty(), 0, OptionalLong.empty(),
-                OptionalLong.empty(), absent(agent)));
+                OptionalLong.empty(), absent(agent), Optional.empty()));
+    }
+
+    /** Not promoted: the disk goes as a dropped one would, and the rule that refused is reported. */
+    private CompletionReport refused(Found found, PromotionGate.Verdict v) {
+        Instant t0 = ctx.now();
+        String agent = found.disk();
+        String rule = v.refusal().orElseThrow();
+        LOG.info(() -> "not promoting the disk of " + agent + ": " + rule);
+        ctx.tell(l -> l.promotionRefused(agent, rule));
+        long written = v.writtenBytes().orElseGet(() -> tagged(found, WRITTEN).orElse(0L));
+        return new CompletionReport(agent, Optional.empty(), PromotionPath.NONE, Optional.empty(), written,
+                tagged(found, TRIMMED).map(OptionalLong::of).orElse(OptionalLong.empty()), OptionalLong.empty(),
+                promotion.removed(agent, t0), Optional.of(rule));
+    }
+
+    void testBootWith(CandidateBoot boot) {
+        promotion.testBootWith(boot);
     }
 
     /** Deletes the held disk and its snapshot. Nothing held under that name (any more): fate {@code ABSENT}. */
@@ -133,7 +157,7 @@ public final class HeldDisks {
             if (found.heldUntil().isEmpty()) {
                 throw new IllegalStateException("the disk of " + agent + " is not held (promoted already, or never held)");
             }
-            return removed(agent, ctx.now());
+            return promotion.removed(agent, ctx.now());
         }, () -> absent(agent));
     }
 
@@ -217,67 +241,12 @@ public final class HeldDisks {
         return Optional.of(new Found(agent, owner.get(), meta));
     }
 
-    private CompletionReport promoteHeld(Found found) {
-        Instant t0 = ctx.now();
-        String agent = found.disk();
-        RbdPool pool = ctx.agentsPool();
-        String golden = found.owner().golden().substring(0, found.owner().golden().indexOf('@'));
-        long written = tagged(found, WRITTEN).orElseGet(() -> pool.usedBytes(agent));
-        OptionalLong trimmed = tagged(found, TRIMMED).map(OptionalLong::of).orElse(OptionalLong.empty());
-        try {
-            Promotion p = ctx.catalog().promoteSnapshot(golden, pool, agent, SNAPSHOT);
-            released(agent);
-            p.flattened().whenComplete((v, e) -> {
-                if (e != null) {
-                    LOG.log(Level.WARNING, "background flatten of " + p.version().label() + " failed; maintenance retries it", e);
-                }
-            });
-            OptionalLong used = p.flattened().isDone() && !p.flattened().isCompletedExceptionally()
-                    ? OptionalLong.of(p.flattened().join().usedBytes()) : OptionalLong.empty();
-            ctx.goldens().seen(golden, p.version().label(), ctx.now());
-            return promoted(agent, p.version(), PromotionPath.NATIVE, written, trimmed, used, afterFlatten(agent, t0, p.flattened()));
-        } catch (RuntimeException nativeFailure) {
-            LOG.log(Level.INFO, "native promotion of " + agent + " failed, trying the copy path", nativeFailure);
-            try {
-                GoldenVersion v = ctx.catalog().promoteSnapshotByCopy(golden, pool, agent, SNAPSHOT);
-                released(agent);
-                ctx.goldens().seen(golden, v.label(), ctx.now());
-                return promoted(agent, v, PromotionPath.COPY, written, trimmed, OptionalLong.of(v.usedBytes()), removed(agent, t0));
-            } catch (RuntimeException copyFailure) {
-                copyFailure.addSuppressed(nativeFailure);
-                IllegalStateException e = new IllegalStateException("native promotion failed ("
-                        + ProvisionJob.describe(nativeFailure) + ") and so did the copy path ("
-                        + ProvisionJob.describe(copyFailure) + ")", copyFailure);
-                ctx.recordFailure(agent, found.owner().template(), CloudStatus.Kind.PROMOTION, "promote", ProvisionJob.describe(e));
-                ctx.tell(l -> l.promotionFailed(agent, e));
-                return new CompletionReport(agent, Optional.empty(), PromotionPath.NONE, Optional.of(ProvisionJob.describe(e)),
-                        written, trimmed, OptionalLong.empty(), removed(agent, t0));
-            }
-        }
-    }
-
     private static Optional<Long> tagged(Found found, String key) {
         try {
             return Optional.ofNullable(found.meta().get(key)).map(Long::parseLong);
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-    }
-
-    /** Promoted: no longer held, so an expiring hold cannot drop it; reconciliation treats it as any disk. */
-    private void released(String agent) {
-        try {
-            ctx.agentsPool().metaRemove(agent, HELD_UNTIL);
-        } catch (RuntimeException e) {
-            // Still tagged held: dropping it later only trashes it while the version depends on it.
-            LOG.log(Level.WARNING, "could not untag the promoted disk " + agent, e);
-        }
-    }
-
-    private CompletionReport promoted(String agent, GoldenVersion v, PromotionPath path, long written, OptionalLong trimmed,
-                                      OptionalLong used, TerminationReport termination) {
-        ctx.tell(l -> l.promoted(agent, v.label()));
-        return new CompletionReport(agent, Optional.of(v.label()), path, Optional.empty(), written, trimmed, used, termination);
     }
 
     /** Promoted by an earlier call: the version its promotion snapshot names; the disk goes after the flatten. */
@@ -291,41 +260,7 @@ public final class HeldDisks {
         }
         return new CompletionReport(found.disk(), label, PromotionPath.NATIVE, Optional.empty(),
                 ctx.agentsPool().usedBytes(found.disk()), OptionalLong.empty(), OptionalLong.empty(),
-                new TerminationReport(found.disk(), false, DiskFate.AFTER_FLATTEN, 0, Duration.ZERO));
-    }
-
-    /** Removes the disk once the version promoted from it no longer reads it (at once when it never did). */
-    private TerminationReport afterFlatten(String agent, Instant t0, CompletableFuture<?> flattened) {
-        if (flattened.isDone() && !flattened.isCompletedExceptionally()) {
-            return removed(agent, t0);
-        }
-        flattened.whenCompleteAsync((v, e) -> {
-            if (e != null) {
-                failed(agent, "wait for the flatten", e);
-                return;
-            }
-            try {
-                teardown.removeDisk(agent);
-            } catch (RuntimeException removal) {
-                failed(agent, "remove disk", removal); // leaves an unknown, tagged disk: reconciliation removes it
-            }
-        }, ctx.executor());
-        TerminationReport r = new TerminationReport(agent, false, DiskFate.AFTER_FLATTEN, 0, Duration.between(t0, ctx.now()));
-        ctx.tell(l -> l.terminated(r));
-        return r;
-    }
-
-    /** For the status page; what is left behind is reconciliation's. */
-    private void failed(String agent, String step, Throwable e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        ctx.recordFailure(agent, "", CloudStatus.Kind.ENDING, step, ProvisionJob.describe(cause));
-    }
-
-    private TerminationReport removed(String agent, Instant t0) {
-        Teardown.DiskRemoval d = teardown.removeDisk(agent);
-        TerminationReport r = new TerminationReport(agent, false, d.fate(), d.freedBytes(), Duration.between(t0, ctx.now()));
-        ctx.tell(l -> l.terminated(r));
-        return r;
+                new TerminationReport(found.disk(), false, DiskFate.AFTER_FLATTEN, 0, Duration.ZERO), Optional.empty());
     }
 
     private static TerminationReport absent(String agent) {

@@ -49,7 +49,20 @@ public final class Provisioner {
 
     /** Starts one agent for a reservation already held. */
     ProvisionJob launch(TemplateSettings t, Reservation r) {
-        AgentRecord agent = new AgentRecord(r, t, ctx.node(r.hypervisor()));
+        return launch(new AgentRecord(r, t, ctx.node(r.hypervisor())));
+    }
+
+    /**
+     * Starts the test boot of a candidate version ({@code t} pins it) for a reservation already held.
+     * Its outcome is the candidate's, so it does not count towards the template's launch breaker.
+     */
+    ProvisionJob launchTestBoot(TemplateSettings t, Reservation r) {
+        return launch(new AgentRecord(r, t, ctx.node(r.hypervisor()), true));
+    }
+
+    private ProvisionJob launch(AgentRecord agent) {
+        TemplateSettings t = agent.template();
+        Reservation r = agent.reservation();
         ctx.agents().put(agent.name(), agent);
         ctx.tell(l -> l.planned(agent.name(), t.name(), r.hypervisor()));
         ProvisionJob job = new ProvisionJob(ctx, agent, throttled, after);
@@ -57,7 +70,9 @@ public final class Provisioner {
         job.settled().whenComplete((ok, e) -> inFlight.remove(agent.name(), job));
         job.future().thenAccept(ready -> health.watch(agent)); // runs as the job makes it ready, before anyone hears of it
         job.future().whenComplete((ready, e) -> {
-            if (e == null) {
+            if (agent.testBoot()) {
+                return;
+            } else if (e == null) {
                 outcomes.ready(agent);
             } else if (e instanceof ProvisioningException p && !job.cancelled()) {
                 outcomes.failed(agent, p);

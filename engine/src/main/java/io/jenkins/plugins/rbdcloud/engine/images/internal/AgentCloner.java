@@ -9,6 +9,7 @@ import io.jenkins.plugins.rbdcloud.engine.images.AgentCloneRequest;
 import io.jenkins.plugins.rbdcloud.engine.images.AgentDisk;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.images.store.Undo;
 import io.jenkins.plugins.rbdcloud.engine.images.store.VersionMeta;
@@ -44,7 +45,7 @@ public final class AgentCloner {
         if (n == 0) {
             throw new GoldenImageException("golden image " + req.golden() + " has no current version");
         }
-        GoldenVersion v = clonableVersion(req.golden(), n, current == n);
+        GoldenVersion v = clonableVersion(req.golden(), n, current == n, req.testBoot());
         if (req.sizeBytes() < v.sizeBytes()) {
             throw new GoldenImageException("agent disk size " + req.sizeBytes() + " is smaller than " + v.label() + " ("
                     + v.sizeBytes() + " bytes)");
@@ -75,7 +76,7 @@ public final class AgentCloner {
      * version is refused at once), the unchanging rest (size, protected raw snapshot) from
      * {@link VersionFacts} once checked for this image id.
      */
-    private GoldenVersion clonableVersion(String golden, int n, boolean current) {
+    private GoldenVersion clonableVersion(String golden, int n, boolean current, boolean testBoot) {
         RbdPool images = store.images();
         String image = GoldenNames.versionImage(golden, n);
         VersionFacts.Facts known = store.versionFacts().last(image).orElse(null);
@@ -96,8 +97,9 @@ public final class AgentCloner {
         }
         VersionFacts.Facts facts = store.versionFacts().get(image, id).orElse(null);
         GoldenVersion v = VersionMeta.parse(images.name(), golden, n, meta, current, facts == null ? 0 : facts.sizeBytes());
-        if (!v.state().isUsable()) {
-            throw new GoldenImageException("cannot clone " + v.label() + ": it is " + v.state().metaValue());
+        if (testBoot != (v.state() == VersionState.CANDIDATE) || !testBoot && !v.state().isUsable()) {
+            throw new GoldenImageException("cannot clone " + v.label() + (testBoot ? " for a test boot" : "") + ": it is "
+                    + v.state().metaValue());
         }
         ImageSpec snap = v.snapshot();
         requireRawTag(snap, VersionMeta.field(meta, VersionMeta.FORMAT));

@@ -145,15 +145,23 @@ public final class Flattener {
             if (again.isEmpty() || again.get().state() != VersionState.CREATING || again.get().current()) {
                 return;
             }
-            String image = GoldenNames.versionImage(golden, v.version());
-            Map<String, String> meta = store.images().metaList(image);
-            // Died before tagging: the parent is the agent disk's promotion snapshot.
-            Optional<ImageSpec> source = VersionMeta.source(meta, golden, v.version()).or(() -> store.images().parent(image)
-                    .filter(p -> p.snapshot().equals(GoldenNames.promoteSnap(golden, v.version()))));
-            store.removeVersionImage(image);
-            if (source.isPresent()) {
-                releaseAgentSnap(source.get(), VersionMeta.field(meta, VersionMeta.SOURCE_ID));
-            }
+            removeWithSource(golden, v.version());
+        }
+    }
+
+    /**
+     * Removes version n and releases the agent disk snapshot it was cloned from, if it still was a
+     * clone of one (a leftover, a candidate, a rejected version). The caller holds the catalog lock.
+     */
+    public void removeWithSource(String golden, int n) {
+        String image = GoldenNames.versionImage(golden, n);
+        Map<String, String> meta = store.images().metaList(image);
+        // Died before tagging: the parent is the agent disk's promotion snapshot.
+        Optional<ImageSpec> source = VersionMeta.source(meta, golden, n).or(() -> store.images().parent(image)
+                .filter(p -> p.snapshot().equals(GoldenNames.promoteSnap(golden, n))));
+        store.removeVersionImage(image);
+        if (source.isPresent()) {
+            releaseAgentSnap(source.get(), VersionMeta.field(meta, VersionMeta.SOURCE_ID));
         }
     }
 

@@ -6,9 +6,11 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdImageHandle;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.images.CandidateTest;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.PromotionRecord;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogLock;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
@@ -32,10 +34,12 @@ public final class Promoter {
 
     private final CatalogStore store;
     private final Flattener flattener;
+    private final Candidates candidates;
 
     public Promoter(CatalogStore store, Flattener flattener) {
         this.store = store;
         this.flattener = flattener;
+        this.candidates = new Candidates(store);
     }
 
     /**
@@ -44,8 +48,13 @@ public final class Promoter {
      *
      * @param fromSnap an existing snapshot of the disk to promote instead of a new one of its head
      *                 (renamed to the promotion snapshot, renamed back if the promotion fails), or null
+     * @param record   provenance and figures written with the version
+     * @param test     null: the version becomes current at once; otherwise it is published as a {@code candidate},
+     *                 {@code test} boots it under the lock and decides (current, or {@code rejected})
      */
-    public GoldenVersion promote(String golden, RbdPool agents, String disk, String fromSnap) {
+    public GoldenVersion promote(String golden, RbdPool agents, String disk, String fromSnap, PromotionRecord record,
+                                 CandidateTest test) {
+        boolean candidate = test != null;
         GoldenNames.check(golden);
         RbdNames.check("agent disk", disk);
         RbdPool images = store.images();
@@ -76,7 +85,8 @@ public final class Promoter {
                 Map<String, String> info = info(n, "promotion:" + disk, parentVersion(golden, agents, disk));
                 info.put(VersionMeta.SOURCE, ImageSpec.of(agents.name(), disk, agentSnap).toString());
                 info.put(VersionMeta.SOURCE_ID, diskInfo.id());
-                tag(image, info);
+                written(info, record);
+                tag(image, info, record);
 
                 finishVersion(golden, n, lock);
                 if (flattenNow) {
@@ -86,18 +96,22 @@ public final class Promoter {
                     images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
                     CatalogStore.removeSnap(agents, disk, agentSnap);
                 }
-                VersionState state = flattenNow ? VersionState.READY : VersionState.FLATTENING;
+                VersionState state = candidate ? VersionState.CANDIDATE : flattenNow ? VersionState.READY : VersionState.FLATTENING;
                 publish(golden, n, state, lock);
                 undo.commit();
-                // Built from what was written: reading it back would cost three more image opens.
-                return VersionMeta.parse(images.name(), golden, n, Map.of(VersionMeta.STATE, state.metaValue(),
-                        VersionMeta.VERSION, golden + "@v" + n, VersionMeta.INFO, VersionMeta.encode(info)), true, diskInfo.size());
+                if (!candidate) {
+                    // Built from what was written: reading it back would cost three more image opens.
+                    return VersionMeta.parse(images.name(), golden, n, Map.of(VersionMeta.STATE, state.metaValue(),
+                        VersionMeta.VERSION, golden + "@v" + n, VersionMeta.INFO, VersionMeta.encode(info),
+                        VersionMeta.PROVENANCE, provenance(record)), true, diskInfo.size());
+                }
             } catch (RuntimeException | Error e) {
                 if (undoUnlessPublished(golden, n, undo, e)) {
                     return store.version(golden, n);
                 }
                 throw e;
             }
+            return candidates.settle(golden, n, test, lock);
         }
     }
 
@@ -106,7 +120,9 @@ public final class Promoter {
      * read the agent disk through a snapshot and write its data, zero runs skipped, into a new
      * standalone version. Same steps and atomicity as the native path.
      */
-    public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk, String fromSnap) {
+    public GoldenVersion promoteByCopy(String golden, RbdPool agents, String disk, String fromSnap, PromotionRecord record,
+                                       CandidateTest test) {
+        boolean candidate = test != null;
         GoldenNames.check(golden);
         RbdNames.check("agent disk", disk);
         RbdPool images = store.images();
@@ -125,7 +141,9 @@ public final class Promoter {
                 undo.push(() -> store.removeVersionImage(image));
 
                 store.step("tag");
-                tag(image, info(n, "copy:" + disk, parentVersion(golden, agents, disk)));
+                Map<String, String> info = info(n, "copy:" + disk, parentVersion(golden, agents, disk));
+                written(info, record);
+                tag(image, info, record);
 
                 store.step("copy");
                 try (RbdImageHandle src = agents.openReadOnly(disk, agentSnap); RbdImageHandle dst = images.open(image)) {
@@ -139,7 +157,7 @@ public final class Promoter {
                 }
 
                 finishVersion(golden, n, lock);
-                publish(golden, n, VersionState.READY, lock);
+                publish(golden, n, candidate ? VersionState.CANDIDATE : VersionState.READY, lock);
                 undo.commit();
             } catch (RuntimeException | Error e) {
                 if (!undoUnlessPublished(golden, n, undo, e)) {
@@ -150,7 +168,7 @@ public final class Promoter {
                 // Released only now, so a failure above could give the snapshot its name back.
                 releaseAfterCopy(agents, disk, agentSnap);
             }
-            return store.version(golden, n);
+            return candidate ? candidates.settle(golden, n, test, lock) : store.version(golden, n);
         }
     }
 
@@ -192,12 +210,22 @@ public final class Promoter {
     }
 
     /**
-     * Writes the info key: one metadata call. The state is not written yet: until
+     * Writes the info and provenance keys: one metadata call. The state is not written yet: until
      * {@link #publish} sets the version label, the image reads as {@code creating} whatever
      * state librbd copied into it from the clone's parent.
      */
-    void tag(String image, Map<String, String> info) {
-        store.images().metaSet(image, VersionMeta.INFO, VersionMeta.encode(info));
+    void tag(String image, Map<String, String> info, PromotionRecord record) {
+        // The provenance is always written, empty when unknown: librbd copied the parent's into the clone.
+        store.images().metaSetAll(image, Map.of(VersionMeta.INFO, VersionMeta.encode(info), VersionMeta.PROVENANCE,
+                provenance(record)));
+    }
+
+    private static String provenance(PromotionRecord record) {
+        return record.provenance().map(p -> p.encode()).orElse("");
+    }
+
+    private static void written(Map<String, String> info, PromotionRecord record) {
+        record.writtenBytes().ifPresent(b -> info.put(VersionMeta.WRITTEN_BYTES, Long.toString(b)));
     }
 
     /** Snapshot {@code v<N>} and protect it, through one open. The undo of the image removes both. */
@@ -210,11 +238,15 @@ public final class Promoter {
 
     /**
      * State and the version label (which makes the state count) in one metadata write, then
-     * {@code current}: the commit point, after the lease is confirmed.
+     * {@code current}: the commit point, after the lease is confirmed. A candidate is not made
+     * current: its test boot decides.
      */
     void publish(String golden, int n, VersionState state, CatalogLock.Held lock) {
         store.step("state");
         store.publishVersion(golden, n, state);
+        if (state == VersionState.CANDIDATE) {
+            return;
+        }
         store.step("mark-current");
         lock.check();
         store.markCurrent(golden, n);

@@ -70,7 +70,7 @@ public final class Retention {
                 }
                 if (children(v).isEmpty()) {
                     lock.check();
-                    store.removeVersionImage(GoldenNames.versionImage(golden, v.version()));
+                    remove(golden, v);
                     removed.add(v.version());
                 } else {
                     if (v.state() != VersionState.RETIRED) {
@@ -98,6 +98,12 @@ public final class Retention {
         if (v.state() == VersionState.FLATTENING || v.state() == VersionState.CREATING) {
             return v.state().metaValue();
         }
+        if (v.state() == VersionState.CANDIDATE) {
+            return "candidate (its test boot decides)";
+        }
+        if (v.state() == VersionState.REJECTED) {
+            return null; // failed its test boot: never among the versions worth keeping
+        }
         if (newest && v.state() != VersionState.RETIRED) {
             return "among the newest " + keep;
         }
@@ -122,11 +128,20 @@ public final class Retention {
             }
             lock.check();
             for (GoldenVersion v : versions) {
-                store.removeVersionImage(GoldenNames.versionImage(golden, v.version()));
+                remove(golden, v);
             }
             CatalogStore.removeImage(store.images(), golden);
         }
         store.lock().removeObject(golden);
+    }
+
+    /** A rejected version (or a candidate) is still a clone of its agent disk: that disk's snapshot goes too. */
+    private void remove(String golden, GoldenVersion v) {
+        if (v.state() == VersionState.REJECTED || v.state() == VersionState.CANDIDATE) {
+            flattener.removeWithSource(golden, v.version());
+        } else {
+            store.removeVersionImage(GoldenNames.versionImage(golden, v.version()));
+        }
     }
 
     /** Clones of the version's snapshot (trashed ones included); none when the snapshot is gone. */

@@ -4,11 +4,13 @@ import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +40,12 @@ public final class VersionMeta {
     public static final String VERSION = PREFIX + "version";
     public static final String INFO = PREFIX + "info";
     public static final String USED_BYTES = PREFIX + "used-bytes";
+    /** Who promoted the version ({@link Provenance#encode()}); written with {@link #INFO}, empty when unknown. */
+    public static final String PROVENANCE = PREFIX + "provenance";
+
+    /** Why a {@code rejected} version failed its test boot: one line, at most {@value #MAX_REASON} characters. */
+    public static final String REJECTED = PREFIX + "rejected";
+    public static final int MAX_REASON = 500;
 
     /** Fields of {@link #INFO}. */
     public static final String CREATED_AT = "created-at";
@@ -49,9 +57,11 @@ public final class VersionMeta {
     public static final String SOURCE = "source";
     /** The image id of that agent disk, to find it in the trash or tell it from a namesake. */
     public static final String SOURCE_ID = "source-id";
+    /** Bytes the promoted build wrote: its agent disk's diff against the version it was cloned from. */
+    public static final String WRITTEN_BYTES = "written-bytes";
 
     /** The keys a version keeps; librbd copies every other one from the clone's parent. */
-    public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES);
+    public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES, PROVENANCE, REJECTED);
 
     private static final Pattern SPEC = Pattern.compile("([^/@]+)/([^/@]+)@([^/@]+)");
     private static final Pattern FIELD = Pattern.compile("[a-z-]+=[^;=]*");
@@ -96,13 +106,34 @@ public final class VersionMeta {
         String label = golden + "@v" + n;
         VersionState state = label.equals(meta.get(VERSION)) ? VersionState.ofMeta(meta.get(STATE)) : VersionState.CREATING;
         Map<String, String> info = decode(meta.get(INFO));
-        Optional<ImageSpec> pinned = state == VersionState.FLATTENING || state == VersionState.CREATING
-                ? source(meta, golden, n) : Optional.empty();
+        Optional<ImageSpec> pinned = dependsOnAgentDisk(state) ? source(meta, golden, n) : Optional.empty();
         boolean measured = state == VersionState.READY || state == VersionState.RETIRED;
         return new GoldenVersion(golden, n, ImageSpec.of(pool, GoldenNames.versionImage(golden, n), GoldenNames.versionSnap(n)),
                 state, current, instant(info.get(CREATED_AT)), info.getOrDefault(CREATED_BY, "unknown"),
                 Optional.ofNullable(info.get(CHECKSUM)), (int) number(info.get(PARENT_VERSION)), sizeBytes,
-                measured ? number(meta.get(USED_BYTES)) : 0, pinned);
+                measured ? number(meta.get(USED_BYTES)) : 0, pinned,
+                label.equals(meta.get(VERSION)) ? Provenance.decode(meta.get(PROVENANCE)) : Optional.empty(),
+                info.containsKey(WRITTEN_BYTES) ? OptionalLong.of(number(info.get(WRITTEN_BYTES))) : OptionalLong.empty(),
+                state == VersionState.REJECTED ? Optional.of(reason(meta.get(REJECTED))) : Optional.empty());
+    }
+
+    /** States in which a promoted version may still be a clone of its agent disk's promotion snapshot. */
+    private static boolean dependsOnAgentDisk(VersionState s) {
+        return s == VersionState.FLATTENING || s == VersionState.CREATING || s == VersionState.CANDIDATE
+                || s == VersionState.REJECTED;
+    }
+
+    /** A rejection reason as stored, or as read back: printable, one line, bounded (it is shown to people). */
+    public static String reason(String s) {
+        if (s == null || s.isBlank()) {
+            return "unknown";
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < MAX_REASON; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        return b.toString();
     }
 
     /**

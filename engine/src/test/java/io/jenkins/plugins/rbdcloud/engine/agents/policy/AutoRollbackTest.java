@@ -21,7 +21,7 @@ class AutoRollbackTest {
 
     private static GoldenVersion v(int n, VersionState state, int current, String createdBy, Duration age) {
         return new GoldenVersion("debian", n, new ImageSpec("images", "debian.v" + n, "v" + n), state, n == current,
-                NOW.minus(age), createdBy, Optional.empty(), n - 1, 1L << 30, 1L << 20, Optional.empty());
+                NOW.minus(age), createdBy, Optional.empty(), n - 1, 1L << 30, 1L << 20, Optional.empty(), Optional.empty(), java.util.OptionalLong.empty(), Optional.empty());
     }
 
     private static GoldenImage image(int current, GoldenVersion... versions) {

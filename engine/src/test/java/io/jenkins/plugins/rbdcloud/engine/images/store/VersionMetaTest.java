@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
+import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
 import java.time.Instant;
 import java.util.Map;
@@ -27,6 +28,29 @@ class VersionMetaTest {
         assertEquals("promotion:agent-7", v.createdBy());
         assertEquals(ImageSpec.of("agents", "agent-7", "rbd-cloud.promote.deb.v3"), v.pinnedDisk().orElseThrow());
         assertEquals("deb@v3", v.label());
+    }
+
+    @Test
+    void aRejectedCandidateSaysWhyAndStillPinsItsAgentDisk() {
+        Provenance by = Provenance.of("ci/app", 7).withBranch("main");
+        Map<String, String> meta = Map.of(VersionMeta.VERSION, "deb@v4", VersionMeta.STATE, "rejected",
+                VersionMeta.INFO, "created-by=promotion:agent-8;written-bytes=1048576;source=agents/agent-8@rbd-cloud.promote.deb.v4",
+                VersionMeta.PROVENANCE, by.encode(), VersionMeta.REJECTED, "test boot failed:\nstep wait-ready");
+        GoldenVersion v = VersionMeta.parse("images", "deb", 4, meta, false, 1024);
+        assertEquals(VersionState.REJECTED, v.state());
+        assertEquals("test boot failed: step wait-ready", v.rejectedWhy().orElseThrow(), "one printable line");
+        assertEquals(java.util.Optional.of(by), v.provenance());
+        assertEquals(1048576, v.writtenBytes().orElseThrow());
+        assertEquals(ImageSpec.of("agents", "agent-8", "rbd-cloud.promote.deb.v4"), v.pinnedDisk().orElseThrow());
+        assertTrue(!v.state().isUsable());
+    }
+
+    @Test
+    void anInheritedProvenanceIsNotThisVersions() {
+        Map<String, String> meta = Map.of(VersionMeta.VERSION, "deb@v3", VersionMeta.STATE, "candidate",
+                VersionMeta.PROVENANCE, Provenance.of("ci/app", 7).encode());
+        assertTrue(VersionMeta.parse("images", "deb", 4, meta, false, 1).provenance().isEmpty(),
+                "copied by librbd from the version the agent was cloned from");
     }
 
     @Test
