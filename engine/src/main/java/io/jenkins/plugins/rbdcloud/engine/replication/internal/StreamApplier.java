@@ -5,6 +5,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.Flattener;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogLock;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.images.store.VersionMeta;
@@ -33,10 +34,22 @@ public final class StreamApplier {
 
     private final RbdPool target;
     private final ReplicationOptions options;
+    private final boolean trustedSender;
 
+    /** A restore: the stream is a file, every version is read back whole before it is published. */
     public StreamApplier(RbdPool target, ReplicationOptions options) {
+        this(target, options, false);
+    }
+
+    /**
+     * @param trustedSender the stream comes from this process's sender reading the operator's own
+     *                      source (replication): differences are checked by reading back what was
+     *                      written and flattened after publishing ({@link VersionReceiver})
+     */
+    public StreamApplier(RbdPool target, ReplicationOptions options, boolean trustedSender) {
         this.target = target;
         this.options = options;
+        this.trustedSender = trustedSender;
     }
 
     public ReplicationResult apply(StreamReader in) {
@@ -50,7 +63,7 @@ public final class StreamApplier {
             boolean created = claimCatalog(target, golden, start.origin());
             CatalogView view = new CatalogView(target, golden);
             removeLeftovers(view);
-            VersionReceiver receiver = new VersionReceiver(target, golden, options.verify(), options.steps());
+            VersionReceiver receiver = new VersionReceiver(target, golden, options.verify(), trustedSender, options.steps());
             List<VersionOutcome> outcomes = new ArrayList<>();
             List<Integer> listed = null;
             int current = 0;
@@ -183,6 +196,10 @@ public final class StreamApplier {
     private void prune(CatalogStore store, CatalogView view, String golden, List<Integer> listed, List<Integer> pruned,
             List<Integer> kept, CatalogLock.Held lock) {
         int current = store.current(golden);
+        if (view.entries().stream().anyMatch(e -> !listed.contains(e.version()) && e.version() != current)) {
+            // Differences arrive as clones of their base: flatten them so they no longer hold a version to prune.
+            new Flattener(store).completeFor(golden);
+        }
         for (CatalogView.Entry e : view.entries()) {
             if (listed.contains(e.version()) || e.version() == current) {
                 continue;
