@@ -3,6 +3,7 @@ package io.jenkins.plugins.rbdcloud.engine.ceph.internal;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
@@ -53,6 +54,14 @@ public interface LibRados extends Library {
     void rados_write_op_assert_exists(Pointer op);
     void rados_write_op_exec(Pointer op, String cls, String method, byte[] in, long inLen, IntByReference prval);
     int rados_write_op_operate(Pointer op, Pointer io, String oid, Pointer mtime, int flags);
+
+    // --- asynchronous object class calls: many header reads in flight at once (reconciliation) ---
+    int rados_aio_create_completion(Pointer cbArg, Pointer cbComplete, Pointer cbSafe, PointerByReference completion);
+    int rados_aio_exec(Pointer io, String oid, Pointer completion, String cls, String method, byte[] in, long inLen, Pointer out,
+            long outLen);
+    int rados_aio_wait_for_complete(Pointer completion);
+    int rados_aio_get_return_value(Pointer completion);
+    void rados_aio_release(Pointer completion);
 
     /** {@code struct timeval} on LP64. */
     @Structure.FieldOrder({"tv_sec", "tv_usec"})
