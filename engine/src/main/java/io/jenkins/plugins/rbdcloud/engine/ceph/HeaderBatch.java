@@ -1,7 +1,8 @@
 package io.jenkins.plugins.rbdcloud.engine.ceph;
 
-import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.jenkins.plugins.rbdcloud.engine.ceph.internal.LibRados;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +26,6 @@ final class HeaderBatch {
 
     static final int IN_FLIGHT = 128;
     private static final int PAGE = 1024;
-    private static final int OUT_BYTES = 16 << 10;
     private static final int ENOENT = 2;
 
     private HeaderBatch() {}
@@ -56,10 +56,38 @@ final class HeaderBatch {
         }
     }
 
+    /** One read in flight: its op, completion and the out-parameters librados fills when it completes. */
+    private static final class Slot {
+        Pointer op;
+        Pointer completion;
+        final PointerByReference out = new PointerByReference();
+        final LongByReference outLen = new LongByReference();
+        final IntByReference prval = new IntByReference();
+
+        /** Waits for the read and frees what it holds; returns its result (answer length, or -errno). */
+        int finish(LibRados lib) {
+            lib.rados_aio_wait_for_complete(completion); // never free what a call in flight still writes into
+            int rc = lib.rados_aio_get_return_value(completion);
+            lib.rados_aio_release(completion);
+            lib.rados_release_read_op(op);
+            completion = null;
+            op = null;
+            return rc < 0 ? rc : prval.getValue() < 0 ? prval.getValue() : (int) Math.min(Integer.MAX_VALUE, outLen.getValue());
+        }
+
+        void freeAnswer(LibRados lib) {
+            Pointer p = out.getValue();
+            if (p != null) {
+                lib.rados_buffer_free(p);
+                out.setValue(null);
+            }
+        }
+    }
+
     /**
      * The metadata of each image id; an id whose header is gone (removed meanwhile) is left out.
-     * Keeps {@value #IN_FLIGHT} reads in flight: each finished one is replaced by the next. Answers
-     * too large for one buffer are read again one by one.
+     * Keeps {@value #IN_FLIGHT} reads in flight: each finished one is replaced by the next. An
+     * answer of a full page is read again whole, one call at a time.
      */
     static Map<String, SortedMap<String, String>> metadata(Pointer io, Collection<String> ids) throws java.io.IOException {
         Map<String, SortedMap<String, String>> out = new HashMap<>();
@@ -69,61 +97,54 @@ final class HeaderBatch {
         in.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(PAGE).array());
         byte[] req = in.toByteArray();
         LibRados lib = LibRados.INSTANCE;
-        int slots = Math.min(IN_FLIGHT, all.size());
-        Pointer[] completions = new Pointer[slots];
-        Memory[] buffers = new Memory[slots];
+        Slot[] slots = new Slot[Math.min(IN_FLIGHT, all.size())];
         try {
-            for (int i = 0; i < slots; i++) {
-                buffers[i] = new Memory(OUT_BYTES);
-            }
             for (int next = 0, done = 0; done < all.size(); ) {
-                if (next < all.size() && next - done < slots) {
-                    int slot = next % slots;
+                if (next < all.size() && next - done < slots.length) {
+                    Slot slot = slots[next % slots.length] = new Slot();
                     PointerByReference c = new PointerByReference();
                     check(lib.rados_aio_create_completion(null, null, null, c), "aio completion");
-                    completions[slot] = c.getValue();
-                    check(lib.rados_aio_exec(io, "rbd_header." + all.get(next), completions[slot], "rbd", "metadata_list", req,
-                            req.length, buffers[slot], OUT_BYTES), "metadata_list");
+                    slot.completion = c.getValue();
+                    slot.op = lib.rados_create_read_op();
+                    lib.rados_read_op_exec(slot.op, "rbd", "metadata_list", req, req.length, slot.out, slot.outLen, slot.prval);
+                    check(lib.rados_aio_read_op_operate(slot.op, io, slot.completion, "rbd_header." + all.get(next), 0),
+                            "metadata_list");
                     next++;
                     continue;
                 }
-                int slot = done % slots;
-                lib.rados_aio_wait_for_complete(completions[slot]);
-                int rc = lib.rados_aio_get_return_value(completions[slot]);
-                lib.rados_aio_release(completions[slot]);
-                completions[slot] = null;
-                collect(io, all.get(done), rc, buffers[slot], out);
+                Slot slot = slots[done % slots.length];
+                try {
+                    int rc = slot.finish(lib);
+                    collect(io, all.get(done), rc, slot.out.getValue(), out);
+                } finally {
+                    slot.freeAnswer(lib);
+                }
                 done++;
             }
         } finally {
-            for (Pointer c : completions) {
-                if (c != null) {
-                    lib.rados_aio_wait_for_complete(c); // never free a buffer a call still writes into
-                    lib.rados_aio_release(c);
-                }
-            }
-            for (Memory m : buffers) {
-                if (m != null) {
-                    m.close();
+            for (Slot s : slots) {
+                if (s != null && s.completion != null) {
+                    s.finish(lib);
+                    s.freeAnswer(lib);
                 }
             }
         }
         return out;
     }
 
-    private static void collect(Pointer io, String id, int rc, Memory buffer, Map<String, SortedMap<String, String>> out)
+    private static void collect(Pointer io, String id, int rc, Pointer answer, Map<String, SortedMap<String, String>> out)
             throws java.io.IOException {
         if (rc == -ENOENT) {
             return; // removed meanwhile
         }
-        if (rc > 0) {
-            Map<String, String> page = ImageHeader.decodeMap(buffer.getByteBuffer(0, rc).order(ByteOrder.LITTLE_ENDIAN));
+        if (rc > 0 && answer != null) {
+            Map<String, String> page = ImageHeader.decodeMap(answer.getByteBuffer(0, rc).order(ByteOrder.LITTLE_ENDIAN));
             if (page.size() < PAGE) {
                 out.put(id, new TreeMap<>(page));
                 return;
             }
         }
-        // Too large for one buffer (-ERANGE) or one page, or no length reported: read it whole.
+        // A full page (more keys follow), an error to report with its name, or no answer: read it whole.
         try {
             out.put(id, ImageHeader.list(io, "rbd_header." + id));
         } catch (com.ceph.rbd.RbdException e) {

@@ -35,11 +35,16 @@ final class ScratchPool implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         try {
             admin.close();
         } finally {
-            ceph("osd", "pool", "rm", name, name, "--yes-i-really-really-mean-it");
+            try {
+                ceph("osd", "pool", "rm", name, name, "--yes-i-really-really-mean-it");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while removing pool " + name, e);
+            }
         }
     }
 
