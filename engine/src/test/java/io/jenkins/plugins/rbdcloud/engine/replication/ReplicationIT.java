@@ -143,6 +143,31 @@ class ReplicationIT {
         assertEquals(Goldens.readChecksums(src.images, g), Goldens.readChecksums(dst.images, g));
     }
 
+    /** The block digests beside a version are a cache in the images pool: damaged or another version's, they are not used. */
+    @Test
+    void aDamagedOrForeignDigestListIsIgnoredAndTheReplicaStillMatches() throws IOException {
+        String g = dst.track(env.uniqueName("digests"));
+        src.importRaw(g, 16L * MiB, 15, 0, 1, 2, 3, 9);
+        src.promote(g, 16L * MiB, Goldens.randomAt(16, 1, 1));
+        src.promote(g, 16L * MiB, Goldens.randomAt(17, 9, 1));
+        replicate(g, ReplicationOptions.defaults().withTargetName(dst.track(g + "-warm"))); // stores every list on a
+        String v2 = io.jenkins.plugins.rbdcloud.engine.images.GoldenNames.blockDigestsObject(g + ".v2");
+        String v3 = io.jenkins.plugins.rbdcloud.engine.images.GoldenNames.blockDigestsObject(g + ".v3");
+        byte[] v1List = src.images.objectRead(
+                io.jenkins.plugins.rbdcloud.engine.images.GoldenNames.blockDigestsObject(g + ".v1"), 1 << 20).orElseThrow();
+        src.images.objectWrite(v2, v1List); // a list that claims v2 has v1's content
+        byte[] junk = new byte[200];
+        new java.util.Random(18).nextBytes(junk);
+        src.images.objectWrite(v3, junk);
+
+        ReplicationResult r = replicate(g, ReplicationOptions.defaults());
+        assertEquals(3, r.current());
+        assertEquals(Action.DIFF, outcome(r, 3).action());
+        dst.catalog.completeFlattens(g);
+        assertEquals(Goldens.readChecksums(src.images, g), Goldens.readChecksums(dst.images, g),
+                "the replica has the source's content, not what the lists claimed");
+    }
+
     @Test
     void anInterruptedRunLeavesOnlyCompleteVersionsAndResumes() throws IOException {
         String g = dst.track(env.uniqueName("resume"));
