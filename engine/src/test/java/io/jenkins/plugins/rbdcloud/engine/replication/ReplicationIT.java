@@ -194,6 +194,7 @@ class ReplicationIT {
         assertEquals(2, outcome(resumed, 3).base());
         assertEquals(3, resumed.current());
         assertEquals(Goldens.readChecksums(src.images, g), Goldens.readChecksums(dst.images, g));
+        assertTrue(dst.catalog.show(g).cloneDepth() <= 1, "differences in one stream never chain clones: " + dst.catalog.show(g));
 
         // Interrupted just before publishing: still nothing half-made, current unchanged.
         src.promote(g, SIZE, Goldens.randomAt(6, 30, 1));

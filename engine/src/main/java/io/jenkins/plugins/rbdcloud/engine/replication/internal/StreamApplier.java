@@ -5,6 +5,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
+import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
 import io.jenkins.plugins.rbdcloud.engine.images.internal.Flattener;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogLock;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
@@ -70,7 +71,10 @@ public final class StreamApplier {
             try {
                 for (StreamRecord r = in.next(); !(r instanceof StreamRecord.Finish); r = in.next()) {
                     switch (r) {
-                        case StreamRecord.VersionStart v -> outcomes.add(version(view, receiver, v, in, lock, golden));
+                        case StreamRecord.VersionStart v -> {
+                            flattenBaseOfDifference(store, view, golden, v);
+                            outcomes.add(version(view, receiver, v, in, lock, golden));
+                        }
                         case StreamRecord.VersionList l -> listed = l.versions();
                         case StreamRecord.Current c -> current = c.version();
                         default -> throw new ReplicationException("invalid golden stream: unexpected " + r.getClass().getSimpleName());
@@ -145,6 +149,18 @@ public final class StreamApplier {
             if (!e.isPublished()) {
                 CatalogStore.removeImage(target, GoldenNames.versionImage(view.golden(), e.version()));
             }
+        }
+    }
+
+    /**
+     * A replicated difference is a clone of its base, flattened later; when the base itself is
+     * such a clone (several differences in one stream), it is flattened first, so a chain of
+     * clones never grows past one link.
+     */
+    private void flattenBaseOfDifference(CatalogStore store, CatalogView view, String golden, StreamRecord.VersionStart v) {
+        if (trustedSender && v.base() != 0 && view.find(v.base()).filter(b -> b.state() == VersionState.FLATTENING).isPresent()
+                && view.find(v.version()).filter(CatalogView.Entry::isPublished).isEmpty()) {
+            new Flattener(store).flatten(golden, v.base());
         }
     }
 
