@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.function.Function;
@@ -338,6 +339,20 @@ public final class RbdPool {
     public SortedMap<String, String> metaListById(String id) {
         ImageSpec target = ImageSpec.of(name, "id:" + RbdNames.imageId(id));
         return poolCall("image-meta list", target, () -> ImageHeader.list(ioctx.getPointer(), "rbd_header." + id));
+    }
+
+    /** Every image's name and id (not those in the trash), sorted by name, from the pool directory in a few round trips. */
+    public SortedMap<String, String> listWithIds() {
+        return poolCall("ls", ImageSpec.ofPool(name), () -> HeaderBatch.directory(ioctx.getPointer()));
+    }
+
+    /**
+     * The metadata of many images by id, read with many calls in flight ({@link HeaderBatch}):
+     * reconciliation's tag reads. Ids whose image is gone are left out of the answer.
+     */
+    public Map<String, SortedMap<String, String>> metaListByIds(java.util.Collection<String> ids) {
+        ids.forEach(RbdNames::imageId);
+        return poolCall("image-meta list", ImageSpec.ofPool(name), () -> HeaderBatch.metadata(ioctx.getPointer(), ids));
     }
 
     /** @return false when the key was not set */

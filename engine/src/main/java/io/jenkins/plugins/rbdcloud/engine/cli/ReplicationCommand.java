@@ -5,6 +5,8 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettingsLoader;
 import io.jenkins.plugins.rbdcloud.engine.config.Durations;
+import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
 import io.jenkins.plugins.rbdcloud.engine.replication.GoldenBackup;
 import io.jenkins.plugins.rbdcloud.engine.replication.GoldenReplication;
 import io.jenkins.plugins.rbdcloud.engine.replication.PeriodicReplication;
@@ -64,7 +66,7 @@ final class ReplicationCommand {
                 try (CephCluster target = CliSession.connect(targetCeph)) {
                     RbdPool targetImages = target.pool(targetCeph.imagesPool());
                     if (!a.flag("watch")) {
-                        print(GoldenReplication.replicate(images, targetImages, name, options, progress()));
+                        print(replicateAndFlatten(images, targetImages, name, options));
                         return ExitCode.OK;
                     }
                     watch(images, targetImages, name, options, interval(a.option("interval", "60s")));
@@ -138,6 +140,13 @@ final class ReplicationCommand {
         }
     }
 
+    /** Differences arrive as clones of their base, usable at once; the CLI leaves the target standalone too. */
+    private ReplicationResult replicateAndFlatten(RbdPool source, RbdPool target, String name, ReplicationOptions options) {
+        ReplicationResult r = GoldenReplication.replicate(source, target, name, options, progress());
+        new GoldenImages(target, CatalogOptions.defaults("rbd-cloud-replication")).completeFlattens(r.golden());
+        return r;
+    }
+
     private static Duration interval(String text) {
         return Durations.parse(text).filter(d -> !d.isZero() && !d.isNegative()).orElseThrow(() -> new CliException(
                 ExitCode.USAGE, "--interval must be a duration like 30s, 5m or 1h, got '" + text + "'"));
@@ -146,7 +155,7 @@ final class ReplicationCommand {
     /** Replicates once per interval until interrupted; a failed run is reported and retried next time. */
     private void watch(RbdPool source, RbdPool target, String name, ReplicationOptions options, Duration interval) {
         PeriodicReplication p = new PeriodicReplication(
-                () -> GoldenReplication.replicate(source, target, name, options, progress()), interval);
+                () -> replicateAndFlatten(source, target, name, options), interval);
         while (!Thread.currentThread().isInterrupted()) {
             Instant next = p.runIfDue(Instant.now());
             p.lastFailure().ifPresent(e -> s.err.println(Instant.now() + " replication failed: " + e.getMessage()));

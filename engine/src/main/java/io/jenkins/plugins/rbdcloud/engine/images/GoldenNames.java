@@ -44,6 +44,11 @@ public final class GoldenNames {
         return check(golden) + ".v" + checkVersion(n);
     }
 
+    /** The RADOS object beside a version image that keeps its block digests (replication's cache). */
+    public static String blockDigestsObject(String versionImage) {
+        return "rbd-cloud.digests." + versionImage;
+    }
+
     /** The protected snapshot of version {@code n}: {@code v<n>}. */
     public static String versionSnap(int n) {
         return "v" + checkVersion(n);

@@ -28,6 +28,11 @@ import java.util.concurrent.ExecutorService;
  * version travels as its difference from the previous one. The sending side runs on its own
  * thread and streams through an in-process pipe into the same receiver a backup restore uses.
  *
+ * <p>A version sent as a difference is published on the target as soon as it is usable — a clone
+ * of its base with the changed blocks written and read back — in state {@code flattening}, like a
+ * native promotion; the target catalog's {@code completeFlattens} (image maintenance, {@code
+ * rbd-cloud gc}, or the CLI right after replicating) makes it standalone.
+ *
  * <p>Idempotent: versions the target holds with the same content checksum are skipped; an
  * interrupted run leaves only complete versions and resumes after the last one.
  */
@@ -65,7 +70,7 @@ public final class GoldenReplication {
             }, sender);
             ReplicationResult received;
             try {
-                received = new StreamApplier(target, options).apply(new StreamReader(pipe.input()));
+                received = new StreamApplier(target, options, true).apply(new StreamReader(pipe.input()));
             } catch (RuntimeException | Error e) {
                 pipe.breakWith(e);
                 Throwable fromSender = senderFailure(sending);

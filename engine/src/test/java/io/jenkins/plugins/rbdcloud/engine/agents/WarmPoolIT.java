@@ -91,9 +91,14 @@ class WarmPoolIT {
         // The template cap (1) is taken by the handed-out agent; once it is gone, the next tick refills.
         engine.terminate(handed.name()).get(60, TimeUnit.SECONDS);
         terminated.clear();
+        long r0 = System.nanoTime();
         engine.tick(Instant.now());
         Agent refill = nextReady();
+        long refillMillis = (System.nanoTime() - r0) / 1_000_000;
         assertNotEquals(warm.name(), refill.name());
+        // One guest at a time here: the rate a pool of one refills at, against a cold provision of the same run.
+        System.out.printf("bench warm_pool_refill millis=%d agents_per_minute=%.1f floor_millis=%d ratio=%.2f pool=1%n",
+                refillMillis, 60_000.0 / refillMillis, coldMillis, (double) refillMillis / coldMillis);
 
         engine.images().rollback(fx.golden, 1).get(30, TimeUnit.SECONDS);
         engine.tick(Instant.now());

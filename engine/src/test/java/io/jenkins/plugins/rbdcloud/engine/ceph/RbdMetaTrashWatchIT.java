@@ -73,6 +73,41 @@ class RbdMetaTrashWatchIT extends CephItBase {
         assertThrows(RbdNotFoundException.class, () -> pool.metaSetAll(env.uniqueName("missing"), tags));
     }
 
+    /**
+     * Reconciliation's batched reads: names with ids from the pool directory, then the tags of
+     * many images by id at once; an image removed in between is left out, a header whose keys
+     * do not fit one answer is read whole, and each image gets its own tags.
+     */
+    @Test
+    void manyImagesTagsReadByIdAtOnce() {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < HeaderBatch.IN_FLIGHT + 3; i++) { // more than one window of reads in flight
+            String name = scratch.create(pool, env.uniqueName("batch" + i), MiB);
+            pool.metaSet(name, "rbd-cloud.agent", name);
+            names.add(name);
+        }
+        String big = names.get(1);
+        Map<String, String> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 1100; i++) { // more than one page (1,024 keys) of metadata_list
+            many.put("rbd-cloud.k" + i, "v".repeat(20));
+        }
+        pool.metaSetAll(big, many);
+        String gone = names.get(2);
+        Map<String, String> ids = pool.listWithIds();
+        assertTrue(ids.keySet().containsAll(names), "the directory lists every image");
+        assertEquals(pool.imageId(names.get(0)), ids.get(names.get(0)));
+        pool.remove(gone);
+        Map<String, SortedMap<String, String>> tags = pool.metaListByIds(names.stream().map(ids::get).toList());
+        assertFalse(tags.containsKey(ids.get(gone)), "removed meanwhile: left out");
+        assertEquals(names.size() - 1, tags.size());
+        for (String name : names) {
+            if (!name.equals(gone)) {
+                assertEquals(name, tags.get(ids.get(name)).get("rbd-cloud.agent"), name);
+            }
+        }
+        assertEquals(1101, tags.get(ids.get(big)).size(), "a large header is read whole");
+    }
+
     /** Tags go straight to the image header: librbd's own readers and writers must agree with them. */
     @Test
     void headerCallsAndLibrbdSeeTheSameTags() {

@@ -89,6 +89,9 @@ public final class CloneBenchmark {
             long clone = clones(golden, sizeGib);
             if (sizeGib <= 10 && COPY) {
                 long copy = caseLine("copy", sizeGib, COPY_RUNS, () -> fullCopy(golden, sizeGib));
+                long tools = caseLine("rbd_export_import", sizeGib, COPY_RUNS, () -> exportImport(golden));
+                System.out.printf(Locale.ROOT, "bench copy_vs_rbd_export_import size_gib=%d copy_millis=%d rbd_millis=%d ratio=%.2f%n",
+                        sizeGib, ms(copy), ms(tools), copy / (double) tools);
                 if (sizeGib == 10) {
                     clone10 = clone;
                     copy10 = copy;
@@ -273,6 +276,34 @@ public final class CloneBenchmark {
                 // reported by the df check of the next run
             }
         }
+    }
+
+    /**
+     * The copy path with the real tools, as Nova did before COW clones: {@code rbd export
+     * images/<version>@<snap> - | rbd import - agents/<disk>}, both commands as the engine's user.
+     */
+    private long exportImport(String golden) {
+        GoldenVersion v = gi.show(golden).current().orElseThrow();
+        String d = disk();
+        String auth = "-c '" + config.confFile() + "' --id '" + config.user() + "' --keyfile '" + keyFile + "'";
+        String pipeline = "rbd " + auth + " export '" + images.name() + "/" + v.snapshot().image() + "@" + v.snapshot().snapshot()
+                + "' - --no-progress | rbd " + auth + " import - '" + agents.name() + "/" + d + "' --no-progress";
+        long t0 = System.nanoTime();
+        try {
+            Process p = new ProcessBuilder("bash", "-o", "pipefail", "-c", pipeline).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("rbd export | rbd import failed: " + out.strip());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("rbd export | rbd import: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        long t = System.nanoTime() - t0;
+        removeDisk(d);
+        return t;
     }
 
     /** A golden image of {@code sizeGib} virtual GiB with {@code bench.dataMib} written (sparse otherwise), made through the catalog's copy path. */

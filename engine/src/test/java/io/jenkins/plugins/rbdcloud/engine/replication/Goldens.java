@@ -124,10 +124,12 @@ final class Goldens implements AutoCloseable {
                             CatalogStore.removeImage(agents, image);
                         }
                     }
-                    for (String image : images.list()) {
-                        if (image.startsWith(g + ".")) {
-                            CatalogStore.removeImage(images, image);
-                        }
+                    // Newest first: a replicated difference may still be a clone of the version before it.
+                    List<String> versions = new java.util.ArrayList<>(images.list().stream().filter(i -> i.startsWith(g + ".")).toList());
+                    versions.sort(java.util.Comparator.comparingInt(
+                            (String i) -> io.jenkins.plugins.rbdcloud.engine.images.GoldenNames.versionOf(g, i).orElse(0)).reversed());
+                    for (String image : versions) {
+                        CatalogStore.removeImage(images, image);
                     }
                     CatalogStore.removeImage(images, g);
                     new CatalogLock(images, Duration.ofSeconds(30)).removeObject(g);

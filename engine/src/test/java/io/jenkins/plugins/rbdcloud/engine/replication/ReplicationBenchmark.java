@@ -6,6 +6,8 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdImageHandle;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,11 +54,15 @@ public final class ReplicationBenchmark {
             }
             System.out.printf("bench replicate_full size_gib=%d bytes_sent=%d millis=%d%n", sizeGib, fullBytes, p50(full));
 
-            src.promote(g, size, Goldens.randomAt(43, 100, deltaMib));
+            src.promote(g, size, Goldens.randomAt(43, DELTA_AT_MIB, deltaMib));
             dst.track(g);
+            // The first send of v2 reads it once to store its block digests (v1's were stored by its full send).
+            long f0 = System.nanoTime();
             GoldenReplication.replicate(src.images, dst.images, g, ReplicationOptions.defaults(), ReplicationProgress.NONE);
+            long first = (System.nanoTime() - f0) / 1_000_000;
             CatalogStore target = new CatalogStore(dst.images, CatalogOptions.defaults("bench"));
             List<Long> incremental = new ArrayList<>();
+            List<Long> floor = new ArrayList<>();
             long deltaBytes = 0;
             for (int i = 0; i < runs; i++) {
                 CatalogStore.removeImage(dst.images, g + ".v2");
@@ -66,10 +72,39 @@ public final class ReplicationBenchmark {
                         ReplicationProgress.NONE);
                 incremental.add((System.nanoTime() - t0) / 1_000_000);
                 deltaBytes = r.versions().stream().filter(v -> v.version() == 2).findFirst().orElseThrow().bytesSent();
+                floor.add(rawDeltaCopy(src, dst, g, deltaMib));
             }
-            System.out.printf("bench replicate_incremental delta_mib=%d bytes_sent=%d millis=%d%n", deltaMib, deltaBytes, p50(incremental));
-            System.out.printf("# runs full=%s incremental=%s (ms)%n", full, incremental);
+            long p50 = p50(incremental);
+            long floorP50 = p50(floor);
+            System.out.printf("bench replicate_incremental delta_mib=%d bytes_sent=%d millis=%d floor_millis=%d ratio=%.2f runs=%d%n",
+                    deltaMib, deltaBytes, p50, floorP50, (double) p50 / floorP50, runs);
+            System.out.printf("# runs full=%s incremental=%s floor=%s first_incremental=%d (ms)%n", full, incremental, floor, first);
         }
+    }
+
+    private static final int DELTA_AT_MIB = 100;
+
+    /**
+     * The floor of an increment, raw librbd in the same process: clone the base version's
+     * snapshot on b, read the changed range from the new version on a and write it into the clone.
+     */
+    private static long rawDeltaCopy(Goldens src, Goldens dst, String g, int deltaMib) {
+        String scratch = g + "-floor";
+        long t0 = System.nanoTime();
+        dst.images.clone(g + ".v1", "v1", dst.images, scratch);
+        try (RbdImageHandle from = src.images.openReadOnly(g + ".v2", "v2"); RbdImageHandle to = dst.images.open(scratch)) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(4 * MiB);
+            for (long off = (long) DELTA_AT_MIB * MiB; off < (long) (DELTA_AT_MIB + deltaMib) * MiB; off += buf.capacity()) {
+                buf.clear();
+                from.read(off, buf);
+                buf.flip();
+                to.write(off, buf);
+            }
+            to.flush();
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        CatalogStore.removeImage(dst.images, scratch);
+        return millis;
     }
 
     private static long p50(List<Long> xs) {

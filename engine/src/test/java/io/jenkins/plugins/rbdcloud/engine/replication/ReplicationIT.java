@@ -95,8 +95,12 @@ class ReplicationIT {
         assertEquals(Goldens.readChecksums(src.images, g), Goldens.readChecksums(dst.images, g));
         GoldenImage replica = dst.catalog.show(g);
         assertEquals(2, replica.currentVersion());
+        assertEquals(VersionState.FLATTENING, replica.version(2).orElseThrow().state(), "usable at once, flattened afterwards");
+        dst.catalog.completeFlattens(g);
+        replica = dst.catalog.show(g);
         assertTrue(replica.versions().stream().allMatch(v -> v.state() == VersionState.READY), replica.toString());
-        assertEquals(0, replica.cloneDepth(), "replicated versions are standalone");
+        assertEquals(0, replica.cloneDepth(), "replicated versions are standalone once flattened");
+        assertEquals(Goldens.readChecksums(src.images, g), Goldens.readChecksums(dst.images, g));
         assertEquals(src.catalog.show(g).version(2).orElseThrow().createdBy(), replica.version(2).orElseThrow().createdBy());
 
         // Idempotent: nothing to send.
@@ -108,6 +112,60 @@ class ReplicationIT {
         String disk = g + "-agent-on-b";
         dst.catalog.cloneForAgent(dst.agents, new AgentCloneRequest(g, 0, disk, SIZE, "it-cloud", "it", "agent"));
         assertTrue(dst.agents.exists(disk));
+    }
+
+    @Test
+    void anIncrementReadsOnlyTheChangedBlocksAndIsClonableBeforeItsFlatten() throws IOException {
+        String g = dst.track(env.uniqueName("delta"));
+        src.importRaw(g, SIZE, 13, java.util.stream.IntStream.range(0, 32).toArray()); // 32 MiB of data
+        src.promote(g, SIZE, Goldens.randomAt(14, 10, 1)); // 1 MiB changed, inside the 4 MiB block at 8 MiB
+        replicate(g, ReplicationOptions.defaults()); // the first send of each version stores its block digests
+        dst.catalog.completeFlattens(g);
+        CatalogStore.removeImage(dst.images, g + ".v2");
+        new CatalogStore(dst.images, io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions.defaults("it")).markCurrent(g, 1);
+
+        java.util.Map<String, Long> scanned = new java.util.concurrent.ConcurrentHashMap<>();
+        ReplicationResult r = GoldenReplication.replicate(src.images, dst.images, g, ReplicationOptions.defaults(),
+                (label, done, total, sent) -> scanned.put(label, total));
+        assertEquals(Action.DIFF, outcome(r, 2).action());
+        assertEquals(4L * MiB, scanned.get(g + "@v2"), "only the changed 4 MiB block is read, not the 32 MiB of data: " + scanned);
+        assertTrue(outcome(r, 2).bytesSent() >= MiB && outcome(r, 2).bytesSent() < MiB + 16 * 1024, "the 1 MiB delta travels");
+        assertEquals(2, r.current());
+
+        // Current and clonable before its flatten; the same content as the source after it.
+        assertEquals(VersionState.FLATTENING, dst.catalog.show(g).version(2).orElseThrow().state());
+        String disk = g + "-agent-before-flatten";
+        dst.catalog.cloneForAgent(dst.agents, new AgentCloneRequest(g, 0, disk, SIZE, "it-cloud", "it", "agent"));
+        CatalogStore.removeImage(dst.agents, disk);
+        dst.catalog.completeFlattens(g);
+        assertEquals(VersionState.READY, dst.catalog.show(g).version(2).orElseThrow().state());
+        assertEquals(0, dst.catalog.show(g).cloneDepth());
+        assertEquals(Goldens.readChecksums(src.images, g), Goldens.readChecksums(dst.images, g));
+    }
+
+    /** The block digests beside a version are a cache in the images pool: damaged or another version's, they are not used. */
+    @Test
+    void aDamagedOrForeignDigestListIsIgnoredAndTheReplicaStillMatches() throws IOException {
+        String g = dst.track(env.uniqueName("digests"));
+        src.importRaw(g, 16L * MiB, 15, 0, 1, 2, 3, 9);
+        src.promote(g, 16L * MiB, Goldens.randomAt(16, 1, 1));
+        src.promote(g, 16L * MiB, Goldens.randomAt(17, 9, 1));
+        replicate(g, ReplicationOptions.defaults().withTargetName(dst.track(g + "-warm"))); // stores every list on a
+        String v2 = io.jenkins.plugins.rbdcloud.engine.images.GoldenNames.blockDigestsObject(g + ".v2");
+        String v3 = io.jenkins.plugins.rbdcloud.engine.images.GoldenNames.blockDigestsObject(g + ".v3");
+        byte[] v1List = src.images.objectRead(
+                io.jenkins.plugins.rbdcloud.engine.images.GoldenNames.blockDigestsObject(g + ".v1"), 1 << 20).orElseThrow();
+        src.images.objectWrite(v2, v1List); // a list that claims v2 has v1's content
+        byte[] junk = new byte[200];
+        new java.util.Random(18).nextBytes(junk);
+        src.images.objectWrite(v3, junk);
+
+        ReplicationResult r = replicate(g, ReplicationOptions.defaults());
+        assertEquals(3, r.current());
+        assertEquals(Action.DIFF, outcome(r, 3).action());
+        dst.catalog.completeFlattens(g);
+        assertEquals(Goldens.readChecksums(src.images, g), Goldens.readChecksums(dst.images, g),
+                "the replica has the source's content, not what the lists claimed");
     }
 
     @Test
@@ -136,6 +194,7 @@ class ReplicationIT {
         assertEquals(2, outcome(resumed, 3).base());
         assertEquals(3, resumed.current());
         assertEquals(Goldens.readChecksums(src.images, g), Goldens.readChecksums(dst.images, g));
+        assertTrue(dst.catalog.show(g).cloneDepth() <= 1, "differences in one stream never chain clones: " + dst.catalog.show(g));
 
         // Interrupted just before publishing: still nothing half-made, current unchanged.
         src.promote(g, SIZE, Goldens.randomAt(6, 30, 1));

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
-import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.BrokenDisks;
@@ -130,31 +129,17 @@ public final class OrphanSweeper {
     private List<ListedObject> listImages(Set<String> known, Set<String> inFlight, Set<String> undoPending,
                                           List<BrokenDisks.Broken> broken, List<String> failures) {
         Set<String> templates = ctx.settings().templates().stream().map(TemplateSettings::name).collect(Collectors.toSet());
-        List<ListedObject> out = new ArrayList<>();
-        List<String> names;
         try {
-            names = ctx.agentsPool().list();
-        } catch (RuntimeException e) {
-            failures.add("list " + ctx.agentsPool().name() + ": " + ProvisionJob.describe(e));
-            return out;
-        }
-        for (String name : names) {
             // Only agent-shaped names of our templates that nobody knows can be ours and leaked: read their tags.
-            if (!AgentNames.isAgentName(name) || !templates.contains(AgentNames.templateOf(name))
-                    || (!undoPending.contains(name) && (known.contains(name) || inFlight.contains(name)))) {
-                continue;
-            }
-            try {
-                Map<String, String> meta = ctx.agentsPool().metaList(name);
-                out.add(new ListedObject(name, Ownership.fromMeta(meta), HeldDisks.heldUntil(meta)));
-            } catch (RbdNotFoundException e) {
-                // Listed, but its header cannot be opened: half-made (BrokenDisks decides), or removed meanwhile.
-                broken.add(new BrokenDisks.Broken(name, ctx.agentsPool().idObjectTime(name)));
-            } catch (RuntimeException e) {
-                failures.add("read tags of " + name + ": " + ProvisionJob.describe(e));
-            }
+            return AgentDiskTags.read(ctx.agentsPool(), name -> AgentNames.isAgentName(name)
+                    && templates.contains(AgentNames.templateOf(name))
+                    && (undoPending.contains(name) || !known.contains(name) && !inFlight.contains(name)),
+                    // Listed, but no header: half-made (BrokenDisks decides), or removed meanwhile.
+                    name -> broken.add(new BrokenDisks.Broken(name, ctx.agentsPool().idObjectTime(name))));
+        } catch (RuntimeException e) {
+            failures.add("list " + ctx.agentsPool().name() + " and read tags: " + ProvisionJob.describe(e));
+            return List.of();
         }
-        return out;
     }
 
     private Set<String> pinned(List<String> failures) {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.rbdcloud.engine.ceph.internal;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
 import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
@@ -59,6 +60,19 @@ public interface LibRados extends Library {
     /** Sends one JSON command to a monitor; the replies are freed with {@link #rados_buffer_free}. */
     int rados_mon_command(Pointer cluster, String[] cmd, long cmdLen, byte[] in, long inLen, PointerByReference out,
             LongByReference outLen, PointerByReference status, LongByReference statusLen);
+
+    // --- asynchronous object class calls: many header reads in flight at once (reconciliation) ---
+    // A read op, not rados_aio_exec: that one copies an answer longer than the caller's buffer past its end.
+    int rados_aio_create_completion(Pointer cbArg, Pointer cbComplete, Pointer cbSafe, PointerByReference completion);
+    Pointer rados_create_read_op();
+    void rados_release_read_op(Pointer op);
+    /** The answer goes into a buffer librados allocates (free it with {@link #rados_buffer_free}). */
+    void rados_read_op_exec(Pointer op, String cls, String method, byte[] in, long inLen, PointerByReference out,
+            LongByReference outLen, IntByReference prval);
+    int rados_aio_read_op_operate(Pointer op, Pointer io, Pointer completion, String oid, int flags);
+    int rados_aio_wait_for_complete(Pointer completion);
+    int rados_aio_get_return_value(Pointer completion);
+    void rados_aio_release(Pointer completion);
     void rados_buffer_free(Pointer buf);
 
     /** {@code struct timeval} on LP64. */

@@ -1,7 +1,9 @@
 package io.jenkins.plugins.rbdcloud.engine.images.store;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPermissionException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
@@ -264,6 +266,14 @@ public final class CatalogStore {
             pool.remove(image);
         } catch (RbdNotFoundException e) {
             // nothing to remove
+        }
+        String digests = GoldenNames.blockDigestsObject(image);
+        if (digests.length() <= RbdNames.MAX_NAME_LENGTH) {
+            try {
+                pool.objectRemove(digests); // replication's cache of a version's block digests, if any
+            } catch (RbdPermissionException readOnlyPool) {
+                // a user that may not write here made no such cache either
+            }
         }
     }
 

@@ -61,6 +61,12 @@ public final class VersionMeta {
     public static final String WRITTEN_BYTES = "written-bytes";
 
     /** The keys a version keeps; librbd copies every other one from the clone's parent. */
+    /**
+     * Replication's content checksum of the version, {@code v<N>#<snap id>:sha256:<hex>}: a cache
+     * bound to the version's snapshot, kept by the flatten when it is this version's own.
+     */
+    public static final String CONTENT_CHECKSUM = PREFIX + "content-checksum";
+
     public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES, PROVENANCE, REJECTED);
 
     private static final Pattern SPEC = Pattern.compile("([^/@]+)/([^/@]+)@([^/@]+)");

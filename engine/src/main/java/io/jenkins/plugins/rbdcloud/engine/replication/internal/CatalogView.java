@@ -95,12 +95,31 @@ public final class CatalogView {
         if (stored.isPresent()) {
             return stored.get();
         }
-        byte[] sum;
-        try (RbdImageHandle h = pool.openReadOnly(GoldenNames.versionImage(golden, e.version()), GoldenNames.versionSnap(e.version()))) {
-            sum = ContentChecksum.compute(h);
+        return digests(e).checksum();
+    }
+
+    /**
+     * The version's block digests and content checksum: stored beside it, else computed by reading
+     * its snapshot once and stored (both) when this user may.
+     */
+    public BlockDigests digests(Entry e) {
+        String image = GoldenNames.versionImage(golden, e.version());
+        Optional<BlockDigests> stored = BlockDigests.load(pool, image, e.version(), e.snapId(), e.sizeBytes());
+        if (stored.isPresent()) {
+            return stored.get();
         }
-        remember(e, sum);
-        return sum;
+        BlockDigests d;
+        try (RbdImageHandle h = pool.openReadOnly(image, GoldenNames.versionSnap(e.version()))) {
+            d = ContentChecksum.digests(h, e.version(), e.snapId());
+        }
+        d.store(pool, image);
+        remember(e, d.checksum());
+        return d;
+    }
+
+    /** The stored block digests, if any (nothing is read but the list). */
+    public Optional<BlockDigests> storedDigests(Entry e) {
+        return BlockDigests.load(pool, GoldenNames.versionImage(golden, e.version()), e.version(), e.snapId(), e.sizeBytes());
     }
 
     /** Stores a checksum computed elsewhere (e.g. while sending); best effort on a read-only source. */

@@ -19,26 +19,26 @@ import java.util.Optional;
  */
 public final class ContentChecksum {
 
-    public static final String KEY = VersionMeta.PREFIX + "content-checksum";
-    private static final int CHUNK = 4 << 20;
+    public static final String KEY = VersionMeta.CONTENT_CHECKSUM;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20);
 
     private ContentChecksum() {}
 
     /** Reads the allocated ranges of {@code h} (zeros elsewhere) and hashes the whole virtual size. */
     public static byte[] compute(RbdImageHandle h) {
+        return digests(h, 0, -1).checksum();
+    }
+
+    /** The content checksum and block digests of what {@code h} sees, from one read of its allocated ranges. */
+    public static BlockDigests digests(RbdImageHandle h, int version, long snapId) {
         long size = h.size();
-        MessageDigest d = StreamFormat.sha256();
-        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
-        long hashed = 0;
-        for (Extents.Range w : Extents.windows(Extents.allocated(h, size), CHUNK)) {
-            zeros(d, w.offset() - hashed);
+        VersionHasher hasher = new VersionHasher(size);
+        ByteBuffer buf = ByteBuffer.allocateDirect(BlockDigests.BLOCK);
+        for (Extents.Range w : Extents.windows(Extents.allocated(h, size), BlockDigests.BLOCK)) {
             read(h, w, buf);
-            d.update(buf);
-            hashed = w.end();
+            hasher.feed(w.offset(), buf);
         }
-        zeros(d, size - hashed);
-        return d.digest();
+        return hasher.finish(version, snapId);
     }
 
     /** Feeds {@code n} zero bytes. */

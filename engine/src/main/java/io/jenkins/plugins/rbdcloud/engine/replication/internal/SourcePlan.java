@@ -2,6 +2,7 @@ package io.jenkins.plugins.rbdcloud.engine.replication.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.StepHook;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationProgress;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
@@ -121,17 +123,38 @@ public final class SourcePlan {
     }
 
     private void writeVersion(StreamWriter out, Send s, ReplicationProgress progress, StepHook steps) {
-        byte[] baseSum = s.base() == 0 ? null : checksums.get(s.base());
-        if (s.base() != 0 && baseSum == null) {
-            baseSum = view.checksum(view.entry(s.base()));
-        }
+        CatalogView.Entry e = s.entry();
         long before = out.bytes();
-        byte[] sum = new VersionSender(view.pool(), view.golden(), out, progress, steps)
-                .send(s.entry().version(), s.base(), baseSum, portableInfo(s.entry()));
-        sent.add(new VersionOutcome(s.entry().version(), s.base() == 0 ? Action.FULL : Action.DIFF, s.base(),
+        VersionSender sender = new VersionSender(view.pool(), view.golden(), out, progress, steps);
+        byte[] sum;
+        Optional<BlockDigests[]> lists = s.base() == 0 ? Optional.empty() : digests(e, view.entry(s.base()));
+        if (lists.isPresent()) {
+            sender.sendChanged(lists.get()[0], lists.get()[1], portableInfo(e));
+            sum = lists.get()[0].checksum();
+        } else {
+            byte[] baseSum = s.base() == 0 ? null : checksums.get(s.base());
+            if (s.base() != 0 && baseSum == null) {
+                baseSum = view.checksum(view.entry(s.base()));
+            }
+            BlockDigests d = sender.send(e.version(), e.snapId(), s.base(), baseSum, portableInfo(e));
+            d.store(view.pool(), GoldenNames.versionImage(view.golden(), e.version()));
+            sum = d.checksum();
+            view.remember(e, sum);
+        }
+        sent.add(new VersionOutcome(e.version(), s.base() == 0 ? Action.FULL : Action.DIFF, s.base(),
                 out.bytes() - before, ContentChecksum.format(sum)));
-        checksums.put(s.entry().version(), sum);
-        view.remember(s.entry(), sum);
+        checksums.put(e.version(), sum);
+    }
+
+    /**
+     * The block digests of the version and its base, computed (one read each, then stored) where
+     * none are stored; empty for versions too large to keep a list for.
+     */
+    private Optional<BlockDigests[]> digests(CatalogView.Entry now, CatalogView.Entry base) {
+        if (!BlockDigests.storable(now.sizeBytes()) || !BlockDigests.storable(base.sizeBytes())) {
+            return Optional.empty();
+        }
+        return Optional.of(new BlockDigests[] {view.digests(now), view.digests(base)});
     }
 
     private void finish(StreamWriter out) {

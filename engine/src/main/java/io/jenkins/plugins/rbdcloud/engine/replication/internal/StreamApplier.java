@@ -5,6 +5,8 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
+import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
+import io.jenkins.plugins.rbdcloud.engine.images.internal.Flattener;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogLock;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.images.store.VersionMeta;
@@ -33,10 +35,22 @@ public final class StreamApplier {
 
     private final RbdPool target;
     private final ReplicationOptions options;
+    private final boolean trustedSender;
 
+    /** A restore: the stream is a file, every version is read back whole before it is published. */
     public StreamApplier(RbdPool target, ReplicationOptions options) {
+        this(target, options, false);
+    }
+
+    /**
+     * @param trustedSender the stream comes from this process's sender reading the operator's own
+     *                      source (replication): differences are checked by reading back what was
+     *                      written and flattened after publishing ({@link VersionReceiver})
+     */
+    public StreamApplier(RbdPool target, ReplicationOptions options, boolean trustedSender) {
         this.target = target;
         this.options = options;
+        this.trustedSender = trustedSender;
     }
 
     public ReplicationResult apply(StreamReader in) {
@@ -50,14 +64,17 @@ public final class StreamApplier {
             boolean created = claimCatalog(target, golden, start.origin());
             CatalogView view = new CatalogView(target, golden);
             removeLeftovers(view);
-            VersionReceiver receiver = new VersionReceiver(target, golden, options.verify(), options.steps());
+            VersionReceiver receiver = new VersionReceiver(target, golden, options.verify(), trustedSender, options.steps());
             List<VersionOutcome> outcomes = new ArrayList<>();
             List<Integer> listed = null;
             int current = 0;
             try {
                 for (StreamRecord r = in.next(); !(r instanceof StreamRecord.Finish); r = in.next()) {
                     switch (r) {
-                        case StreamRecord.VersionStart v -> outcomes.add(version(view, receiver, v, in, lock, golden));
+                        case StreamRecord.VersionStart v -> {
+                            flattenBaseOfDifference(store, view, golden, v);
+                            outcomes.add(version(view, receiver, v, in, lock, golden));
+                        }
                         case StreamRecord.VersionList l -> listed = l.versions();
                         case StreamRecord.Current c -> current = c.version();
                         default -> throw new ReplicationException("invalid golden stream: unexpected " + r.getClass().getSimpleName());
@@ -135,6 +152,18 @@ public final class StreamApplier {
         }
     }
 
+    /**
+     * A replicated difference is a clone of its base, flattened later; when the base itself is
+     * such a clone (several differences in one stream), it is flattened first, so a chain of
+     * clones never grows past one link.
+     */
+    private void flattenBaseOfDifference(CatalogStore store, CatalogView view, String golden, StreamRecord.VersionStart v) {
+        if (trustedSender && v.base() != 0 && view.find(v.base()).filter(b -> b.state() == VersionState.FLATTENING).isPresent()
+                && view.find(v.version()).filter(CatalogView.Entry::isPublished).isEmpty()) {
+            new Flattener(store).flatten(golden, v.base());
+        }
+    }
+
     private VersionOutcome version(CatalogView view, VersionReceiver receiver, StreamRecord.VersionStart v, StreamReader in,
             CatalogLock.Held lock, String golden) {
         long startBytes = in.bytes();
@@ -183,6 +212,10 @@ public final class StreamApplier {
     private void prune(CatalogStore store, CatalogView view, String golden, List<Integer> listed, List<Integer> pruned,
             List<Integer> kept, CatalogLock.Held lock) {
         int current = store.current(golden);
+        if (view.entries().stream().anyMatch(e -> !listed.contains(e.version()) && e.version() != current)) {
+            // Differences arrive as clones of their base: flatten them so they no longer hold a version to prune.
+            new Flattener(store).completeFor(golden);
+        }
         for (CatalogView.Entry e : view.entries()) {
             if (listed.contains(e.version()) || e.version() == current) {
                 continue;

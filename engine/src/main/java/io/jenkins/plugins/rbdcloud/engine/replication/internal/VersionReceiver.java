@@ -25,12 +25,20 @@ public final class VersionReceiver {
     private final RbdPool target;
     private final String golden;
     private final boolean verify;
+    private final boolean trustedSender;
     private final StepHook steps;
 
-    public VersionReceiver(RbdPool target, String golden, boolean verify, StepHook steps) {
+    /**
+     * @param trustedSender the stream comes from this process's own sender reading the operator's
+     *                      source cluster (replication), not from a file: a difference is then
+     *                      published as soon as the extents it wrote read back as sent, and
+     *                      flattened afterwards like a native promotion
+     */
+    public VersionReceiver(RbdPool target, String golden, boolean verify, boolean trustedSender, StepHook steps) {
         this.target = target;
         this.golden = golden;
         this.verify = verify;
+        this.trustedSender = trustedSender;
         this.steps = steps;
     }
 
@@ -54,11 +62,18 @@ public final class VersionReceiver {
                     target.resize(image, v.sizeBytes());
                 }
             }
-            StreamRecord.VersionEnd end = write(image, in, label);
-            if (v.base() != 0) {
+            boolean flattenLater = v.base() != 0 && trustedSender;
+            WrittenExtents written = new WrittenExtents();
+            StreamRecord.VersionEnd end = write(image, in, label, written);
+            if (v.base() != 0 && !flattenLater) {
                 target.flatten(image);
             }
-            if (verify) {
+            if (verify && flattenLater) {
+                // The clone's other blocks are the base's, whose checksum matched the stream's base checksum.
+                try (RbdImageHandle h = target.openReadOnly(image)) {
+                    written.requireReadBack(h, label);
+                }
+            } else if (verify) {
                 try (RbdImageHandle h = target.openReadOnly(image)) {
                     byte[] actual = ContentChecksum.compute(h);
                     if (!MessageDigest.isEqual(actual, end.checksum())) {
@@ -67,7 +82,7 @@ public final class VersionReceiver {
                     }
                 }
             }
-            publish(n, image, v, end, lock);
+            publish(n, image, v, end, lock, flattenLater ? VersionState.FLATTENING : VersionState.READY);
             undo.commit();
             return end;
         } catch (RuntimeException | Error e) {
@@ -76,7 +91,7 @@ public final class VersionReceiver {
         }
     }
 
-    private StreamRecord.VersionEnd write(String image, StreamReader in, String label) {
+    private StreamRecord.VersionEnd write(String image, StreamReader in, String label, WrittenExtents written) {
         try (RbdImageHandle h = target.open(image)) {
             while (true) {
                 StreamRecord r = in.next();
@@ -84,8 +99,12 @@ public final class VersionReceiver {
                     case StreamRecord.Data d -> {
                         steps.before("write " + label);
                         h.write(d.offset(), d.bytes());
+                        written.data(d.offset(), d.bytes());
                     }
-                    case StreamRecord.Zero z -> h.writeZeroes(z.offset(), z.length());
+                    case StreamRecord.Zero z -> {
+                        h.writeZeroes(z.offset(), z.length());
+                        written.zero(z.offset(), z.length());
+                    }
                     case StreamRecord.VersionEnd end -> {
                         h.flush();
                         return end;
@@ -98,7 +117,8 @@ public final class VersionReceiver {
     }
 
     /** Info, snapshot, protection, checksum and used bytes; then state and label, which make it count. */
-    private void publish(int n, String image, StreamRecord.VersionStart v, StreamRecord.VersionEnd end, CatalogLock.Held lock) {
+    private void publish(int n, String image, StreamRecord.VersionStart v, StreamRecord.VersionEnd end, CatalogLock.Held lock,
+            VersionState state) {
         String label = golden + "@v" + n;
         steps.before("publish " + label);
         lock.check();
@@ -109,7 +129,7 @@ public final class VersionReceiver {
         long snapId = target.snaps(image).stream().filter(s -> s.name().equals(snap)).findFirst().orElseThrow().id();
         target.metaSet(image, ContentChecksum.KEY, ContentChecksum.bind(n, snapId, end.checksum()));
         target.metaSet(image, VersionMeta.USED_BYTES, Long.toString(target.usedBytes(image)));
-        target.metaSet(image, VersionMeta.STATE, VersionState.READY.metaValue());
+        target.metaSet(image, VersionMeta.STATE, state.metaValue());
         target.metaSet(image, VersionMeta.VERSION, label);
     }
 

@@ -6,7 +6,6 @@ import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.StepHook;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationProgress;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 
@@ -37,35 +36,34 @@ public final class VersionSender {
     }
 
     /**
+     * Sends version {@code n} by reading the allocated data of it (and of the base): the way when
+     * no block digests are at hand.
+     *
      * @param base         older version the target already holds with the same content, or 0
      * @param baseChecksum its content checksum (ignored when base is 0)
-     * @return the content checksum of version {@code n}
+     * @return the content checksum and block digests of version {@code n}
      */
-    public byte[] send(int n, int base, byte[] baseChecksum, Map<String, String> info) {
+    public BlockDigests send(int n, long snapId, int base, byte[] baseChecksum, Map<String, String> info) {
         String label = golden + "@v" + n;
         try (RbdImageHandle to = source.openReadOnly(GoldenNames.versionImage(golden, n), GoldenNames.versionSnap(n));
                 RbdImageHandle from = base == 0 ? null
                         : source.openReadOnly(GoldenNames.versionImage(golden, base), GoldenNames.versionSnap(base))) {
             long size = to.size();
-            out.beginVersion(new StreamRecord.VersionStart(n, base, size, base == 0 ? "" : GoldenNames.versionSnap(base),
-                    GoldenNames.versionSnap(n), base == 0 ? new byte[StreamFormat.CHECKSUM_BYTES] : baseChecksum, info));
+            begin(n, base, size, baseChecksum, info);
             List<Extents.Range> toAlloc = Extents.allocated(to, size);
             List<Extents.Range> fromAlloc = from == null ? List.of() : Extents.allocated(from, size);
             List<Extents.Range> windows = Extents.windows(Extents.union(toAlloc, fromAlloc, size), WINDOW);
             long total = Extents.total(windows);
             long scanned = 0;
             long startBytes = out.bytes();
-            MessageDigest digest = StreamFormat.sha256();
+            VersionHasher hasher = new VersionHasher(size);
             ByteBuffer a = ByteBuffer.allocateDirect(WINDOW);
             ByteBuffer b = ByteBuffer.allocateDirect(WINDOW);
-            long hashed = 0;
             progress.progress(label, 0, total, 0);
             for (Extents.Range w : windows) {
                 steps.before("send-window " + label);
-                ContentChecksum.zeros(digest, w.offset() - hashed);
                 ContentChecksum.read(to, w, a);
-                digest.update(a.duplicate());
-                hashed = w.end();
+                hasher.feed(w.offset(), a);
                 boolean baseHasData = from != null && Extents.overlaps(fromAlloc, w);
                 if (baseHasData) {
                     ContentChecksum.read(from, w, b);
@@ -74,11 +72,57 @@ public final class VersionSender {
                 scanned += w.length();
                 progress.progress(label, scanned, total, out.bytes() - startBytes);
             }
-            ContentChecksum.zeros(digest, size - hashed);
-            byte[] sum = digest.digest();
-            out.endVersion(sum);
-            return sum;
+            BlockDigests digests = hasher.finish(n, snapId);
+            out.endVersion(digests.checksum());
+            return digests;
         }
+    }
+
+    /**
+     * Sends version {@code n} as its difference from {@code base}, reading only the blocks whose
+     * digests differ (in both versions) and comparing those 4 KiB by 4 KiB: the time follows the
+     * changed data, not the image size.
+     */
+    public void sendChanged(BlockDigests now, BlockDigests base, Map<String, String> info) {
+        int n = now.version();
+        String label = golden + "@v" + n;
+        try (RbdImageHandle to = source.openReadOnly(GoldenNames.versionImage(golden, n), GoldenNames.versionSnap(n));
+                RbdImageHandle from = source.openReadOnly(GoldenNames.versionImage(golden, base.version()),
+                        GoldenNames.versionSnap(base.version()))) {
+            long size = now.sizeBytes();
+            begin(n, base.version(), size, base.checksum(), info);
+            List<Integer> changed = now.changedSince(base);
+            long total = (long) changed.size() * BlockDigests.BLOCK;
+            long startBytes = out.bytes();
+            ByteBuffer a = ByteBuffer.allocateDirect(WINDOW);
+            ByteBuffer b = ByteBuffer.allocateDirect(WINDOW);
+            progress.progress(label, 0, total, 0);
+            long scanned = 0;
+            for (int i : changed) {
+                steps.before("send-window " + label);
+                long offset = (long) i * BlockDigests.BLOCK;
+                ContentChecksum.read(to, new Extents.Range(offset, Math.min(size, offset + BlockDigests.BLOCK)), a);
+                boolean inBase = offset < base.sizeBytes();
+                if (inBase) {
+                    // Past the base's end the clone reads as zeros: compare with nothing there.
+                    ContentChecksum.read(from, new Extents.Range(offset, Math.min(offset + a.limit(), base.sizeBytes())), b);
+                    int read = b.limit();
+                    b.limit(a.limit());
+                    for (int k = read; k < a.limit(); k++) {
+                        b.put(k, (byte) 0);
+                    }
+                }
+                emit(offset, a, inBase ? b : null);
+                scanned += a.limit();
+                progress.progress(label, scanned, total, out.bytes() - startBytes);
+            }
+            out.endVersion(now.checksum());
+        }
+    }
+
+    private void begin(int n, int base, long size, byte[] baseChecksum, Map<String, String> info) {
+        out.beginVersion(new StreamRecord.VersionStart(n, base, size, base == 0 ? "" : GoldenNames.versionSnap(base),
+                GoldenNames.versionSnap(n), base == 0 ? new byte[StreamFormat.CHECKSUM_BYTES] : baseChecksum, info));
     }
 
     /**
