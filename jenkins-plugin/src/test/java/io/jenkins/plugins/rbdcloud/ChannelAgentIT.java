@@ -56,7 +56,7 @@ class ChannelAgentIT {
             // Next to it, the agent's own provisioning phases (reserve, clone, start, ready): the rest of the
             // gap is Jenkins adding the node and the remoting handshake over the channel.
             String firstAgent = first.getBuiltOnStr();
-            System.out.printf("bench queue_to_start millis=%d launcher=channel jar_cache=cold agent_phases=%s timeline: %s%n",
+            System.out.printf("bench queue_to_start millis=%d launcher=channel jar_cache=prefilled agent_phases=%s timeline: %s%n",
                     first.getStartTimeInMillis() - scheduled, Engines.get().current(cloud.name).timings().summaries(),
                     LaunchTimeline.since(scheduled, firstAgent));
             assertTrue(firstAgent.startsWith("tiny-"), firstAgent);
