@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # dev/guest-image.sh start|status|stop|wipe|env — the small test guest the ITs boot.
-# dev/guest-image.sh agent-image AGENT_JAR OUT.raw [SIZE] — the same guest with AGENT_JAR baked in
-#                    at /opt/jenkins/agent.jar, SIZE (default 2G) sparse: a golden image a real
+# dev/guest-image.sh agent-image [--prefill-jars LIST] AGENT_JAR OUT.raw [SIZE] — the same guest
+#                    with AGENT_JAR baked in at /opt/jenkins/agent.jar (and the jars LIST names in
+#                    its remoting jar cache), SIZE (default 2G) sparse: a golden image a real
 #                    Jenkins agent runs in (boot it with rbd_cloud.agent=channel on the kernel
 #                    command line). Prints OUT.raw.
 #
@@ -280,12 +281,20 @@ cmd_start() {
   log "built guest image from kernel $kver in $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s: $GUEST_DIR"
 }
 
-# agent-image AGENT_JAR OUT [SIZE]: the test guest with AGENT_JAR at /opt/jenkins/agent.jar, the
-# way an admin bakes the controller's /jnlpJars/agent.jar into a golden image. SIZE leaves the
-# free space Jenkins wants on the agent's file systems (offline under 1 GiB, warning under 2).
+# agent-image [--prefill-jars LIST] AGENT_JAR OUT [SIZE]: the test guest with AGENT_JAR at
+# /opt/jenkins/agent.jar, the way an admin bakes the controller's /jnlpJars/agent.jar into a golden
+# image. LIST names jars (one path per line) to put into the agent user's remoting jar cache with
+# docs/guest/prefill-jar-cache.sh. SIZE leaves the free space Jenkins wants on the agent's file
+# systems (offline under 1 GiB, warning under 2).
 cmd_agent_image() {
+  local prefill=
+  if [ "${1:-}" = --prefill-jars ]; then
+    prefill=${2:-}
+    [ -f "$prefill" ] || die "--prefill-jars: no such file: $prefill"
+    shift 2
+  fi
   local jar=${1:-} out=${2:-} size=${3:-$AGENT_IMAGE_SIZE} work
-  [ -n "$jar" ] && [ -n "$out" ] || die "usage: $0 agent-image AGENT_JAR OUT.raw [SIZE]"
+  [ -n "$jar" ] && [ -n "$out" ] || die "usage: $0 agent-image [--prefill-jars LIST] AGENT_JAR OUT.raw [SIZE]"
   [ -f "$jar" ] || die "no such file: $jar"
   cmd_start >/dev/null
   work=$(mktemp -d "$GUEST_DIR/.agent.XXXXXX")
@@ -293,6 +302,14 @@ cmd_agent_image() {
   trap "rm -rf '$work'" EXIT
   build_rootfs_tree "$work/rootfs" "$(build_jre)"
   install -m 0644 "$jar" "$work/rootfs/opt/jenkins/agent.jar"
+  if [ -n "$prefill" ]; then
+    local cache=$work/rootfs/var/lib/jenkins-agent/.jenkins/cache/jars
+    local -a jars
+    mapfile -t jars < <(grep -v '^[[:space:]]*$' "$prefill")
+    [ ${#jars[@]} -gt 0 ] || die "--prefill-jars: $prefill lists no jar"
+    "$REPO_ROOT/docs/guest/prefill-jar-cache.sh" "$cache" "${jars[@]}" || die "prefilling the jar cache failed"
+    chown -R "$AGENT_UID:$AGENT_UID" "$work/rootfs/var/lib/jenkins-agent/.jenkins"
+  fi
   make_fs "$work/rootfs" "$work/image.raw" "$size"
   chmod 0644 "$work/image.raw"
   mv -f "$work/image.raw" "$out"
@@ -347,5 +364,5 @@ case "${1:-}" in
   wipe) cmd_wipe ;;
   env) cmd_env ;;
   agent-image) shift; cmd_agent_image "$@" ;;
-  *) echo "usage: $0 start|status|stop|wipe|env | agent-image AGENT_JAR OUT.raw [SIZE]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|status|stop|wipe|env | agent-image [--prefill-jars LIST] AGENT_JAR OUT.raw [SIZE]" >&2; exit 2 ;;
 esac

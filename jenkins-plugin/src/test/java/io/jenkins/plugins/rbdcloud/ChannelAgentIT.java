@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.TestExtension;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /**
@@ -54,9 +55,10 @@ class ChannelAgentIT {
             j.assertLogContains("rbd-cloud-test", first); // the guest's uname -a
             // Next to it, the agent's own provisioning phases (reserve, clone, start, ready): the rest of the
             // gap is Jenkins adding the node and the remoting handshake over the channel.
-            System.out.printf("bench queue_to_start millis=%d launcher=channel agent_phases=%s%n",
-                    first.getStartTimeInMillis() - scheduled, Engines.get().current(cloud.name).timings().summaries());
             String firstAgent = first.getBuiltOnStr();
+            System.out.printf("bench queue_to_start millis=%d launcher=channel jar_cache=prefilled agent_phases=%s timeline: %s%n",
+                    first.getStartTimeInMillis() - scheduled, Engines.get().current(cloud.name).timings().summaries(),
+                    LaunchTimeline.since(scheduled, firstAgent));
             assertTrue(firstAgent.startsWith("tiny-"), firstAgent);
 
             // Snapshot-on-success: the successful build's disk becomes version 2.
@@ -66,7 +68,11 @@ class ChannelAgentIT {
             FreeStyleProject use = j.createFreeStyleProject("use-cache");
             use.setAssignedLabel(Label.get("tiny"));
             use.getBuildersList().add(new Shell("cat \"$HOME/cache/marker\""));
+            long scheduledSecond = System.currentTimeMillis();
             FreeStyleBuild second = use.scheduleBuild2(0).get(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            // The promoted disk carries the jar cache the first agent filled.
+            System.out.printf("bench queue_to_start millis=%d launcher=channel jar_cache=promoted timeline: %s%n",
+                    second.getStartTimeInMillis() - scheduledSecond, LaunchTimeline.since(scheduledSecond, second.getBuiltOnStr()));
             j.assertBuildStatus(Result.SUCCESS, second);
             j.assertLogContains("warmed by jenkins-warm-cache-1", second);
             String secondAgent = second.getBuiltOnStr();
@@ -90,6 +96,15 @@ class ChannelAgentIT {
             }
         }
     }
+
+    @TestExtension
+    public static class TimelineNodes extends LaunchTimeline.Nodes {}
+
+    @TestExtension
+    public static class TimelineComputers extends LaunchTimeline.Computers {}
+
+    @TestExtension
+    public static class TimelineRuns extends LaunchTimeline.Runs {}
 
     static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();

@@ -48,15 +48,23 @@ final class DevCloud implements AutoCloseable {
         this.cluster = cluster;
     }
 
-    /** Imports a golden image made of the test guest plus the agent.jar that {@code j} serves. */
+    /**
+     * Imports a golden image made of the test guest plus the agent.jar that {@code j} serves, with
+     * the controller's jars in remoting's jar cache.
+     */
     static DevCloud withAgentImage(JenkinsRule j, DevEnv env, Path dir) throws Exception {
         Path agentJar = dir.resolve("agent.jar");
         try (InputStream in = new URL(j.getURL(), "jnlpJars/agent.jar").openStream()) {
             Files.copy(in, agentJar, StandardCopyOption.REPLACE_EXISTING);
         }
+        // The controller's jars in the agent user's remoting jar cache, as an admin prefills it
+        // (docs/guest-agent-script.md): here the controller is this JVM, so its class path.
+        Path jars = dir.resolve("controller-jars.txt");
+        Files.write(jars, java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(p -> p.endsWith(".jar") && Files.isRegularFile(Path.of(p))).toList());
         Path image = dir.resolve("agent-image.raw");
-        run(env.repoRoot(), env.repoRoot().resolve("dev/guest-image.sh").toString(), "agent-image", agentJar.toString(),
-                image.toString());
+        run(env.repoRoot(), env.repoRoot().resolve("dev/guest-image.sh").toString(), "agent-image", "--prefill-jars",
+                jars.toString(), agentJar.toString(), image.toString());
         String golden = env.uniqueName("e2e");
         CephCluster cluster = CephCluster.connect(controller(env), TIMEOUT);
         try (GoldenImages images = new GoldenImages(cluster.pool(env.imagesPool()), CatalogOptions.defaults("it-e2e"))) {

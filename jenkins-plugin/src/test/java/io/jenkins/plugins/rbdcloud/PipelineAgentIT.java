@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
@@ -54,6 +55,19 @@ class PipelineAgentIT {
             j.assertLogContains("warmed by pipeline jenkins-warm-1", second);
 
             var engine = Engines.get().current("e2e-pipeline");
+            ChannelAgentIT.await(Duration.ofMinutes(2), () -> dev.currentVersion() == 3, "the second build's disk promoted to v3");
+
+            // A failing build: its agent's disk is held when the node block ends, then dropped when
+            // the build ends FAILURE. Nothing it wrote reaches a golden version.
+            WorkflowJob broken = j.createProject(WorkflowJob.class, "broken");
+            broken.setDefinition(new CpsFlowDefinition(
+                    "node('tiny') { sh 'echo poisoned > \"$HOME/cache/marker\" && exit 3' }", true));
+            WorkflowRun failed = j.assertBuildStatus(hudson.model.Result.FAILURE, broken.scheduleBuild2(0));
+            j.assertLogContains("script returned exit code 3", failed);
+            ChannelAgentIT.await(Duration.ofMinutes(2), () -> engine.usage().total() == 0, "the failed build's agent ended");
+            ChannelAgentIT.await(Duration.ofMinutes(2), () -> engine.held().join().isEmpty(), "the failed build's disk dropped");
+            assertEquals(3, dev.currentVersion(), "a failed build promoted its disk");
+            assertTrue(dev.versions().stream().noneMatch(v -> v.version() > 3), "a failed build made a version: " + dev.versions());
             // Nothing leaks: the second build's agent ends too (after its build completed: held, then
             // promoted at once), and the engine finds nothing Jenkins does not know.
             ChannelAgentIT.await(Duration.ofMinutes(2), () -> j.jenkins.getNodes().stream().noneMatch(n -> n instanceof RbdAgent),

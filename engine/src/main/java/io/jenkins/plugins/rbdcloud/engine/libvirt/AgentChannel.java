@@ -21,7 +21,9 @@ import org.libvirt.jna.Libvirt;
  *
  * <p>The stream is non-blocking: a blocking receive would hold the remote driver's lock and
  * stall every other call on the connection. Reads and writes wait for libvirt's stream event
- * (with a short poll as a safety net) and honour a read timeout.
+ * (with a short poll as a safety net) and honour a read timeout. Only a blocked writer asks for
+ * "writable" events: a stream with room fires them without end, and asking for them always
+ * kept a controller core busy for as long as a channel was open.
  *
  * <p>Semantics of the channel to design protocols for: only one host client at a time, and
  * opening takes the channel over from a client that still holds it (the old one's stream ends);
@@ -35,6 +37,7 @@ public final class AgentChannel implements AutoCloseable {
     private static final int EVENT_WRITABLE = 2;
     private static final int EVENT_ERROR = 4;
     private static final int EVENT_HANGUP = 8;
+    private static final int EVENTS_READ = EVENT_READABLE | EVENT_ERROR | EVENT_HANGUP;
     private static final long SAFETY_POLL_MS = 20;
 
     private final String description;
@@ -47,6 +50,7 @@ public final class AgentChannel implements AutoCloseable {
     private volatile boolean closed;
     private volatile Exception closedBy;
     private volatile boolean outputClosed;
+    private int blockedWriters; // guarded by stream
 
     private AgentChannel(String description, Stream stream) {
         this.description = description;
@@ -67,7 +71,7 @@ public final class AgentChannel implements AutoCloseable {
         try {
             LibVirtNative.openChannel(domain, channelName, st);
             AgentChannel ch = new AgentChannel(description, st);
-            st.addCallback(EVENT_READABLE | EVENT_WRITABLE | EVENT_ERROR | EVENT_HANGUP, ch.callback);
+            st.addCallback(EVENTS_READ, ch.callback);
             return ch;
         } catch (LibvirtException | RuntimeException e) {
             freeQuietly(st);
@@ -165,17 +169,30 @@ public final class AgentChannel implements AutoCloseable {
                 throw new IOException("writing to " + description + ": its output is closed");
             }
             byte[] rest = Arrays.copyOfRange(b, off, off + len);
-            while (rest.length > 0) {
-                ensureOpen();
-                int n;
-                byte[] chunk = rest;
-                synchronized (stream) {
-                    n = io(() -> LibVirtNative.streamSend(stream, chunk, chunk.length), "writing");
+            boolean waiting = false;
+            try {
+                while (rest.length > 0) {
+                    ensureOpen();
+                    int n;
+                    byte[] chunk = rest;
+                    synchronized (stream) {
+                        n = io(() -> LibVirtNative.streamSend(stream, chunk, chunk.length), "writing");
+                        if (n <= 0 && !waiting) {
+                            waiting = true;
+                            writerBlocked(+1);
+                        }
+                    }
+                    if (n > 0) {
+                        rest = Arrays.copyOfRange(rest, n, rest.length);
+                    } else {
+                        await(); // -2: would block
+                    }
                 }
-                if (n > 0) {
-                    rest = Arrays.copyOfRange(rest, n, rest.length);
-                } else {
-                    await(); // -2: would block
+            } finally {
+                if (waiting) {
+                    synchronized (stream) {
+                        writerBlocked(-1);
+                    }
                 }
             }
         }
@@ -188,6 +205,21 @@ public final class AgentChannel implements AutoCloseable {
         @Override
         public void close() {
             outputClosed = true;
+        }
+    }
+
+    /** Asks for "writable" events while at least one writer waits for room; called holding stream. */
+    private void writerBlocked(int delta) throws IOException {
+        int before = blockedWriters;
+        blockedWriters += delta;
+        if (closed || (before > 0) == (blockedWriters > 0)) {
+            return;
+        }
+        int events = blockedWriters > 0 ? EVENTS_READ | EVENT_WRITABLE : EVENTS_READ;
+        try {
+            stream.updateCallback(events);
+        } catch (LibvirtException e) {
+            throw new IOException("watching " + description + ": " + e.getMessage(), e);
         }
     }
 

@@ -108,6 +108,8 @@ class AgentChannelIT {
                 String second = greetAndPing(ch, 3);
                 assertNotEquals(detached, second, "a fresh agent for the second session");
                 System.out.printf("session 2: agent %s answered %d ms after the open%n", second, ms(t0));
+                idleChannelCostsNoCpu(ch);
+                roundTrips(ch, second);
 
                 // A second open while this client still holds the channel (a controller that died
                 // without closing it) takes the channel over instead of failing.
@@ -119,6 +121,49 @@ class AgentChannelIT {
                 }
             }
         }
+    }
+
+    /**
+     * A controller waits on an attached channel for most of an agent's life (the remoting
+     * handshake, a quiet build): that wait must not spin. It did: the stream asked libvirt for
+     * "writable" events, which a stream with room to write fires without end, and every one woke
+     * the reader — about a core on the controller, taken from the TCG guests beside it.
+     */
+    private static void idleChannelCostsNoCpu(AgentChannel ch) throws Exception {
+        ch.setReadTimeout(Duration.ofSeconds(5));
+        java.util.concurrent.atomic.AtomicInteger got = new java.util.concurrent.atomic.AtomicInteger(-2);
+        Thread reader = new Thread(() -> {
+            try {
+                got.set(ch.input().read()); // the stand-in sends nothing unasked: times out
+            } catch (IOException expected) {
+                // no data within the read timeout
+            }
+        }, "idle-reader");
+        reader.setDaemon(true);
+        reader.start();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        Thread.sleep(500);
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        Thread.sleep(3000);
+        double cores = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - t0);
+        System.out.printf("idle attached channel: the controller process used %.3f cores%n", cores);
+        reader.join();
+        assertEquals(-2, got.get(), "the reader got data nobody sent");
+        assertTrue(cores < 0.15, "an idle attached channel kept the controller busy: " + cores + " cores");
+    }
+
+    /** Round trips through libvirt's stream, QEMU, the guest's port and the script's pump. */
+    private static void roundTrips(AgentChannel ch, String id) throws IOException {
+        long[] ms = new long[20];
+        for (int i = 0; i < ms.length; i++) {
+            long t = System.nanoTime();
+            send(ch, "PING " + (100 + i));
+            assertEquals("PONG " + (100 + i) + " " + id, readUntil(ch, "PONG " + (100 + i) + " "));
+            ms[i] = ms(t);
+        }
+        java.util.Arrays.sort(ms);
+        System.out.printf("bench channel_round_trip p50_ms=%d max_ms=%d (stand-in agent, TCG)%n", ms[ms.length / 2], ms[ms.length - 1]);
     }
 
     /**
