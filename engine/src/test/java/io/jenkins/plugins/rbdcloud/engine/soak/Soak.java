@@ -125,7 +125,7 @@ public final class Soak {
         for (int w = 0; w < o.parallel(); w++) {
             running.add(workers.submit(() -> {
                 int i;
-                while ((i = next.getAndIncrement()) < o.cycles()) {
+                while ((i = next.getAndIncrement()) < o.cycles() && !stopAsked(o)) {
                     SoakCycle c = new SoakCycle(i, o.seed(), o.faultRate(), engine, faults, sick, stats, cliLog, o.parallel() == 1);
                     try {
                         c.run();
@@ -144,6 +144,15 @@ public final class Soak {
         }
         workers.shutdown();
         workers.awaitTermination(365, TimeUnit.DAYS);
+    }
+
+    /** A file {@code soak.stop} beside the config ends the run early: no new cycle, the end as usual. */
+    private static boolean stopAsked(Options o) {
+        boolean stop = Files.exists(o.config().toAbsolutePath().resolveSibling("soak.stop"));
+        if (stop) {
+            System.out.println("soak: soak.stop found, no new cycle");
+        }
+        return stop;
     }
 
     /** What an earlier, interrupted soak left running is adopted and ended: every run starts from no agents. */
