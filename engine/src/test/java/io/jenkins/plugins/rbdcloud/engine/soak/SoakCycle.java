@@ -42,8 +42,9 @@ final class SoakCycle {
     SoakCycle(int index, long seed, double faultRate, RbdCloudEngine engine, Faults faults, SickAgents sick, SoakStats stats,
               Path cliLog, boolean alone) {
         this.index = index;
-        // Per cycle, so the fault choice does not depend on how parallel cycles interleave.
-        this.random = new Random(seed * 1_000_003L + index);
+        // Per cycle, so the fault choice does not depend on how parallel cycles interleave. Mixed
+        // through SplittableRandom: the first draws of Randoms seeded 1, 2, 3... are nearly equal.
+        this.random = new Random(new java.util.SplittableRandom(seed).split().nextLong() ^ new java.util.SplittableRandom(index).nextLong());
         this.fault = Fault.pick(random, faultRate);
         this.engine = engine;
         this.faults = faults;
