@@ -44,12 +44,14 @@ final class GcCommand {
             out.put("scanned", r.scanned());
             out.put("removedDomains", r.removedDomains());
             out.put("removedDisks", r.removedDisks());
+            out.put("removedSecrets", r.removedSecrets());
             out.put("flattened", m.flattened());
             out.put("purgedTrash", m.purgedTrash());
             out.put("failures", java.util.stream.Stream.concat(r.failures().stream(), m.failures().stream()).toList());
             s.out.println(Json.write(out));
         } else {
-            s.out.println("scanned " + r.scanned() + " objects; removed domains " + r.removedDomains() + ", disks " + r.removedDisks());
+            s.out.println("scanned " + r.scanned() + " objects; removed domains " + r.removedDomains() + ", disks " + r.removedDisks()
+                    + (r.removedSecrets().isEmpty() ? "" : ", abandoned secrets " + r.removedSecrets()));
             s.out.println("images: flattened " + m.flattened() + ", removed versions " + m.removed() + ", purged trash " + m.purgedTrash());
             r.failures().forEach(f -> s.out.println("failure: " + f));
             m.failures().forEach(f -> s.out.println("failure: " + f));

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.libvirt.Secret;
@@ -31,20 +32,29 @@ import org.w3c.dom.Element;
  * (libvirt never hands its value out) and {@code ephemeral} (kept in libvirtd's memory only,
  * never in its config directory). It is created on first use, found again by its usage name
  * {@code rbd-cloud/SCOPE/SESSION/client.USER}, and re-created after a libvirtd restart (QEMU
- * already running keeps its copy of the key). SESSION is the owner id, the process id and a random part: a
- * CLI run and a controller of the same cloud never share a secret, so neither removes the
- * other's while it starts a guest, and {@link #remove} undefines only secrets this instance defined.
+ * already running keeps its copy of the key). SESSION is the owner id, the process id, a tag of
+ * the host and a random part: a CLI run and a controller of the same cloud never share a secret,
+ * so neither removes the other's while it starts a guest, and {@link #remove} undefines only
+ * secrets this instance defined. A process killed before it could remove its secrets leaves them
+ * until libvirtd restarts; {@link #removeAbandoned} removes those of dead processes on this host.
  */
 public final class CephSecrets {
 
     /** Usage names of all secrets rbd-cloud creates start with this. */
     public static final String USAGE_PREFIX = "rbd-cloud/";
 
+    /** owner.PID-HOST-RANDOM, as the constructor makes it. */
+    private static final Pattern SESSION = Pattern.compile("(.+)\\.([0-9]{1,19})-([0-9a-f]{8})-[0-9a-f]{12}");
+
+    /** Which host a session's process id belongs to: the first 8 hex digits of SHA-256 of the host name. */
+    private static final String HOST_TAG = hostTag();
+
     private record Known(Connect connection, UUID uuid, byte[] keyDigest) {}
 
     private final Hypervisor hypervisor;
     private final String scope;
     private final String session;
+    private final String ownerId;
     private final Map<String, Known> known = new HashMap<>();
     private final Set<UUID> defined = new HashSet<>();
 
@@ -62,8 +72,18 @@ public final class CephSecrets {
         this.scope = DomainNames.scope(scope);
         byte[] b = new byte[6];
         new SecureRandom().nextBytes(b);
-        this.session = Ownership.checkTag("ownerId", ownerId) + "." + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().formatHex(b);
+        this.ownerId = Ownership.checkTag("ownerId", ownerId);
+        this.session = ownerId + "." + ProcessHandle.current().pid() + "-" + HOST_TAG + "-" + HexFormat.of().formatHex(b);
+    }
+
+    private static String hostTag() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown-host";
+        }
+        return HexFormat.of().formatHex(sha256(host.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 8);
     }
 
     /** The usage name of this instance's secret for {@code cephUser}. */
@@ -129,6 +149,51 @@ public final class CephSecrets {
             return true;
         } catch (LibvirtException e) {
             throw HypervisorException.of("undefining the Ceph secret " + usage(cephUser), e);
+        }
+    }
+
+    /**
+     * Undefines this scope's secrets that an engine of the same owner on this host defined in a
+     * process that no longer runs (killed before it could remove them). Secrets of live processes,
+     * of other hosts (their process ids mean nothing here) and of unknown form are left. Returns the
+     * usage names removed.
+     */
+    public List<String> removeAbandoned() {
+        Connect c = hypervisor.connection();
+        String prefix = USAGE_PREFIX + scope + "/";
+        List<String> removed = new java.util.ArrayList<>();
+        for (LibVirtNative.SecretInfo s : LibVirtNative.listSecrets(c)) {
+            if (s.usageType() != LibVirtNative.SECRET_USAGE_CEPH || s.usageId() == null || !s.usageId().startsWith(prefix)) {
+                continue;
+            }
+            String rest = s.usageId().substring(prefix.length());
+            int slash = rest.indexOf('/');
+            java.util.regex.Matcher m = SESSION.matcher(slash < 0 ? "" : rest.substring(0, slash));
+            if (!m.matches() || !m.group(1).equals(ownerId) || !m.group(3).equals(HOST_TAG) || alive(m.group(2))) {
+                continue;
+            }
+            try {
+                Secret secret = c.secretLookupByUUIDString(s.uuid());
+                try {
+                    secret.undefine();
+                } finally {
+                    secret.free();
+                }
+                removed.add(s.usageId());
+            } catch (LibvirtException e) {
+                if (exists(c, UUID.fromString(s.uuid()))) {
+                    throw HypervisorException.of("undefining the abandoned Ceph secret " + s.usageId(), e);
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static boolean alive(String pid) {
+        try {
+            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return true; // not a process id of ours: leave it
         }
     }
 

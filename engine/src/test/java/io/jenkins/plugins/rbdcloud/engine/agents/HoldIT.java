@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.time.Duration;
@@ -148,5 +150,36 @@ class HoldIT {
         }
         assertEquals(List.of(), fx.domains());
         assertEquals(List.of(), fx.secrets());
+    }
+
+    /**
+     * Found by the soak (dev/soak): a held disk promoted outside the engine ({@code rbd-cloud images
+     * promote}, its process gone before the flatten) and then dropped went to the trash with its held
+     * snapshot, so after the flatten it could not be removed and stayed in the trash for good, under
+     * a name the trash purge does not take.
+     */
+    @Test
+    @Order(3)
+    void aHeldDiskPromotedOutsideTheEngineThenDroppedIsGoneAfterTheFlatten() throws Exception {
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(template()), b -> b), EngineOptions.defaults())) {
+            String agent = engine.provision("held").ready().get(90, TimeUnit.SECONDS).name();
+            assertTrue(engine.endAndHold(agent, Instant.now()).get(120, TimeUnit.SECONDS).held());
+            String id = fx.agentsPool().stat(agent).id();
+            // What the CLI does, without the flatten its process did not live to run.
+            try (GoldenImages cli = new GoldenImages(fx.cluster.pool(fx.env.imagesPool()),
+                    CatalogOptions.builder(fx.owner).backgroundFlatten(false).build())) {
+                cli.promote(fx.golden, fx.agentsPool(), agent);
+            }
+            assertEquals(TerminationReport.DiskFate.TRASHED, engine.dropHeld(agent).get(60, TimeUnit.SECONDS).disk(),
+                    "the new version still reads from the disk");
+
+            MaintenanceReport m = engine.maintainImages(Instant.now()).get(180, TimeUnit.SECONDS);
+            System.out.println(m);
+            assertEquals(List.of(), m.failures());
+            assertEquals(List.of(), fx.agentsPool().trashList().stream().filter(e -> e.id().equals(id)).toList(),
+                    "the disk is removed once the version no longer reads from it");
+            assertEquals(List.of(), fx.disks("held"));
+        }
+        assertEquals(List.of(), fx.domains());
     }
 }

@@ -31,11 +31,11 @@ class CephSecretsTest {
     }
 
     @Test
-    void eachEngineHasItsOwnUsageNameNamingOwnerAndProcess() {
+    void eachEngineHasItsOwnUsageNameNamingOwnerProcessAndHost() {
         String pid = String.valueOf(ProcessHandle.current().pid());
         String controller = new CephSecrets(unreachable, "cloud-a", "jenkins@ci:1").usage("rbd-cloud-hv");
         String cli = new CephSecrets(unreachable, "cloud-a", "jenkins@ci:1").usage("rbd-cloud-hv");
-        assertTrue(controller.matches("rbd-cloud/cloud-a/jenkins@ci:1\\." + pid + "-[0-9a-f]{12}/client\\.rbd-cloud-hv"), controller);
+        assertTrue(controller.matches("rbd-cloud/cloud-a/jenkins@ci:1\\." + pid + "-[0-9a-f]{8}-[0-9a-f]{12}/client\\.rbd-cloud-hv"), controller);
         assertNotEquals(controller, cli, "a CLI run and the controller never share a secret");
         assertThrows(IllegalArgumentException.class, () -> new CephSecrets(unreachable, "cloud-a", "bad/owner"));
     }

@@ -71,6 +71,11 @@ public final class HypervisorNode implements AutoCloseable {
         secrets.remove(cephUser);
     }
 
+    /** Removes the Ceph secrets engines of this owner on this host left when their process died; returns their usage names. */
+    List<String> removeAbandonedSecrets() {
+        return secrets.removeAbandoned();
+    }
+
     List<String> secretUsages() {
         return secrets.list();
     }

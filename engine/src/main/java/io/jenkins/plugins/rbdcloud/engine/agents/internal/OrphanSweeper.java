@@ -94,9 +94,10 @@ public final class OrphanSweeper {
                 }
             }
             Instant nextDue = halfMade.recheckAt().filter(t -> t.isBefore(plan.nextDue())).orElse(plan.nextDue());
+            List<String> removedSecrets = removeAbandonedSecrets(failures);
             ReconcileReport r = new ReconcileReport(removedDomains, removedDisks, plan.goneAgents(), failures,
-                    domains.size() + images.size() + broken.size(), nextDue);
-            if (!removedDomains.isEmpty() || !removedDisks.isEmpty()) {
+                    domains.size() + images.size() + broken.size(), nextDue, removedSecrets);
+            if (!removedDomains.isEmpty() || !removedDisks.isEmpty() || !removedSecrets.isEmpty()) {
                 ctx.tell(l -> l.reconciled(r));
             }
             return r;
@@ -104,6 +105,22 @@ public final class OrphanSweeper {
             failures.add("reconciliation: " + ProvisionJob.describe(e));
             return new ReconcileReport(List.of(), List.of(), List.of(), failures, 0, now.plus(ctx.options().reconcileInterval()));
         }
+    }
+
+    /** Secrets a killed engine process of this controller left (each would stay until libvirtd restarts). */
+    private List<String> removeAbandonedSecrets(List<String> failures) {
+        List<String> removed = new ArrayList<>();
+        for (HypervisorNode n : ctx.nodes()) {
+            if (!n.state(ctx.now()).available()) {
+                continue; // its listing failure is reported already
+            }
+            try {
+                n.removeAbandonedSecrets().forEach(u -> removed.add(n.name() + "/" + u));
+            } catch (RuntimeException e) {
+                failures.add("remove abandoned secrets on " + n.name() + ": " + ProvisionJob.describe(e));
+            }
+        }
+        return removed;
     }
 
     private List<ListedObject> listDomains(Map<String, DomainRef> refs, List<String> failures) {

@@ -168,6 +168,9 @@ public final class Teardown {
             return new DiskRemoval(DiskFate.ABSENT, 0);
         }
         if (isPinned(disk)) {
+            // A held disk's snapshot goes first: a version reads from a promotion snapshot, never from
+            // it, and left on the trashed disk it would keep the disk from going after the flatten.
+            releaseHeldSnapshot(pool, disk);
             return trash(pool, disk);
         }
         try {
