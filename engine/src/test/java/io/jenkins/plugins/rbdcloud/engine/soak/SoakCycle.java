@@ -138,14 +138,18 @@ final class SoakCycle {
         }
     }
 
+    /** The soak's builds: job {@code soak}, which its template's promoteFrom allows. */
+    private static final io.jenkins.plugins.rbdcloud.engine.images.Provenance BUILD =
+            io.jenkins.plugins.rbdcloud.engine.images.Provenance.of("soak", 1);
+
     /** 20 % complete as a success (promotion), 40 % complete as a failure, 40 % terminate. */
     private void end(Agent a) throws Exception {
         int pick = random.nextInt(10);
         try {
             if (pick < 2) {
-                engine.complete(a.name(), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                engine.complete(a.name(), true, BUILD).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             } else if (pick < 6) {
-                engine.complete(a.name(), false).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                engine.complete(a.name(), false, BUILD).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             } else {
                 engine.terminate(a.name()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             }
