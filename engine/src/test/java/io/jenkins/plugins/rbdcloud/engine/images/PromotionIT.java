@@ -84,8 +84,20 @@ class PromotionIT {
         gi.cloneForAgent(fx.agents, new AgentCloneRequest(golden, 0, next, 16L * MiB, "c", "t", "next"));
         assertMark(next);
 
-        // The agent disk is deleted meanwhile: it is pinned, so it goes to the trash.
-        fx.agents.trashMove(d, Duration.ZERO);
+        // That agent runs (QEMU holds its disk open) while the version is flattened and the agent
+        // disk is deleted. librbd keeps the parent chain it opened: the disk it promoted from must
+        // stay while it runs, or it reads older data (before: the mark was gone here).
+        try (RbdImageHandle running = fx.agents.open(next)) {
+            assertArrayEquals(MARK, running.read(MiB, MARK.length));
+            // The agent disk is deleted meanwhile: it is pinned, so it goes to the trash.
+            fx.agents.trashMove(d, Duration.ZERO);
+            gi.completeFlattens(golden);
+            gi.completeFlattens(golden);
+            assertEquals(List.of(ImageSpec.of(fx.agents.name(), d)), pinnedHere(), "kept while an early clone runs");
+            assertArrayEquals(MARK, running.read(MiB, MARK.length), "what the running agent reads");
+        }
+        // The early clone ends: now the version no longer needs the agent disk.
+        CatalogFixture.removeImage(fx.agents, next);
         gi.completeFlattens(golden);
 
         GoldenVersion done = gi.show(golden).current().orElseThrow();
@@ -94,7 +106,9 @@ class PromotionIT {
         assertTrue(pinnedHere().isEmpty());
         assertTrue(fx.agents.trashList().stream().noneMatch(e -> e.name().equals(d) || e.name().contains("reap")),
                 "the trashed agent disk was purged");
-        assertMark(next);
+        String later = fx.disk("later");
+        gi.cloneForAgent(fx.agents, new AgentCloneRequest(golden, 0, later, 16L * MiB, "c", "t", "later"));
+        assertMark(later);
         var meta = fx.images.metaList(done.snapshot().image());
         assertTrue(meta.keySet().stream().noneMatch(k -> k.equals("rbd-cloud.owner") || k.equals("rbd-cloud.agent")),
                 "the agent's inherited ownership tags are stripped: " + meta);
@@ -191,6 +205,7 @@ class PromotionIT {
         String next = fx.disk("next");
         gi.cloneForAgent(fx.agents, new AgentCloneRequest(golden, 0, next, 16L * MiB, "c", "t", "next"));
         assertMark(next);
+        CatalogFixture.removeImage(fx.agents, next); // no clone from before the flatten keeps d
         gi.completeFlattens(golden);
         assertEquals(VersionState.READY, gi.show(golden).version(2).orElseThrow().state());
 
@@ -291,7 +306,8 @@ class PromotionIT {
         String b = agentDisk();
         GoldenVersion v3 = gi.promote(golden, fx.agents, b).version();
 
-        assertEquals(VersionState.READY, gi.show(golden).version(2).orElseThrow().state(), "v2 was flattened first");
+        // v2 was flattened first; it keeps a's disk only while b, cloned from it before, exists.
+        assertTrue(fx.images.parent(GoldenNames.versionImage(golden, 2)).isEmpty(), "v2 was flattened first");
         assertEquals(VersionState.FLATTENING, v3.state());
         assertEquals(2, gi.show(golden).cloneDepth());
 

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.images.internal;
 
+import io.jenkins.plugins.rbdcloud.engine.ceph.ChildInfo;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
@@ -52,6 +53,13 @@ public final class Flattener {
             stripInherited(image);
             if (images.parent(image).isPresent()) {
                 images.flatten(image);
+                // Clones made before this point opened the version as a clone of the agent disk, and
+                // librbd reads through the parent chain it opened for as long as they run: removing
+                // that disk now would hand them other data (seen: older files, ext4 "Bad message").
+                images.metaSet(image, VersionMeta.EARLY_READERS, String.join(",", readers(image, n)));
+            }
+            if (stillRead(image, n, images.metaList(image).get(VersionMeta.EARLY_READERS))) {
+                return store.version(golden, n); // still flattening, as far as the agent disk goes: next pass
             }
             images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
             Optional<ImageSpec> source = VersionMeta.source(meta, golden, n);
@@ -59,6 +67,7 @@ public final class Flattener {
                 releaseAgentSnap(source.get(), VersionMeta.field(meta, VersionMeta.SOURCE_ID));
             }
             store.setState(golden, n, VersionState.READY);
+            images.metaRemove(image, VersionMeta.EARLY_READERS);
             return store.version(golden, n);
         } finally {
             running.remove(image);
@@ -96,6 +105,27 @@ public final class Flattener {
             }
         }
         return done;
+    }
+
+    /** The clones of version {@code n}'s snapshot now, as {@code pool/image}. */
+    private List<String> readers(String image, int n) {
+        List<String> out = new ArrayList<>();
+        for (ChildInfo c : store.images().children(image, GoldenNames.versionSnap(n))) {
+            out.add(c.spec().pool() + "/" + c.spec().image());
+        }
+        return out;
+    }
+
+    /** Whether one of the recorded early readers is still a clone of the version (a stored list: parsed with limits). */
+    private boolean stillRead(String image, int n, String recorded) {
+        if (recorded == null || recorded.isBlank()) {
+            return false;
+        }
+        List<String> early = List.of(recorded.split(",", 10_001));
+        if (early.size() > 10_000) {
+            return true; // not a list this code wrote: keep the agent disk rather than guess
+        }
+        return readers(image, n).stream().anyMatch(early::contains);
     }
 
     private static String describe(RuntimeException e) {

@@ -67,7 +67,14 @@ public final class VersionMeta {
      */
     public static final String CONTENT_CHECKSUM = PREFIX + "content-checksum";
 
-    public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES, PROVENANCE, REJECTED);
+    /**
+     * The clones of a version that existed when its flatten finished ({@code pool/image,...}):
+     * they opened the version while it was still a clone of the agent disk, and librbd keeps the
+     * parent chain it opened, so that disk and its snapshot stay until they are gone.
+     */
+    public static final String EARLY_READERS = PREFIX + "early-readers";
+
+    public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES, PROVENANCE, REJECTED, EARLY_READERS);
 
     private static final Pattern SPEC = Pattern.compile("([^/@]+)/([^/@]+)@([^/@]+)");
     private static final Pattern FIELD = Pattern.compile("[a-z-]+=[^;=]*");
