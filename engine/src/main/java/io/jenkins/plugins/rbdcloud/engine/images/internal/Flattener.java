@@ -51,14 +51,23 @@ public final class Flattener {
                 return store.version(golden, n);
             }
             stripInherited(image);
+            String recorded = meta.get(VersionMeta.EARLY_READERS); // an own key: stripInherited keeps it
+            boolean stillRead;
             if (images.parent(image).isPresent()) {
                 images.flatten(image);
                 // Clones made before this point opened the version as a clone of the agent disk, and
                 // librbd reads through the parent chain it opened for as long as they run: removing
                 // that disk now would hand them other data (seen: older files, ext4 "Bad message").
-                images.metaSet(image, VersionMeta.EARLY_READERS, String.join(",", readers(image, n)));
+                List<String> early = readers(image, n);
+                stillRead = !early.isEmpty();
+                if (stillRead) {
+                    recorded = String.join(",", early);
+                    images.metaSet(image, VersionMeta.EARLY_READERS, recorded);
+                }
+            } else {
+                stillRead = stillRead(image, n, recorded);
             }
-            if (stillRead(image, n, images.metaList(image).get(VersionMeta.EARLY_READERS))) {
+            if (stillRead) {
                 return store.version(golden, n); // still flattening, as far as the agent disk goes: next pass
             }
             images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
@@ -67,7 +76,9 @@ public final class Flattener {
                 releaseAgentSnap(source.get(), VersionMeta.field(meta, VersionMeta.SOURCE_ID));
             }
             store.setState(golden, n, VersionState.READY);
-            images.metaRemove(image, VersionMeta.EARLY_READERS);
+            if (recorded != null) {
+                images.metaRemove(image, VersionMeta.EARLY_READERS);
+            }
             return store.version(golden, n);
         } finally {
             running.remove(image);
