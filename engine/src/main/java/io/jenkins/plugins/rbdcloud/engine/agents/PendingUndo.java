@@ -6,9 +6,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A failed launch whose undo could not finish yet (backend down, call still hung, a step threw):
- * what is left of it, retried on every {@code tick} with back-off and removed by reconciliation
- * without waiting for the grace period. Its reservation is held until it is done.
+ * A failed launch whose undo could not finish yet (backend down, call still hung, a step threw),
+ * or a terminated agent whose disk is still being removed in the background: what is left of it,
+ * retried on every {@code tick} with back-off and removed by reconciliation without waiting for
+ * the grace period. A failed launch's reservation is held until it is done.
  *
  * @param agent       the agent's name
  * @param template    its template
@@ -17,7 +18,7 @@ import java.util.UUID;
  * @param disk        the agents-pool disk still to remove, if any
  * @param attempts    undo attempts so far (the launch's own included)
  * @param nextAttempt when a tick retries it next
- * @param lastError   why the last attempt failed
+ * @param lastError   why the last attempt failed (null before a first failure)
  */
 public record PendingUndo(String agent, String template, String hypervisor, Optional<UUID> domain, Optional<String> disk,
                           int attempts, Instant nextAttempt, String lastError) {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -43,6 +44,8 @@ import java.util.function.Supplier;
 public final class RbdCloudEngine implements AutoCloseable {
 
     private static final Duration GUEST_FILE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long close waits for disk removals started in the background and not failed yet. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final EngineContext ctx;
     private final Provisioner provisioner;
@@ -196,18 +199,32 @@ public final class RbdCloudEngine implements AutoCloseable {
         return async(() -> ending.held().list());
     }
 
-    /** Deletes an agent (also one still being created: its launch fails and everything is undone). */
+    /**
+     * Deletes an agent (also one still being created: its launch fails and everything is undone).
+     * Completes once its domain is destroyed: the disk is removed in the background (fate
+     * {@code REMOVING}, see {@link TerminationReport.DiskFate#REMOVING}).
+     */
     public CompletableFuture<TerminationReport> terminate(String agent) {
+        return terminate(agent, a -> CompletableFuture.completedFuture(ending.terminate(a)));
+    }
+
+    /** As {@link #terminate}, completing only once the disk is gone too, with the bytes that freed (for a CLI). */
+    public CompletableFuture<TerminationReport> terminateAndWait(String agent) {
+        return terminate(agent, ending::terminateAndWait);
+    }
+
+    private CompletableFuture<TerminationReport> terminate(String agent,
+                                                           Function<AgentRecord, CompletableFuture<TerminationReport>> end) {
         AgentRecord a = ctx.agents().get(agent);
         var job = provisioner.inFlight(agent);
         if (a != null && a.state() == AgentRecord.State.PROVISIONING && job.isPresent()) {
             job.get().cancel("terminated while provisioning");
             // Became ready anyway (the abandon came too late): delete it like any other.
-            return job.get().settled().thenComposeAsync(live -> live ? async(() -> ending.terminate(takeForEnding(agent)))
+            return job.get().settled().thenComposeAsync(live -> live ? async(() -> takeForEnding(agent)).thenCompose(end)
                     : CompletableFuture.completedFuture(new TerminationReport(agent, false, TerminationReport.DiskFate.ABSENT,
                             0, Duration.ZERO)), ctx.executor());
         }
-        return async(() -> ending.terminate(takeForEnding(agent)));
+        return async(() -> takeForEnding(agent)).thenCompose(end);
     }
 
     private AgentRecord takeForEnding(String agent) {
@@ -386,11 +403,13 @@ public final class RbdCloudEngine implements AutoCloseable {
     }
 
     /**
-     * Stops the threads, removes its heartbeat and the Ceph secrets this engine defined on the
+     * Waits (bounded) for the disk removals of terminated agents still under way, then stops the
+     * threads, removes its heartbeat and the Ceph secrets this engine defined on the
      * hypervisors, and disconnects. Agents keep running.
      */
     @Override
     public void close() {
+        ctx.pendingUndos().awaitFirstAttempts(CLOSE_WAIT);
         heartbeat.end();
         ctx.close();
     }

@@ -8,8 +8,8 @@ import java.time.Duration;
  * @param agent         agent name
  * @param domainRemoved a domain was destroyed (false when there was none any more)
  * @param disk          what happened to the disk
- * @param freedBytes    bytes the disk allocated itself when it was removed (0 when trashed: freed later)
- * @param took          how long it took
+ * @param freedBytes    bytes the disk allocated itself when it was removed (0 when trashed or still being removed: freed later)
+ * @param took          how long it took (for {@code REMOVING}: until the domain was destroyed)
  */
 public record TerminationReport(String agent, boolean domainRemoved, DiskFate disk, long freedBytes, Duration took) {
 
@@ -26,6 +26,12 @@ public record TerminationReport(String agent, boolean domainRemoved, DiskFate di
          * not wait), then removed: removing or trashing it while the flatten runs would race with the
          * catalog releasing its promotion snapshot.
          */
-        AFTER_FLATTEN
+        AFTER_FLATTEN,
+        /**
+         * Being removed in the background: the domain is destroyed, the caller does not wait for the
+         * disk. Tracked like a pending undo until it is gone (retried on every tick, known garbage to
+         * reconciliation); listeners get the final report ({@code terminated}) then.
+         */
+        REMOVING
     }
 }

@@ -200,7 +200,7 @@ final class AgentsCommand {
             Map<String, CompletableFuture<TerminationReport>> deleting = new LinkedHashMap<>();
             for (String name : new LinkedHashSet<>(names)) {
                 if (known(engine, name)) {
-                    deleting.put(name, engine.terminate(name));
+                    deleting.put(name, engine.terminateAndWait(name));
                 } else {
                     s.err.println("rbd-cloud: " + notFound(adopted, name));
                     missing = true;

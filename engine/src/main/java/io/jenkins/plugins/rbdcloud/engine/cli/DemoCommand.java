@@ -102,7 +102,7 @@ final class DemoCommand {
             t = System.nanoTime();
             long freed = 0;
             for (Agent ag : agents.subList(1, agents.size())) {
-                freed += engine.terminate(ag.name()).join().freedBytes();
+                freed += engine.terminateAndWait(ag.name()).join().freedBytes();
             }
             step("terminate the other 2", t, Bytes.human(freed) + " freed (no trim: deleting a clone frees it all)");
 
@@ -116,7 +116,7 @@ final class DemoCommand {
             }
 
             t = System.nanoTime();
-            TerminationReport last = engine.terminate(fourth.name()).join();
+            TerminationReport last = engine.terminateAndWait(fourth.name()).join();
             step("terminate the 4th", t, last.disk() + ", " + Bytes.human(last.freedBytes()) + " freed");
 
             t = System.nanoTime();

@@ -54,7 +54,7 @@ class AdoptionIT {
                 assertEquals(List.of(), rr.removedDomains(), "an adopted agent is known: not an orphan");
                 assertEquals(List.of(ghost), rr.goneAgents(), "the adopted agent has its domain; the ghost has none");
 
-                TerminationReport tr = second.terminate(a.name()).get(90, TimeUnit.SECONDS);
+                TerminationReport tr = second.terminateAndWait(a.name()).get(90, TimeUnit.SECONDS);
                 assertTrue(tr.domainRemoved());
                 assertEquals(TerminationReport.DiskFate.REMOVED, tr.disk());
                 assertEquals(0, second.usage().total());

@@ -79,7 +79,7 @@ class AgentLifecycleIT {
             System.out.println("  bytes written " + engine.bytesWritten().get(30, TimeUnit.SECONDS));
 
             for (Agent x : agents) {
-                TerminationReport tr = engine.terminate(x.name()).get(90, TimeUnit.SECONDS);
+                TerminationReport tr = engine.terminateAndWait(x.name()).get(90, TimeUnit.SECONDS);
                 System.out.println("  " + tr);
                 assertTrue(tr.domainRemoved());
                 assertEquals(TerminationReport.DiskFate.REMOVED, tr.disk());

@@ -68,7 +68,7 @@ class WarmPoolIT {
         long c0 = System.nanoTime();
         Agent cold = engine.provision("wrm").ready().get(60, TimeUnit.SECONDS);
         long coldMillis = (System.nanoTime() - c0) / 1_000_000;
-        engine.terminate(cold.name()).get(60, TimeUnit.SECONDS);
+        engine.terminateAndWait(cold.name()).get(60, TimeUnit.SECONDS);
         ready.clear();
         terminated.clear();
 
@@ -89,7 +89,7 @@ class WarmPoolIT {
         System.out.printf("bench warm_pool millis=%d cold_millis=%d warm_micros=%d%n", warmMicros / 1_000, coldMillis, warmMicros);
 
         // The template cap (1) is taken by the handed-out agent; once it is gone, the next tick refills.
-        engine.terminate(handed.name()).get(60, TimeUnit.SECONDS);
+        engine.terminateAndWait(handed.name()).get(60, TimeUnit.SECONDS);
         terminated.clear();
         long r0 = System.nanoTime();
         engine.tick(Instant.now());

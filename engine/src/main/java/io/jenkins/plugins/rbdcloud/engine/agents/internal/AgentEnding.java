@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Ends an agent: deleted, or its disk held (see {@link HeldDisks}) until the build's result
@@ -54,7 +55,7 @@ public final class AgentEnding {
         if (!h.held()) {
             ctx.recordFailure(agent.name(), agent.template().name(), CloudStatus.Kind.PROMOTION, "hold", h.failure().orElseThrow());
             ctx.tell(l -> l.promotionFailed(agent.name(), new IllegalStateException(h.failure().orElseThrow())));
-            return new Outcome(h, terminate(agent, ctx.now()));
+            return new Outcome(h, terminate(agent));
         }
         ctx.ledger().release(agent.reservation());
         ctx.agents().remove(agent.name(), agent);
@@ -70,7 +71,7 @@ public final class AgentEnding {
         Instant t0 = ctx.now();
         if (!success || agent.template().snapshot() != SnapshotPolicy.ON_SUCCESS || agent.handle() == null) {
             long written = agent.disk() == null ? 0 : ctx.agentsPool().usedBytes(agent.disk());
-            TerminationReport t = terminate(agent, t0);
+            TerminationReport t = terminate(agent, t0).now();
             return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, Optional.empty(),
                     written, OptionalLong.empty(), OptionalLong.empty(), t, Optional.empty());
         }
@@ -88,29 +89,51 @@ public final class AgentEnding {
                 p.promotionRefused());
     }
 
+    /** Deletes the agent; returns once its domain is destroyed, the disk going in the background. */
     public TerminationReport terminate(AgentRecord agent) {
-        return terminate(agent, ctx.now());
+        return terminate(agent, ctx.now()).now();
     }
 
-    /** Domain, then disk, then capacity; the agent leaves the registry whatever fails (reconciliation sweeps up). */
-    private TerminationReport terminate(AgentRecord agent, Instant t0) {
+    /** Deletes the agent; completes once its disk is gone too, with what that freed. */
+    public CompletableFuture<TerminationReport> terminateAndWait(AgentRecord agent) {
+        return terminate(agent, ctx.now()).gone();
+    }
+
+    /** The report once the domain is destroyed, and the one once the disk is gone as well. */
+    private record Ending(TerminationReport now, CompletableFuture<TerminationReport> gone) {}
+
+    /**
+     * Domain, then capacity, then disk: the caller waits for the destroy only. The disk is removed
+     * in the background as a pending undo (see {@link PendingUndos#removeDiskInBackground}); the
+     * first report says {@code REMOVING}, and listeners get the final one once the disk is gone. The
+     * agent leaves the registry whatever fails (reconciliation sweeps up).
+     */
+    private Ending terminate(AgentRecord agent, Instant t0) {
         agent.state(AgentRecord.State.ENDING);
-        String step = "destroy domain";
         try {
             boolean domain = teardown.removeDomain(agent);
-            step = "remove disk";
-            Teardown.DiskRemoval disk = teardown.removeDisk(agent);
             Duration took = Duration.between(t0, ctx.now());
-            ctx.timings().record(agent.name(), PhaseTimings.Phase.DELETE, took);
-            TerminationReport report = new TerminationReport(agent.name(), domain, disk.fate(), disk.freedBytes(), took);
-            ctx.tell(l -> l.terminated(report));
-            return report;
+            if (agent.disk() == null && agent.unfinishedDisk() == null) {
+                TerminationReport r = ended(new TerminationReport(agent.name(), domain, TerminationReport.DiskFate.ABSENT, 0, took));
+                return new Ending(r, CompletableFuture.completedFuture(r));
+            }
+            CompletableFuture<TerminationReport> gone = ctx.pendingUndos().removeDiskInBackground(agent, teardown).thenApply(
+                    disk -> ended(new TerminationReport(agent.name(), domain, disk.fate(), disk.freedBytes(),
+                            Duration.between(t0, ctx.now()))));
+            return new Ending(new TerminationReport(agent.name(), domain, TerminationReport.DiskFate.REMOVING, 0, took), gone);
         } catch (RuntimeException e) {
-            ctx.recordFailure(agent.name(), agent.template().name(), CloudStatus.Kind.ENDING, step, ProvisionJob.describe(e));
+            ctx.recordFailure(agent.name(), agent.template().name(), CloudStatus.Kind.ENDING, "destroy domain", ProvisionJob.describe(e));
             throw e;
         } finally {
             ctx.ledger().release(agent.reservation());
             ctx.agents().remove(agent.name(), agent);
         }
+    }
+
+    /** The agent and its disk are gone. */
+    private TerminationReport ended(TerminationReport report) {
+        ctx.timings().record(report.agent(), PhaseTimings.Phase.DELETE, report.took());
+        ctx.tell(l -> l.terminated(report));
+        return report;
     }
 }

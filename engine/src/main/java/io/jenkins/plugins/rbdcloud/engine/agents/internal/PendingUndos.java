@@ -1,21 +1,30 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.PendingUndo;
+import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport.DiskFate;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.UndoBackoff;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Failed launches whose undo could not finish: each keeps its agent record (what is left: domain
- * UUID on its hypervisor, disk name) and its reservation until a retry, or reconciliation,
- * removes what is left. A launch is not over until its undo ran.
+ * Failed launches whose undo could not finish, and disks of ended agents still being removed in
+ * the background: each keeps its agent record (what is left: domain UUID on its hypervisor, disk
+ * name) and its reservation until a retry, or reconciliation, removes what is left. A launch is
+ * not over until its undo ran; a terminated agent is not gone until its disk is.
  */
 public final class PendingUndos {
 
@@ -27,6 +36,8 @@ public final class PendingUndos {
         Instant nextAttempt;
         String lastError;
         boolean running;
+        /** Completes with the disk's fate once everything is gone. */
+        final CompletableFuture<Teardown.DiskRemoval> gone = new CompletableFuture<>();
 
         Entry(AgentRecord agent) {
             this.agent = agent;
@@ -51,29 +62,82 @@ public final class PendingUndos {
                 + toView(e).describe(ctx.agentsPool().name()));
     }
 
+    /**
+     * Removes the disk of {@code agent} (its domain destroyed) on the engine's executor, so that
+     * terminating does not wait for it. Tracked as an undo from the start: a removal that fails is
+     * reported and retried on every tick, reconciliation treats the disk as known garbage, and a
+     * CLI waits for it before it exits ({@code awaitUndos}). The same ownership checks as ever.
+     *
+     * @return completes with what the removal did, once the disk is gone
+     */
+    public CompletableFuture<Teardown.DiskRemoval> removeDiskInBackground(AgentRecord agent, Teardown teardown) {
+        Entry e = new Entry(agent);
+        e.nextAttempt = ctx.now();
+        entries.put(agent.name(), e);
+        try {
+            ctx.executor().execute(() -> attempt(e, ctx.now(), teardown));
+        } catch (RejectedExecutionException full) {
+            LOG.fine("disk of agent " + agent.name() + " left to the next tick: " + full);
+        }
+        return e.gone;
+    }
+
+    /**
+     * Waits up to {@code timeout} for the background removals whose first attempt has not failed
+     * (those that failed are retried by ticks, or found by reconciliation). For an engine closing.
+     */
+    public void awaitFirstAttempts(Duration timeout) {
+        List<CompletableFuture<Teardown.DiskRemoval>> running = entries.values().stream().filter(e -> {
+            synchronized (e) {
+                return e.attempts == 0;
+            }
+        }).map(e -> e.gone).toList();
+        try {
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warning("closing with disk removals still under way (reconciliation removes what is left): "
+                    + list().stream().map(u -> u.describe(ctx.agentsPool().name())).toList());
+        }
+    }
+
     /** Retries every entry that is due at {@code now}; blocking, call it on the engine's executor. */
     public void retryDue(Instant now, Teardown teardown) {
         for (Entry e : List.copyOf(entries.values())) {
-            synchronized (e) {
-                if (e.running || now.isBefore(e.nextAttempt)) {
-                    continue;
-                }
-                e.running = true;
+            attempt(e, now, teardown);
+        }
+    }
+
+    private void attempt(Entry e, Instant now, Teardown teardown) {
+        synchronized (e) {
+            if (e.running || now.isBefore(e.nextAttempt)) {
+                return;
             }
-            try {
-                // Domain first: QEMU holds the disk open while it runs.
-                teardown.removeDomain(e.agent);
-                teardown.removeDisk(e.agent);
-                done(e);
-            } catch (RuntimeException | Error x) {
-                synchronized (e) {
-                    failed(e, ProvisionJob.describe(x));
-                }
+            e.running = true;
+        }
+        try {
+            // Domain first: QEMU holds the disk open while it runs.
+            teardown.removeDomain(e.agent);
+            done(e, teardown.removeDisk(e.agent));
+        } catch (RuntimeException | Error x) {
+            String why = ProvisionJob.describe(x);
+            boolean first;
+            synchronized (e) {
+                first = e.attempts == 0;
+                failed(e, why);
+            }
+            if (first) {
+                // A background removal's first failure: nobody waits on it, so say it here.
+                LOG.warning("removing what is left of agent " + e.agent.name() + " failed, retried on every tick ("
+                        + why + "): " + toView(e).describe(ctx.agentsPool().name()));
+                ctx.recordFailure(e.agent.name(), e.agent.template().name(), CloudStatus.Kind.ENDING, "remove disk", why);
+            } else {
                 LOG.log(Level.FINE, "undo of agent " + e.agent.name() + " failed again", x);
-            } finally {
-                synchronized (e) {
-                    e.running = false;
-                }
+            }
+        } finally {
+            synchronized (e) {
+                e.running = false;
             }
         }
     }
@@ -99,7 +163,7 @@ public final class PendingUndos {
 
     private void doneIfEmpty(Entry e) {
         if (e.agent.domain() == null && e.agent.disk() == null && e.agent.unfinishedDisk() == null) {
-            done(e);
+            done(e, new Teardown.DiskRemoval(DiskFate.REMOVED, 0));
         }
     }
 
@@ -109,11 +173,14 @@ public final class PendingUndos {
         e.nextAttempt = ctx.now().plus(UndoBackoff.after(e.attempts));
     }
 
-    /** Everything is gone: the reservation is free again. */
-    private void done(Entry e) {
+    /** Everything is gone: the reservation is free again (released already for an ended agent: idempotent). */
+    private void done(Entry e, Teardown.DiskRemoval disk) {
         if (entries.remove(e.agent.name(), e)) {
             ctx.ledger().release(e.agent.reservation());
-            LOG.info("pending undo of agent " + e.agent.name() + " done");
+            if (e.attempts > 0) {
+                LOG.info("pending undo of agent " + e.agent.name() + " done");
+            }
+            e.gone.complete(disk);
         }
     }
 
