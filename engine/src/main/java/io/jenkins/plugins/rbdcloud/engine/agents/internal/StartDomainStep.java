@@ -45,6 +45,7 @@ final class StartDomainStep implements ProvisionStep {
         if (left.isNegative() || left.isZero()) {
             throw new HypervisorException("no time left in the start timeout to create domain " + spec.name());
         }
+        ctx.options().steps().before(agent.name(), "create-domain");
         h.createTransient(spec, left);
         ctx.tell(l -> l.domainStarted(agent.name(), node.name()));
     }
