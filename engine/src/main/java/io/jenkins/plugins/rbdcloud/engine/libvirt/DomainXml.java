@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.xml.XMLConstants;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
-import org.w3c.dom.NodeList;
 
 /**
  * Renders a {@link DomainSpec} to libvirt domain XML through the DOM, so every value is escaped
@@ -49,27 +50,70 @@ public final class DomainXml {
      * {@code <ownership>} is accepted too); empty when the domain is not rbd-cloud's.
      */
     public static Optional<Ownership> readOwnership(String xml) {
-        Document doc = SafeXml.parse(xml);
-        NodeList found = doc.getElementsByTagNameNS(NAMESPACE, OWNERSHIP);
-        Element root = doc.getDocumentElement();
-        Element ownership;
-        String ns;
-        if (found.getLength() == 1) {
-            ownership = (Element) found.item(0);
-            ns = NAMESPACE;
-        } else if (found.getLength() == 0 && OWNERSHIP.equals(root.getLocalName()) && root.getNamespaceURI() == null) {
-            ownership = root;
-            ns = null;
-        } else {
-            return Optional.empty();
-        }
-        Map<String, String> tags = new LinkedHashMap<>();
-        for (Node n = ownership.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && Objects.equals(ns, e.getNamespaceURI())) {
-                tags.putIfAbsent(e.getLocalName(), e.getTextContent());
+        // Streamed, not a DOM: reconciliation reads one per listed domain, thousands at a time.
+        XMLStreamReader r = SafeXml.stream(xml);
+        try {
+            Map<String, String> namespaced = null; // the first rbd-cloud <ownership> anywhere
+            int namespacedCount = 0;
+            Map<String, String> bareRoot = null;   // a root <ownership> without namespace (virDomainGetMetadata's form)
+            Map<String, String> collecting = null;
+            String collectingNs = null;
+            int ownershipDepth = -1;
+            String tag = null;
+            StringBuilder text = new StringBuilder();
+            int depth = 0;
+            while (r.hasNext()) {
+                int event = r.next();
+                SafeXml.refuseDtd(event);
+                if (event == XMLStreamConstants.START_ELEMENT) {
+                    depth++;
+                    String ns = r.getNamespaceURI();
+                    ns = ns == null || ns.isEmpty() ? null : ns;
+                    if (collecting != null && depth == ownershipDepth + 1) {
+                        tag = Objects.equals(collectingNs, ns) ? r.getLocalName() : null;
+                        text.setLength(0);
+                    } else if (OWNERSHIP.equals(r.getLocalName()) && NAMESPACE.equals(ns)) {
+                        namespacedCount++;
+                        if (namespaced == null && collecting == null) {
+                            namespaced = collecting = new LinkedHashMap<>();
+                            collectingNs = NAMESPACE;
+                            ownershipDepth = depth;
+                        }
+                    } else if (depth == 1 && OWNERSHIP.equals(r.getLocalName()) && ns == null) {
+                        bareRoot = collecting = new LinkedHashMap<>();
+                        collectingNs = null;
+                        ownershipDepth = depth;
+                    }
+                } else if (event == XMLStreamConstants.CHARACTERS || event == XMLStreamConstants.CDATA
+                        || event == XMLStreamConstants.SPACE) {
+                    if (tag != null) {
+                        text.append(r.getText());
+                    }
+                } else if (event == XMLStreamConstants.END_ELEMENT) {
+                    if (tag != null && depth == ownershipDepth + 1) {
+                        collecting.putIfAbsent(tag, text.toString());
+                        tag = null;
+                    }
+                    if (collecting != null && depth == ownershipDepth) {
+                        collecting = null;
+                        ownershipDepth = -1;
+                    }
+                    depth--;
+                }
+            }
+            if (namespacedCount == 1 && namespaced != null) {
+                return Ownership.fromMap(namespaced);
+            }
+            return namespacedCount == 0 && bareRoot != null ? Ownership.fromMap(bareRoot) : Optional.empty();
+        } catch (XMLStreamException e) {
+            throw new IllegalArgumentException("not well-formed XML: " + e.getMessage(), e);
+        } finally {
+            try {
+                r.close();
+            } catch (XMLStreamException ignored) {
+                // nothing held: the reader reads a string
             }
         }
-        return Ownership.fromMap(tags);
     }
 
     /** The bare ownership element, as {@code virDomainSetMetadata} takes it. */

@@ -5,6 +5,10 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.transform.OutputKeys;
@@ -39,14 +43,41 @@ public final class SafeXml {
         }
     }
 
+    /**
+     * A streaming reader over {@code xml}, for hot paths where building a DOM costs more than the
+     * answer: DTDs and external entities off; the caller refuses a {@code DTD} event (see
+     * {@link #refuseDtd}).
+     */
+    public static XMLStreamReader stream(String xml) {
+        try {
+            return STREAMS.createXMLStreamReader(new StringReader(xml));
+        } catch (XMLStreamException e) {
+            throw new IllegalArgumentException("not well-formed XML: " + e.getMessage(), e);
+        }
+    }
+
+    /** Throws for a DOCTYPE, as {@link #parse} does. */
+    public static void refuseDtd(int event) {
+        if (event == XMLStreamConstants.DTD) {
+            throw new IllegalArgumentException("not well-formed XML: DOCTYPE is not allowed");
+        }
+    }
+
+    private static final XMLInputFactory STREAMS = streams();
+
+    private static XMLInputFactory streams() {
+        XMLInputFactory f = XMLInputFactory.newDefaultFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+        return f;
+    }
+
     /** Serializes with two-space indentation and no XML declaration (libvirt's style). */
     public static String write(Document doc) {
         try {
-            TransformerFactory tf = TransformerFactory.newInstance();
-            tf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            tf.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            tf.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
-            Transformer t = tf.newTransformer();
+            Transformer t = TRANSFORMERS.get();
+            t.reset();
             t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
             t.setOutputProperty(OutputKeys.INDENT, "yes");
             t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
@@ -78,7 +109,22 @@ public final class SafeXml {
         return e;
     }
 
+    /*
+     * One configured parser and serializer per thread, reset before each use: making the factories
+     * cost more than the work itself (reconciliation parses one small document per listed domain,
+     * every provision renders one).
+     */
+    private static final ThreadLocal<DocumentBuilder> BUILDERS = ThreadLocal.withInitial(SafeXml::newBuilder);
+    private static final ThreadLocal<Transformer> TRANSFORMERS = ThreadLocal.withInitial(SafeXml::newTransformer);
+
     private static DocumentBuilder builder() {
+        DocumentBuilder b = BUILDERS.get();
+        b.reset(); // keeps the factory's safety features
+        b.setErrorHandler(null); // the default handler prints to stderr
+        return b;
+    }
+
+    private static DocumentBuilder newBuilder() {
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setNamespaceAware(true);
@@ -90,11 +136,21 @@ public final class SafeXml {
             f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             f.setXIncludeAware(false);
             f.setExpandEntityReferences(false);
-            DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(null); // the default handler prints to stderr
-            return b;
+            return f.newDocumentBuilder();
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("XML parser lacks a safety feature: " + e.getMessage(), e);
+        }
+    }
+
+    private static Transformer newTransformer() {
+        try {
+            TransformerFactory tf = TransformerFactory.newInstance();
+            tf.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            tf.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            tf.setAttribute(XMLConstants.ACCESS_EXTERNAL_STYLESHEET, "");
+            return tf.newTransformer();
+        } catch (TransformerException e) {
+            throw new IllegalStateException("XML serializer lacks a safety feature: " + e.getMessage(), e);
         }
     }
 }
