@@ -40,6 +40,30 @@ final class Domains {
         return out;
     }
 
+    /** Every domain with rbd-cloud tags: name, UUID and tags only, no further call per domain. */
+    static List<TaggedDomain> listTagged(Connect c, String uri) {
+        List<TaggedDomain> out = new ArrayList<>();
+        try {
+            for (Domain d : c.listAllDomains(0)) {
+                try {
+                    Optional<Ownership> o = ownership(d);
+                    if (o.isPresent()) {
+                        out.add(new TaggedDomain(d.getName(), UUID.fromString(d.getUUIDString()), o.get()));
+                    }
+                } catch (LibvirtException gone) {
+                    if (code(gone) != ErrorNumber.VIR_ERR_NO_DOMAIN) {
+                        throw gone;
+                    }
+                } finally {
+                    d.free();
+                }
+            }
+        } catch (LibvirtException e) {
+            throw HypervisorException.of("listing domains on " + uri, e);
+        }
+        return out;
+    }
+
     /** The ownership tags of one domain; empty when it has none (not ours) or is gone. */
     static Optional<Ownership> ownership(Domain d) {
         try {

@@ -232,6 +232,13 @@ public final class Hypervisor implements AutoCloseable {
         return owned;
     }
 
+    /** As {@link #listOwned()}, with name, UUID and tags only: two calls fewer per domain (for reconciliation). */
+    public List<TaggedDomain> listTagged() {
+        List<TaggedDomain> tagged = Domains.listTagged(connection(), uri);
+        answered();
+        return tagged;
+    }
+
     /**
      * Removes the domain completely: destroys it if running (and its QEMU log with it), then
      * undefines it if persistent. Succeeds when it is already gone; bounded by {@code timeout}.

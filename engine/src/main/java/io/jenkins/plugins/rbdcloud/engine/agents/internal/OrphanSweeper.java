@@ -132,7 +132,7 @@ public final class OrphanSweeper {
                 continue;
             }
             try {
-                for (var d : n.hypervisor().listOwned()) {
+                for (var d : n.hypervisor().listTagged()) {
                     out.add(ListedObject.tagged(d.name(), d.ownership()));
                     refs.put(d.name(), new DomainRef(n, d.uuid()));
                 }
