@@ -56,8 +56,15 @@ public final class GoldenNames {
 
     /** The snapshot a promotion takes of the agent disk. */
     public static String promoteSnap(String golden, int n) {
-        return "rbd-cloud.promote." + check(golden) + ".v" + checkVersion(n);
+        return PROMOTE_SNAP_PREFIX + check(golden) + ".v" + checkVersion(n);
     }
+
+    /** Whether {@code snap} is named like a promotion's snapshot of an agent disk. */
+    public static boolean isPromoteSnap(String snap) {
+        return snap.startsWith(PROMOTE_SNAP_PREFIX);
+    }
+
+    private static final String PROMOTE_SNAP_PREFIX = "rbd-cloud.promote.";
 
     /** The version number of {@code image} when it is a version image of {@code golden}. */
     public static OptionalInt versionOf(String golden, String image) {

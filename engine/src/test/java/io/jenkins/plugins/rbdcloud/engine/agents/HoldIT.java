@@ -7,6 +7,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.time.Duration;
@@ -179,6 +180,29 @@ class HoldIT {
             assertEquals(List.of(), fx.agentsPool().trashList().stream().filter(e -> e.id().equals(id)).toList(),
                     "the disk is removed once the version no longer reads from it");
             assertEquals(List.of(), fx.disks("held"));
+        }
+        assertEquals(List.of(), fx.domains());
+    }
+
+    /**
+     * Found by the soak: {@code rbd-cloud images promote} of a held disk killed after it snapshotted
+     * the disk and before it cloned the version from that snapshot. Dropped, the disk went to the
+     * trash with the snapshot, and the trash purge failed on it ("image has snapshots") for good.
+     */
+    @Test
+    @Order(4)
+    void aHeldDiskWhosePromotionDiedAfterItsSnapshotIsRemovedWhenDropped() throws Exception {
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(template()), b -> b), EngineOptions.defaults())) {
+            String agent = engine.provision("held").ready().get(90, TimeUnit.SECONDS).name();
+            assertTrue(engine.endAndHold(agent, Instant.now()).get(120, TimeUnit.SECONDS).held());
+            String id = fx.agentsPool().stat(agent).id();
+            // What the killed promotion left: its snapshot of the disk, no version cloned from it.
+            fx.agentsPool().snapCreate(agent, GoldenNames.promoteSnap(fx.golden, 99));
+
+            assertEquals(TerminationReport.DiskFate.REMOVED, engine.dropHeld(agent).get(60, TimeUnit.SECONDS).disk());
+            assertEquals(List.of(), fx.disks("held"));
+            assertEquals(List.of(), fx.agentsPool().trashList().stream().filter(e -> e.id().equals(id)).toList(),
+                    "nothing left in the trash");
         }
         assertEquals(List.of(), fx.domains());
     }

@@ -26,6 +26,15 @@ enum Fault {
         return all[r.nextInt(all.length)];
     }
 
+    /**
+     * Whether the fault hits the whole cloud (a daemon, a second controller, the catalog), so its
+     * cycle runs with no other cycle beside it: a failure in a parallel cycle would otherwise
+     * carry no fault of its own to explain it.
+     */
+    boolean hitsWholeCloud() {
+        return this == LIBVIRTD_KILL || this == OSD_STOP || this == CONTROLLER_KILL || this == PROMOTION_KILL;
+    }
+
     String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

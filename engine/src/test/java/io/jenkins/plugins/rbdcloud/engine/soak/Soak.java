@@ -19,6 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The soak's driver, started by {@code dev/soak} on its private environment: an engine of its own
@@ -120,6 +123,9 @@ public final class Soak {
     private static void runCycles(Options o, RbdCloudEngine engine, Faults faults, SickAgents sick, SoakStats stats, Path cliLog,
                                   long t0) throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
+        // A cycle whose fault hits the whole cloud runs alone (after the running ones settled);
+        // the others run side by side. Fair, so a waiting faulted cycle is not starved.
+        ReadWriteLock gate = new ReentrantReadWriteLock(true);
         ExecutorService workers = Executors.newFixedThreadPool(o.parallel());
         List<Future<?>> running = new ArrayList<>();
         for (int w = 0; w < o.parallel(); w++) {
@@ -127,11 +133,15 @@ public final class Soak {
                 int i;
                 while ((i = next.getAndIncrement()) < o.cycles() && !stopAsked(o)) {
                     SoakCycle c = new SoakCycle(i, o.seed(), o.faultRate(), engine, faults, sick, stats, cliLog, o.parallel() == 1);
+                    Lock turn = c.runsAlone() ? gate.writeLock() : gate.readLock();
+                    turn.lock();
                     try {
                         c.run();
                     } catch (Exception e) {
                         stats.cycleDone();
                         stats.surprise("cycle " + i + " (" + (c.fault() == null ? "no fault" : c.fault().label()) + ") broke off: " + e);
+                    } finally {
+                        turn.unlock();
                     }
                     if (stats.cycles() % o.progress() == 0) {
                         System.out.printf("soak progress cycles=%d/%d faults=%d launch_failures=%d surprises=%d p50_ready_ms=%d %s%n",

@@ -40,7 +40,7 @@ final class SoakCycle {
     private final boolean alone;
 
     SoakCycle(int index, long seed, double faultRate, RbdCloudEngine engine, Faults faults, SickAgents sick, SoakStats stats,
-              Path cliLog, boolean alone) {
+              Path cliLog, boolean onlyWorker) {
         this.index = index;
         // Per cycle, so the fault choice does not depend on how parallel cycles interleave. Mixed
         // through SplittableRandom: the first draws of Randoms seeded 1, 2, 3... are nearly equal.
@@ -51,7 +51,7 @@ final class SoakCycle {
         this.sick = sick;
         this.stats = stats;
         this.cliLog = cliLog;
-        this.alone = alone;
+        this.alone = onlyWorker || runsAlone();
     }
 
     void run() throws Exception {
@@ -232,5 +232,10 @@ final class SoakCycle {
 
     Fault fault() {
         return fault;
+    }
+
+    /** Whether this cycle must run with no other beside it (see {@link Fault#hitsWholeCloud()}). */
+    boolean runsAlone() {
+        return fault != null && fault.hitsWholeCloud();
     }
 }

@@ -7,6 +7,8 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdHasSnapshotsException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -177,8 +179,9 @@ public final class Teardown {
             retryRemove(pool, disk);
             return new DiskRemoval(DiskFate.REMOVED, used);
         } catch (RbdHasSnapshotsException e) {
-            // A held disk's snapshot goes with it; any other (a promotion's) waits in the trash.
-            return releaseHeldSnapshot(pool, disk) ? removeDisk(disk) : trash(pool, disk);
+            // A held disk's snapshot goes with it, and so does the snapshot of a promotion that died
+            // before it made its version; a version's (one with clones) waits in the trash with the disk.
+            return releaseHeldSnapshot(pool, disk) | releaseAbandonedPromotions(pool, disk) ? removeDisk(disk) : trash(pool, disk);
         } catch (BackendFailure e) {
             if (e.hasWatchers()) {
                 // Still open after every retry: trashing does not need it closed; the purge retries later.
@@ -202,6 +205,27 @@ public final class Teardown {
             // the disk (or the snapshot) went meanwhile: nothing to release
         }
         return false;
+    }
+
+    /**
+     * Removes promotion snapshots of an unpinned disk that nothing was cloned from: a promotion
+     * killed between its snapshot and its version's clone (found by the soak: such a disk went to the
+     * trash and its purge failed on the snapshot for good). A version reads from its promotion
+     * snapshot only through a clone, and clones of any pool, trashed ones included, are listed.
+     */
+    private static boolean releaseAbandonedPromotions(RbdPool pool, String disk) {
+        boolean released = false;
+        try {
+            for (SnapInfo s : pool.snaps(disk)) {
+                if (GoldenNames.isPromoteSnap(s.name()) && pool.children(disk, s.name()).isEmpty()) {
+                    pool.snapRemove(disk, s.name());
+                    released = true;
+                }
+            }
+        } catch (RbdNotFoundException gone) {
+            // the disk (or the snapshot) went meanwhile: nothing to release
+        }
+        return released;
     }
 
     private boolean isPinned(String disk) {
