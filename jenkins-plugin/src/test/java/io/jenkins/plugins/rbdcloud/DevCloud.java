@@ -62,9 +62,7 @@ final class DevCloud implements AutoCloseable {
         Path jars = dir.resolve("controller-jars.txt");
         Files.write(jars, java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(p -> p.endsWith(".jar") && Files.isRegularFile(Path.of(p))).toList());
-        Path image = dir.resolve("agent-image.raw");
-        run(env.repoRoot(), env.repoRoot().resolve("dev/guest-image.sh").toString(), "agent-image", "--prefill-jars",
-                jars.toString(), agentJar.toString(), image.toString());
+        Path image = AgentImageBakery.bake(env, agentJar, jars, dir);
         String golden = env.uniqueName("e2e");
         CephCluster cluster = CephCluster.connect(controller(env), TIMEOUT);
         try (GoldenImages images = new GoldenImages(cluster.pool(env.imagesPool()), CatalogOptions.defaults("it-e2e"))) {

@@ -38,8 +38,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LaunchBreakerIT {
 
-    /** The guest that never gets ready fails on this timeout. */
+    /** The guest that never gets ready fails on this timeout (the shortest a template accepts). */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    /** The first back-off, waited out once: as short as the assertions between trip and end allow. */
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
     /**
      * The unbootable version's guest powers itself off (no root disk found after 10 s) and fails
      * on that well before; the version rolled back to must still boot in time on a busy machine.
@@ -65,7 +67,7 @@ class LaunchBreakerIT {
         TemplateSettings t = fx.template("hang").startTimeout(START_TIMEOUT)
                 .directBoot(new DirectBoot(fx.env.guestKernel(), Optional.of(fx.env.guestInitrd()),
                         fx.env.guestCmdline() + " init=/nonexistent rdinit=/nonexistent")).build();
-        LaunchBreaker.Settings breaker = new LaunchBreaker.Settings(3, Duration.ofSeconds(20), Duration.ofMinutes(5));
+        LaunchBreaker.Settings breaker = new LaunchBreaker.Settings(3, FIRST_BACKOFF, Duration.ofMinutes(5));
         try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
                 EngineOptions.builder().breaker(breaker).build())) {
             for (int i = 1; i <= 3; i++) {
@@ -85,7 +87,8 @@ class LaunchBreakerIT {
             assertEquals("wait-ready", b.step());
             assertTrue(b.describe().startsWith("backing off until "), b.describe());
             assertTrue(b.describe().contains("3 launches failed at wait-ready: "), b.describe());
-            assertTrue(b.until().isAfter(trippedBy.plusSeconds(10)) && !b.until().isAfter(trippedBy.plusSeconds(21)), "" + b.until());
+            assertTrue(b.until().isAfter(trippedBy.plus(FIRST_BACKOFF).minusSeconds(6))
+                    && !b.until().isAfter(trippedBy.plus(FIRST_BACKOFF).plusSeconds(1)), "" + b.until());
             ProvisioningException refused = failsToStart(List.of(engine.provision("hang")));
             assertEquals("reserve", refused.step());
             assertTrue(refused.reason().startsWith("backing off until "), refused.reason());
@@ -99,8 +102,9 @@ class LaunchBreakerIT {
             CloudStatus.Backoff longer = awaitBackoff(engine, "hang");
             Duration next = Duration.between(Instant.now(), longer.until());
             System.out.println("then: " + longer.describe());
-            assertTrue(next.compareTo(Duration.ofSeconds(30)) > 0 && next.compareTo(Duration.ofSeconds(41)) <= 0,
-                    "failing again doubles the back-off to 40 s: " + next);
+            Duration doubled = FIRST_BACKOFF.multipliedBy(2);
+            assertTrue(next.compareTo(doubled.minusSeconds(8)) > 0 && next.compareTo(doubled.plusSeconds(1)) <= 0,
+                    "failing again doubles the back-off to " + doubled.toSeconds() + " s: " + next);
             awaitUndone(engine, "hang");
         }
     }
@@ -118,10 +122,12 @@ class LaunchBreakerIT {
             }
         };
         // A long back-off: the next agent is launched at once only because the rollback lifts it.
-        LaunchBreaker.Settings breaker = new LaunchBreaker.Settings(3, Duration.ofMinutes(5), Duration.ofMinutes(10));
+        // Two failures trip it (counting to three is the test above): each is a boot to the initrd
+        // plus its 10 s wait for a root disk.
+        LaunchBreaker.Settings breaker = new LaunchBreaker.Settings(2, Duration.ofMinutes(5), Duration.ofMinutes(10));
         try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
                 EngineOptions.builder().breaker(breaker).listener(heard).build())) {
-            for (int i = 1; i <= 3; i++) {
+            for (int i = 1; i <= breaker.failures(); i++) {
                 Launch l = engine.provision("follow");
                 ProvisioningException p = failsToStart(List.of(l), BOOTING_START_TIMEOUT);
                 System.out.println("launch " + i + ": " + p.getMessage());
