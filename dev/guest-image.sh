@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # dev/guest-image.sh start|status|stop|wipe|env — the small test guest the ITs boot.
-# dev/guest-image.sh agent-image [--prefill-jars LIST] AGENT_JAR OUT.raw [SIZE] — the same guest
-#                    with AGENT_JAR baked in at /opt/jenkins/agent.jar (and the jars LIST names in
-#                    its remoting jar cache), SIZE (default 2G) sparse: a golden image a real
-#                    Jenkins agent runs in (boot it with rbd_cloud.agent=channel on the kernel
+# dev/guest-image.sh agent-image [--prefill-jars LIST] [--stock-channel] AGENT_JAR OUT.raw [SIZE]
+#                    — the same guest with AGENT_JAR baked in at /opt/jenkins/agent.jar (and the
+#                    jars LIST names in its remoting jar cache, and the channel launcher's entry
+#                    rbd-cloud-channel-agent.jar unless --stock-channel), SIZE (default 2G)
+#                    sparse: a golden image a real Jenkins agent runs in (boot it with rbd_cloud.agent=channel on the kernel
 #                    command line). Prints OUT.raw.
 #
 # Built in seconds from installed Debian packages only (busybox-static, linux-image-amd64,
@@ -287,14 +288,19 @@ cmd_start() {
 # docs/guest/prefill-jar-cache.sh. SIZE leaves the free space Jenkins wants on the agent's file
 # systems (offline under 1 GiB, warning under 2).
 cmd_agent_image() {
-  local prefill=
-  if [ "${1:-}" = --prefill-jars ]; then
-    prefill=${2:-}
-    [ -f "$prefill" ] || die "--prefill-jars: no such file: $prefill"
-    shift 2
-  fi
+  local prefill= channel_agent=true
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --prefill-jars)
+        prefill=${2:-}
+        [ -f "$prefill" ] || die "--prefill-jars: no such file: $prefill"
+        shift 2 ;;
+      --stock-channel) channel_agent=false; shift ;;
+      *) break ;;
+    esac
+  done
   local jar=${1:-} out=${2:-} size=${3:-$AGENT_IMAGE_SIZE} work
-  [ -n "$jar" ] && [ -n "$out" ] || die "usage: $0 agent-image [--prefill-jars LIST] AGENT_JAR OUT.raw [SIZE]"
+  [ -n "$jar" ] && [ -n "$out" ] || die "usage: $0 agent-image [--prefill-jars LIST] [--stock-channel] AGENT_JAR OUT.raw [SIZE]"
   [ -f "$jar" ] || die "no such file: $jar"
   cmd_start >/dev/null
   work=$(mktemp -d "$GUEST_DIR/.agent.XXXXXX")
@@ -302,6 +308,15 @@ cmd_agent_image() {
   trap "rm -rf '$work'" EXIT
   build_rootfs_tree "$work/rootfs" "$(build_jre)"
   install -m 0644 "$jar" "$work/rootfs/opt/jenkins/agent.jar"
+  if $channel_agent; then
+    # The channel launcher's entry to agent.jar, compiled against this agent.jar (see
+    # docs/guest/RbdCloudChannelAgent.java); without it the script runs `java -jar agent.jar`.
+    mkdir -p "$work/classes"
+    "$JDK/bin/javac" --release 17 -nowarn -cp "$jar" -d "$work/classes" "$REPO_ROOT/docs/guest/RbdCloudChannelAgent.java" ||
+      die "compiling RbdCloudChannelAgent against $jar failed"
+    "$JDK/bin/jar" --create --file "$work/rootfs/opt/jenkins/rbd-cloud-channel-agent.jar" -C "$work/classes" . ||
+      die "packing rbd-cloud-channel-agent.jar failed"
+  fi
   if [ -n "$prefill" ]; then
     local cache=$work/rootfs/var/lib/jenkins-agent/.jenkins/cache/jars
     local -a jars
@@ -364,5 +379,5 @@ case "${1:-}" in
   wipe) cmd_wipe ;;
   env) cmd_env ;;
   agent-image) shift; cmd_agent_image "$@" ;;
-  *) echo "usage: $0 start|status|stop|wipe|env | agent-image [--prefill-jars LIST] AGENT_JAR OUT.raw [SIZE]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|status|stop|wipe|env | agent-image [--prefill-jars LIST] [--stock-channel] AGENT_JAR OUT.raw [SIZE]" >&2; exit 2 ;;
 esac

@@ -17,6 +17,9 @@ JAVA=${RBD_CLOUD_JAVA:-java}
 # the serial collector (one or two vCPUs), and options an older Java does not know are ignored.
 JAVA_OPTS=${RBD_CLOUD_JAVA_OPTS:--XX:+IgnoreUnrecognizedVMOptions -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 AGENT_JAR=${RBD_CLOUD_AGENT_JAR:-/opt/jenkins/agent.jar}
+# The channel launcher's own entry to agent.jar (RbdCloudChannelAgent.java, built beside it): where
+# present it replaces `java -jar agent.jar` on the channel and saves Jenkins' stdout evacuation.
+CHANNEL_JAR=${RBD_CLOUD_CHANNEL_JAR:-/opt/jenkins/rbd-cloud-channel-agent.jar}
 LOG=/var/log/rbd-cloud-agent.log
 STATE=/run/rbd-cloud
 
@@ -138,8 +141,13 @@ channel() {
     rm -f "$fifo"
     mkfifo -m 0600 "$fifo" || exit 1
     # The FIFO is opened here, as root, before the user switch: the agent's user needs no access.
+    if [ -r "$CHANNEL_JAR" ]; then
+      set -- -cp "$AGENT_JAR:$CHANNEL_JAR" RbdCloudChannelAgent
+    else
+      set -- -jar "$AGENT_JAR" -workDir "$WORKDIR"
+    fi
     # shellcheck disable=SC2086 # JAVA_OPTS is a list of words
-    (run_agent "$JAVA" $JAVA_OPTS -jar "$AGENT_JAR" -workDir "$WORKDIR") <"$fifo" >&3 3>&- 2>>"$LOG" &
+    (run_agent "$JAVA" $JAVA_OPTS "$@") <"$fifo" >&3 3>&- 2>>"$LOG" &
     agent=$!
     pump "$fifo" "$agent" &
     pumper=$!

@@ -180,7 +180,8 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
                 .snapshot(snapshotOnSuccess ? SnapshotPolicy.ON_SUCCESS : SnapshotPolicy.NEVER)
                 .consistency(ConfigWord.parse("consistency", consistency, Consistency.class))
                 .watchdog(ConfigWord.parse("watchdog", watchdog, WatchdogAction.class))
-                .launcher(launcherKind()).startTimeout(Duration.ofSeconds(startTimeoutSeconds)).warmPool(warmPool)
+                .launcher(launcherKind()).startTimeout(Duration.ofSeconds(startTimeoutSeconds))
+                .warmPool(0) // WarmAgents keeps the warm pool as connected Jenkins agents; the engine keeps none
                 .warmPoolMaxAge(Duration.ofMinutes(warmPoolMaxAgeMinutes)).maxCloneDepth(maxCloneDepth)
                 .hypervisorGroup(hypervisorGroup).promoteFrom(promoteFrom(promoteFromJobs, promoteFromBranches,
                         promoteChangeRequests, promoteForks)).promoteMaxWrittenMib(promoteMaxWrittenMib);

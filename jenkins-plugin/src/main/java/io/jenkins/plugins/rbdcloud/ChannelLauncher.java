@@ -80,13 +80,14 @@ public final class ChannelLauncher extends ComputerLauncher {
         ScheduledFuture<?> guard = Timer.get().schedule(() -> Computer.threadPoolForRemoting.submit(ch::close),
                 timeout, TimeUnit.SECONDS);
         computer.guardHandshake(guard);
+        HandshakeClock clock = new HandshakeClock(System::nanoTime) {
+            @Override
+            public void onClosed(Channel channel, IOException cause) {
+                ch.close();
+            }
+        };
         try {
-            computer.setChannel(ch.input(), ch.output(), listener, new Channel.Listener() {
-                @Override
-                public void onClosed(Channel channel, IOException cause) {
-                    ch.close();
-                }
-            });
+            computer.setChannel(ch.input(), ch.output(), listener, clock);
         } catch (IOException | InterruptedException | RuntimeException e) {
             ch.close();
             if (guard.isDone() && !guard.isCancelled()) {
@@ -96,6 +97,7 @@ public final class ChannelLauncher extends ComputerLauncher {
         } finally {
             computer.guardHandshake(null);
             guard.cancel(false);
+            listener.getLogger().println(clock.summary());
         }
     }
 

@@ -77,7 +77,9 @@ public final class RbdAgent extends AbstractCloudSlave {
     }
 
     private static RetentionStrategy<?> retention(AgentTemplate t) {
-        return new RbdRetentionStrategy(t.getIdleMinutes());
+        // A warm agent waits for its build up to the warm pool's maximum age; others a few minutes.
+        return new RbdRetentionStrategy(t.getIdleMinutes(),
+                t.getWarmPool() > 0 ? t.getWarmPoolMaxAgeMinutes() : AgentTemplate.ONE_SHOT_UNUSED_MINUTES);
     }
 
     public String getCloudName() { return cloudName; }

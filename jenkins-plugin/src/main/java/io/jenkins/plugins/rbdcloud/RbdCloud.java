@@ -88,6 +88,12 @@ public final class RbdCloud extends Cloud {
         return new GoldenImagesPage(this);
     }
 
+    /** For the cloud page: the template's warm agents (idle, online or connecting) of its warm pool size. */
+    public String warmAgents(String templateName) {
+        AgentTemplate t = template(templateName);
+        return WarmAgents.warm(Jenkins.get(), name, templateName) + " of " + (t == null ? 0 : t.getWarmPool());
+    }
+
     /** The cloud called {@code name}, if it is an rbd-cloud. */
     static RbdCloud named(String name) {
         return Jenkins.get().clouds.getByName(name) instanceof RbdCloud c ? c : null;

@@ -21,7 +21,8 @@ import java.util.logging.Logger;
  * <ul>
  * <li>one-shot ({@code idleMinutes == 0}): ended as soon as its first task completes (not when a
  * Pipeline {@code node} block only pauses for a controller restart), or after
- * {@link AgentTemplate#ONE_SHOT_UNUSED_MINUTES} online without ever taking one;</li>
+ * {@link AgentTemplate#ONE_SHOT_UNUSED_MINUTES} (a warm agent: the warm pool's maximum age) online
+ * without ever taking one;</li>
  * <li>otherwise: ended after {@code idleMinutes} idle;</li>
  * <li>either: an offline agent is connected again (after a controller restart, a settings change
  * or a failed launch); after {@link #MAX_FAILED_LAUNCHES} failed launches in a row it is ended, so
@@ -37,11 +38,18 @@ public final class RbdRetentionStrategy extends RetentionStrategy<AbstractCloudC
     static final int MAX_FAILED_LAUNCHES = 3;
 
     private final int idleMinutes;
+    /** How long a one-shot agent may wait for its task; 0 in agents saved before it existed. */
+    private final int unusedMinutes;
     private transient int failedLaunches;
     private transient volatile boolean ending;
 
-    public RbdRetentionStrategy(int idleMinutes) {
+    public RbdRetentionStrategy(int idleMinutes, int unusedMinutes) {
         this.idleMinutes = Math.max(0, idleMinutes);
+        this.unusedMinutes = unusedMinutes;
+    }
+
+    private int unusedMinutes() {
+        return unusedMinutes > 0 ? unusedMinutes : AgentTemplate.ONE_SHOT_UNUSED_MINUTES;
     }
 
     public int getIdleMinutes() {
@@ -76,7 +84,7 @@ public final class RbdRetentionStrategy extends RetentionStrategy<AbstractCloudC
         }
         failedLaunches = 0;
         long idleMillis = System.currentTimeMillis() - c.getIdleStartMilliseconds();
-        long limit = TimeUnit.MINUTES.toMillis(isOneShot() ? AgentTemplate.ONE_SHOT_UNUSED_MINUTES : idleMinutes);
+        long limit = TimeUnit.MINUTES.toMillis(isOneShot() ? unusedMinutes() : idleMinutes);
         if (c.isIdle() && idleMillis > limit) {
             end(c, Level.INFO, "idle for " + TimeUnit.MILLISECONDS.toMinutes(idleMillis) + " min");
         }

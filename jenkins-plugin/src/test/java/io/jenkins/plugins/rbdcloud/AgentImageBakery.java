@@ -27,33 +27,42 @@ final class AgentImageBakery {
     private AgentImageBakery() {
     }
 
-    /** The raw image for {@code agentJar} with the jars listed in {@code jarList} prefilled; do not modify it. */
-    static synchronized Path bake(DevEnv env, Path agentJar, Path jarList, Path scratch)
+    /**
+     * The raw image for {@code agentJar} with the jars listed in {@code jarList} prefilled, and
+     * without the channel launcher's own entry when {@code stockChannel}; do not modify it.
+     */
+    static synchronized Path bake(DevEnv env, Path agentJar, Path jarList, boolean stockChannel, Path scratch)
             throws IOException, InterruptedException {
         String root = System.getProperty("rbdcloud.agentImages", "");
         String run = System.getProperty("rbdcloud.agentImagesRun", "").replaceAll("[^A-Za-z0-9]", "-");
         if (root.isEmpty() || run.isEmpty()) {
             Path image = scratch.resolve("agent-image.raw");
-            agentImage(env, agentJar, jarList, image);
+            agentImage(env, agentJar, jarList, stockChannel, image);
             return image;
         }
         Path runDir = Path.of(root).resolve(run);
-        Path image = runDir.resolve(sha256(agentJar).substring(0, 16) + "-" + sha256(jarList).substring(0, 16) + ".raw");
+        Path image = runDir.resolve(sha256(agentJar).substring(0, 16) + "-" + sha256(jarList).substring(0, 16)
+                + (stockChannel ? "-stock" : "") + ".raw");
         if (Files.isRegularFile(image)) {
             return image;
         }
         removeEarlierRuns(Path.of(root), runDir);
         Files.createDirectories(runDir);
         Path partial = runDir.resolve(image.getFileName() + ".partial");
-        agentImage(env, agentJar, jarList, partial);
+        agentImage(env, agentJar, jarList, stockChannel, partial);
         Files.move(partial, image, StandardCopyOption.ATOMIC_MOVE);
         return image;
     }
 
-    private static void agentImage(DevEnv env, Path agentJar, Path jarList, Path out)
+    private static void agentImage(DevEnv env, Path agentJar, Path jarList, boolean stockChannel, Path out)
             throws IOException, InterruptedException {
-        DevCloud.run(env.repoRoot(), env.repoRoot().resolve("dev/guest-image.sh").toString(), "agent-image",
-                "--prefill-jars", jarList.toString(), agentJar.toString(), out.toString());
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(env.repoRoot().resolve("dev/guest-image.sh").toString(),
+                "agent-image", "--prefill-jars", jarList.toString()));
+        if (stockChannel) {
+            cmd.add("--stock-channel");
+        }
+        cmd.addAll(java.util.List.of(agentJar.toString(), out.toString()));
+        DevCloud.run(env.repoRoot(), cmd.toArray(String[]::new));
     }
 
     /** Images of other runs (other sources, other jars): each is 2 GiB sparse. */

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +61,11 @@ class ChannelAgentIT {
                     first.getStartTimeInMillis() - scheduled, Engines.get().current(cloud.name).timings().summaries(),
                     LaunchTimeline.since(scheduled, firstAgent));
             assertTrue(firstAgent.startsWith("tiny-"), firstAgent);
+            // The launch log says where the handshake's time went, call by call.
+            assertTrue(LaunchTimeline.handshake(firstAgent).matches("Handshake took .*channel up after .*SlaveVersion .*"),
+                    LaunchTimeline.handshake(firstAgent));
+            // The image's own channel entry (rbd-cloud-channel-agent.jar): no stdout evacuation, no JNA in the agent.
+            assertFalse(LaunchTimeline.launchLog(firstAgent).contains("Evacuated stdout"), LaunchTimeline.launchLog(firstAgent));
 
             // Snapshot-on-success: the successful build's disk becomes version 2.
             await(Duration.ofMinutes(2), () -> dev.currentVersion() == 2, "the agent's disk promoted to v2");

@@ -46,7 +46,8 @@ class ControllerRestartIT {
         DevCloud[] dev = new DevCloud[1];
         try {
             sessions.then(j -> {
-                dev[0] = DevCloud.withAgentImage(j, env, dir);
+                // agent.jar's own entry on the channel (an image built without rbd-cloud-channel-agent.jar).
+                dev[0] = DevCloud.withAgentImage(j, env, dir, true);
                 dev[0].cloud(j, "e2e-restart", dev[0].template("tiny", "tiny", "channel"));
                 WorkflowJob p = j.createProject(WorkflowJob.class, "across-restart");
                 p.setDefinition(new CpsFlowDefinition("""

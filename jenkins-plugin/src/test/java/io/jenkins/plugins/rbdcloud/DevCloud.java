@@ -53,6 +53,14 @@ final class DevCloud implements AutoCloseable {
      * the controller's jars in remoting's jar cache.
      */
     static DevCloud withAgentImage(JenkinsRule j, DevEnv env, Path dir) throws Exception {
+        return withAgentImage(j, env, dir, false);
+    }
+
+    /**
+     * The same, with {@code stockChannel}: no rbd-cloud-channel-agent.jar in the image, so the
+     * guest script runs {@code java -jar agent.jar} on the channel, as an image built without it does.
+     */
+    static DevCloud withAgentImage(JenkinsRule j, DevEnv env, Path dir, boolean stockChannel) throws Exception {
         Path agentJar = dir.resolve("agent.jar");
         try (InputStream in = new URL(j.getURL(), "jnlpJars/agent.jar").openStream()) {
             Files.copy(in, agentJar, StandardCopyOption.REPLACE_EXISTING);
@@ -62,7 +70,7 @@ final class DevCloud implements AutoCloseable {
         Path jars = dir.resolve("controller-jars.txt");
         Files.write(jars, java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(p -> p.endsWith(".jar") && Files.isRegularFile(Path.of(p))).toList());
-        Path image = AgentImageBakery.bake(env, agentJar, jars, dir);
+        Path image = AgentImageBakery.bake(env, agentJar, jars, stockChannel, dir);
         String golden = env.uniqueName("e2e");
         CephCluster cluster = CephCluster.connect(controller(env), TIMEOUT);
         try (GoldenImages images = new GoldenImages(cluster.pool(env.imagesPool()), CatalogOptions.defaults("it-e2e"))) {

@@ -23,6 +23,8 @@ final class LaunchTimeline {
     private static final Map<String, Map<String, Long>> EVENTS = new ConcurrentHashMap<>();
     private static final Map<String, String> LOADING = new ConcurrentHashMap<>();
     private static final Map<String, String> GOLDEN = new ConcurrentHashMap<>();
+    private static final Map<String, String> HANDSHAKE = new ConcurrentHashMap<>();
+    private static final Map<String, String> LAUNCH_LOG = new ConcurrentHashMap<>();
     private static final Map<String, Map<String, Long>> GUEST_CPU = new ConcurrentHashMap<>();
 
     private LaunchTimeline() {
@@ -67,9 +69,20 @@ final class LaunchTimeline {
         EVENTS.getOrDefault(agent, Map.of()).forEach((e, t) -> j.add(e + "=+" + (t - since)));
         j.add(LOADING.getOrDefault(agent, ""));
         j.add("golden=" + GOLDEN.getOrDefault(agent, "?"));
+        j.add("[" + HANDSHAKE.getOrDefault(agent, "no handshake line") + "]");
         j.add("guest_cpu_ms:");
         GUEST_CPU.getOrDefault(agent, Map.of()).forEach((e, cpu) -> j.add(e + "=" + cpu));
         return j.toString();
+    }
+
+    /** The launcher's "Handshake took …" line from the agent's launch log, read when its build started. */
+    static String handshake(String agent) {
+        return HANDSHAKE.getOrDefault(agent, "");
+    }
+
+    /** The agent's launch log as it was when its build started. */
+    static String launchLog(String agent) {
+        return LAUNCH_LOG.getOrDefault(agent, "");
     }
 
     static class Nodes extends NodeListener {
@@ -123,6 +136,13 @@ final class LaunchTimeline {
                             + " prefetch_hits=" + sc.getClassLoadingPrefetchCacheCount());
                 } catch (Exception e) {
                     LOADING.put(c.getName(), "loading figures unavailable: " + e);
+                }
+                try {
+                    LAUNCH_LOG.put(c.getName(), sc.getLog());
+                    sc.getLog().lines().filter(l -> l.startsWith("Handshake took")).findFirst()
+                            .ifPresent(l -> HANDSHAKE.put(c.getName(), l));
+                } catch (java.io.IOException e) {
+                    HANDSHAKE.put(c.getName(), "launch log unreadable: " + e);
                 }
             }
         }
