@@ -13,6 +13,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.internal.OrphanSweeper;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Provisioner;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Teardown;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.WarmPools;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.RecentEvents;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
@@ -268,19 +269,27 @@ public final class RbdCloudEngine implements AutoCloseable {
                 .map(AgentRecord::toAgent).sorted(Comparator.comparing(Agent::name)).toList();
     }
 
-    /** Bytes each agent's disk allocates itself (what its builds wrote), measured now. */
+    /**
+     * Bytes each agent's builds wrote to its disk so far, measured now: the exact extents of an RBD
+     * diff against its golden version, as in {@link AgentFigures#bytesWritten}; -1 when unreadable.
+     */
     public CompletableFuture<java.util.Map<String, Long>> bytesWritten() {
         return async(() -> {
             java.util.Map<String, Long> m = new java.util.TreeMap<>();
             for (Agent a : agents()) {
                 try {
-                    m.put(a.name(), ctx.agentsPool().usedBytes(a.name()));
+                    m.put(a.name(), ctx.agentsPool().writtenBytes(a.name()));
                 } catch (RuntimeException e) {
                     m.put(a.name(), -1L);
                 }
             }
             return m;
         });
+    }
+
+    /** The figures of the agents that ended last (at most {@value RecentEvents#DEFAULT_SIZE}), newest first. */
+    public List<AgentFigures> recentFigures() {
+        return ctx.events().figures();
     }
 
     public CapacityUsage usage() {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.AgentFigures;
 import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
@@ -23,11 +24,13 @@ public final class AgentEnding {
     private final EngineContext ctx;
     private final Teardown teardown;
     private final HeldDisks held;
+    private final EndFigures figures;
 
     public AgentEnding(EngineContext ctx, Teardown teardown) {
         this.ctx = ctx;
         this.teardown = teardown;
         this.held = new HeldDisks(ctx, teardown);
+        this.figures = new EndFigures(ctx);
     }
 
     /** Candidate versions promoted from held disks are test-booted by {@code provisioner}, one at a time. */
@@ -49,6 +52,7 @@ public final class AgentEnding {
     }
 
     private Outcome holdOrTerminate(AgentRecord agent, Instant now) {
+        Instant t0 = ctx.now();
         agent.state(AgentRecord.State.ENDING);
         HoldReport h = held.hold(agent, now);
         if (!h.held()) {
@@ -56,6 +60,8 @@ public final class AgentEnding {
             ctx.tell(l -> l.promotionFailed(agent.name(), new IllegalStateException(h.failure().orElseThrow())));
             return new Outcome(h, terminate(agent, ctx.now()));
         }
+        // Held: nothing is freed yet (that happens when the disk is dropped, or after a promotion's flatten).
+        figures.ended(agent, figures.measure(agent, HeldDisks.SNAPSHOT), OptionalLong.empty(), t0);
         ctx.ledger().release(agent.reservation());
         ctx.agents().remove(agent.name(), agent);
         ctx.tell(l -> l.held(h));
@@ -69,10 +75,9 @@ public final class AgentEnding {
     public CompletionReport complete(AgentRecord agent, boolean success, Provenance provenance) {
         Instant t0 = ctx.now();
         if (!success || agent.template().snapshot() != SnapshotPolicy.ON_SUCCESS || agent.handle() == null) {
-            long written = agent.disk() == null ? 0 : ctx.agentsPool().usedBytes(agent.disk());
-            TerminationReport t = terminate(agent, t0);
+            Ended e = terminateMeasured(agent, t0);
             return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, Optional.empty(),
-                    written, OptionalLong.empty(), OptionalLong.empty(), t, Optional.empty());
+                    e.figures().bytesWritten().orElse(0), OptionalLong.empty(), OptionalLong.empty(), e.report(), Optional.empty());
         }
         Outcome o = holdOrTerminate(agent, t0);
         HoldReport h = o.hold();
@@ -92,19 +97,32 @@ public final class AgentEnding {
         return terminate(agent, ctx.now());
     }
 
-    /** Domain, then disk, then capacity; the agent leaves the registry whatever fails (reconciliation sweeps up). */
     private TerminationReport terminate(AgentRecord agent, Instant t0) {
+        return terminateMeasured(agent, t0).report();
+    }
+
+    /** A deletion and the figures told for it. */
+    private record Ended(TerminationReport report, AgentFigures figures) {}
+
+    /**
+     * Domain, then what the build wrote (the disk is quiet once the domain is gone), then disk, then
+     * capacity; the agent leaves the registry whatever fails (reconciliation sweeps up).
+     */
+    private Ended terminateMeasured(AgentRecord agent, Instant t0) {
         agent.state(AgentRecord.State.ENDING);
         String step = "destroy domain";
         try {
             boolean domain = teardown.removeDomain(agent);
+            EndFigures.Written written = figures.measure(agent, null);
             step = "remove disk";
             Teardown.DiskRemoval disk = teardown.removeDisk(agent);
             Duration took = Duration.between(t0, ctx.now());
             ctx.timings().record(agent.name(), PhaseTimings.Phase.DELETE, took);
             TerminationReport report = new TerminationReport(agent.name(), domain, disk.fate(), disk.freedBytes(), took);
             ctx.tell(l -> l.terminated(report));
-            return report;
+            OptionalLong freed = disk.fate() == TerminationReport.DiskFate.REMOVED ? OptionalLong.of(disk.freedBytes())
+                    : OptionalLong.empty();
+            return new Ended(report, figures.ended(agent, written, freed, t0));
         } catch (RuntimeException e) {
             ctx.recordFailure(agent.name(), agent.template().name(), CloudStatus.Kind.ENDING, step, ProvisionJob.describe(e));
             throw e;
