@@ -4,6 +4,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.internal.Adopter;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentEnding;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentRecord;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineContext;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineGauges;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.GuestSecretFile;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.HealthWatch;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.HeartbeatWriter;
@@ -21,6 +22,11 @@ import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.AgentChannel;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
+import io.jenkins.plugins.rbdcloud.engine.metrics.LabelBounds;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
+import io.jenkins.plugins.rbdcloud.engine.metrics.PrometheusText;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Sample;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +62,7 @@ public final class RbdCloudEngine implements AutoCloseable {
     private final HeartbeatWriter heartbeat;
     private final LaunchOutcomes outcomes;
     private final Teardown teardown;
+    private final EngineGauges gauges;
 
     private RbdCloudEngine(EngineContext ctx) {
         this.ctx = ctx;
@@ -71,6 +78,7 @@ public final class RbdCloudEngine implements AutoCloseable {
         this.images = new ImageCatalog(ctx);
         this.adopter = new Adopter(ctx, health);
         this.heartbeat = new HeartbeatWriter(ctx);
+        this.gauges = new EngineGauges(ctx);
     }
 
     /** A sick warm agent leaves its pool (the pools are made after the health watch). */
@@ -110,6 +118,7 @@ public final class RbdCloudEngine implements AutoCloseable {
                 if (w == null) {
                     break;
                 }
+                ctx.metrics().increment(Metric.WARM_POOL_HITS, t.name());
                 out.add(w);
                 remaining -= t.executors();
             }
@@ -290,6 +299,24 @@ public final class RbdCloudEngine implements AutoCloseable {
     /** The figures of the agents that ended last (at most {@value RecentEvents#DEFAULT_SIZE}), newest first. */
     public List<AgentFigures> recentFigures() {
         return ctx.events().figures();
+    }
+
+    /**
+     * This engine's counters and timers since it started (provisions, warm-pool hits, promotions,
+     * rollbacks, leaks found), and gauges read now (capacity in use per hypervisor, golden versions,
+     * flatten backlog). Label values are bounded by the configuration (see {@link LabelBounds}).
+     */
+    public CompletableFuture<List<Sample>> metrics() {
+        return async(() -> {
+            List<Sample> out = new ArrayList<>(ctx.metrics().samples());
+            out.addAll(gauges.read());
+            return List.copyOf(out);
+        });
+    }
+
+    /** {@link #metrics()} in the Prometheus text format ({@link PrometheusText#CONTENT_TYPE}). */
+    public CompletableFuture<String> metricsText() {
+        return metrics().thenApply(PrometheusText::render);
     }
 
     public CapacityUsage usage() {

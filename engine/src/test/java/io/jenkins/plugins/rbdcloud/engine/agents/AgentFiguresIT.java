@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * An agent's disk figures on the real dev cluster: what a build wrote, seen while it runs and told
- * when it ends, with what the removal freed and how long each part of its life took. One guest.
+ * when it ends, with what the removal freed and how long each part of its life took; the provision
+ * moves the engine's metrics. One guest.
  */
 @ExtendWith(DevEnvironmentExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,32 +54,48 @@ class AgentFiguresIT {
         try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
                 EngineOptions.builder().listener(listener).build())) {
             Agent a = engine.provision("fig").ready().orTimeout(90, TimeUnit.SECONDS).join();
-            long before = engine.bytesWritten().get(30, TimeUnit.SECONDS).get(a.name());
-            var w = engine.exec(a.name(), Duration.ofSeconds(60), "/bin/sh", "-c",
-                    "dd if=/dev/urandom of=/cache.bin bs=1M count=8 2>/dev/null && sync").get(70, TimeUnit.SECONDS);
-            assertEquals(0, w.exitCode(), w.stderrText());
-            long during = engine.bytesWritten().get(30, TimeUnit.SECONDS).get(a.name());
-            assertTrue(during >= before + 8 * MIB, "agents ls shows the 8 MiB written so far: " + before + " -> " + during);
+            try {
+                String running = engine.metricsText().get(30, TimeUnit.SECONDS);
+                System.out.print(running);
+                assertTrue(running.contains("rbdcloud_provisions_started_total{template=\"fig\"} 1\n"), running);
+                assertTrue(running.contains("rbdcloud_ready_seconds_count{template=\"fig\"} 1\n"), running);
+                assertTrue(running.contains("rbdcloud_capacity_in_use{hypervisor=\"" + a.hypervisor() + "\"} 1\n"), running);
+                assertTrue(running.contains("rbdcloud_golden_current_version{image=\"" + fx.golden + "\"} 1\n"), running);
+                assertTrue(running.contains("rbdcloud_flatten_backlog{image=\"" + fx.golden + "\"} 0\n"), running);
+                long before = engine.bytesWritten().get(30, TimeUnit.SECONDS).get(a.name());
+                var w = engine.exec(a.name(), Duration.ofSeconds(60), "/bin/sh", "-c",
+                        "dd if=/dev/urandom of=/cache.bin bs=1M count=8 2>/dev/null && sync").get(70, TimeUnit.SECONDS);
+                assertEquals(0, w.exitCode(), w.stderrText());
+                long during = engine.bytesWritten().get(30, TimeUnit.SECONDS).get(a.name());
+                assertTrue(during >= before + 8 * MIB, "agents ls shows the 8 MiB written so far: " + before + " -> " + during);
 
-            TerminationReport tr = engine.terminate(a.name()).get(90, TimeUnit.SECONDS);
-            assertEquals(TerminationReport.DiskFate.REMOVED, tr.disk());
-            assertEquals(1, told.size(), "told once: " + told);
-            AgentFigures f = told.get(0);
-            System.out.println("figures " + f);
-            System.out.printf("diff walk at the end of an agent: %d ms of a %d ms teardown (%d MiB written)%n",
-                    f.diffTook().toMillis(), f.teardownTook().toMillis(), f.bytesWritten().orElseThrow() / MIB);
-            assertEquals(a.name(), f.agent());
-            assertEquals("fig", f.template());
-            assertEquals(a.hypervisor(), f.hypervisor());
-            assertEquals(fx.golden + "@v1", f.golden());
-            long written = f.bytesWritten().orElseThrow();
-            assertTrue(written >= 8 * MIB && written < 64 * MIB, "the 8 MiB and some filesystem metadata: " + written);
-            assertEquals(tr.freedBytes(), f.bytesFreed().orElseThrow(), "freed is what the removal reported");
-            assertTrue(f.bytesFreed().getAsLong() >= written, "whole objects hold at least the written extents: " + f);
-            assertTrue(f.cloneTook().toMillis() > 0 && f.startTook().toMillis() > 0 && f.readyTook().toMillis() > 0, f.toString());
-            assertTrue(f.buildTook().toMillis() > 0, "the exec ran between ready and the end: " + f);
-            assertTrue(f.teardownTook().compareTo(f.diffTook()) >= 0, f.toString());
-            assertEquals(List.of(f), engine.recentFigures(), "kept in the recent events");
+                TerminationReport tr = engine.terminate(a.name()).get(90, TimeUnit.SECONDS);
+                assertEquals(TerminationReport.DiskFate.REMOVED, tr.disk());
+                assertEquals(1, told.size(), "told once: " + told);
+                AgentFigures f = told.get(0);
+                System.out.println("figures " + f);
+                System.out.printf("diff walk at the end of an agent: %d ms of a %d ms teardown (%d MiB written)%n",
+                        f.diffTook().toMillis(), f.teardownTook().toMillis(), f.bytesWritten().orElseThrow() / MIB);
+                assertEquals(a.name(), f.agent());
+                assertEquals("fig", f.template());
+                assertEquals(a.hypervisor(), f.hypervisor());
+                assertEquals(fx.golden + "@v1", f.golden());
+                long written = f.bytesWritten().orElseThrow();
+                assertTrue(written >= 8 * MIB && written < 64 * MIB, "the 8 MiB and some filesystem metadata: " + written);
+                assertEquals(tr.freedBytes(), f.bytesFreed().orElseThrow(), "freed is what the removal reported");
+                assertTrue(f.bytesFreed().getAsLong() >= written, "whole objects hold at least the written extents: " + f);
+                assertTrue(f.cloneTook().toMillis() > 0 && f.startTook().toMillis() > 0 && f.readyTook().toMillis() > 0, f.toString());
+                assertTrue(f.buildTook().toMillis() > 0, "the exec ran between ready and the end: " + f);
+                assertTrue(f.teardownTook().compareTo(f.diffTook()) >= 0, f.toString());
+                assertEquals(List.of(f), engine.recentFigures(), "kept in the recent events");
+                String after = engine.metricsText().get(30, TimeUnit.SECONDS);
+                assertTrue(after.contains("rbdcloud_capacity_in_use{hypervisor=\"" + a.hypervisor() + "\"} 0\n"), after);
+                assertTrue(after.contains("rbdcloud_provisions_started_total{template=\"fig\"} 1\n"), "counters stay: " + after);
+            } finally {
+                if (engine.agents().stream().anyMatch(x -> x.name().equals(a.name()))) {
+                    engine.terminate(a.name()).get(90, TimeUnit.SECONDS); // a failed assertion leaves nothing running
+                }
+            }
         }
         assertEquals(List.of(), fx.domains());
         assertEquals(List.of(), fx.disks("fig"));

@@ -15,8 +15,11 @@ import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.HostPort;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
+import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
+import io.jenkins.plugins.rbdcloud.engine.metrics.LabelBounds;
+import io.jenkins.plugins.rbdcloud.engine.metrics.MetricRegistry;
 import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -62,6 +65,7 @@ public final class EngineContext implements AutoCloseable {
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
     private final PoolWatch pools;
+    private final MetricRegistry metrics;
 
     public EngineContext(CloudSettings settings, EngineOptions options) {
         this.settings = settings;
@@ -81,6 +85,10 @@ public final class EngineContext implements AutoCloseable {
             nodes.put(h.name(), new HypervisorNode(h, settings.name(), settings.ownerId(), options.perHypervisorConcurrency(),
                     options.clock()));
         }
+        this.metrics = new MetricRegistry(new LabelBounds(
+                settings.templates().stream().map(TemplateSettings::name).collect(Collectors.toSet()),
+                settings.hypervisors().stream().map(HypervisorSettings::name).collect(Collectors.toSet()),
+                settings.templates().stream().map(TemplateSettings::image).collect(Collectors.toSet())));
         this.ledger = new CapacityLedger(settings.maxAgents(), new AgentNames(new SecureRandom()));
         this.executor = DaemonThreads.fixed("rbd-cloud-engine", options.threads(), QUEUE_LIMIT);
         this.scheduler = DaemonThreads.timer("rbd-cloud-engine-timer");
@@ -107,6 +115,8 @@ public final class EngineContext implements AutoCloseable {
     /** Faults of the agents and images pools (full, no OSD serving them). */
     public PoolWatch pools() { return pools; }
     public Map<String, AgentRecord> agents() { return agents; }
+    /** The engine's counters and timers; label values bounded by the configured templates, hypervisors and images. */
+    public MetricRegistry metrics() { return metrics; }
     public ExecutorService executor() { return executor; }
     public ScheduledExecutorService scheduler() { return scheduler; }
     public AgentLifecycleListener listener() { return options.listener(); }
