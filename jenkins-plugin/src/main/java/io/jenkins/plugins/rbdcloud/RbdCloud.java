@@ -23,6 +23,7 @@ import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.HttpResponse;
 
 /**
  * Jenkins agents as QEMU guests booted from Ceph RBD clones of golden images. A thin adapter:
@@ -86,6 +87,15 @@ public final class RbdCloud extends Cloud {
     /** The golden image page, {@code cloud/<name>/images/}: versions, rollback and prune. */
     public GoldenImagesPage getImages() {
         return new GoldenImagesPage(this);
+    }
+
+    /**
+     * {@code cloud/<name>/metrics}: the engine's counters and gauges in the Prometheus text format,
+     * for administrators (a scraper logs in with an API token). Starts no engine.
+     */
+    public HttpResponse doMetrics() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return MetricsEndpoint.of(name);
     }
 
     /** The cloud called {@code name}, if it is an rbd-cloud. */
