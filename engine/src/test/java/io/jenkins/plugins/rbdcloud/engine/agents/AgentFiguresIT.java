@@ -100,4 +100,50 @@ class AgentFiguresIT {
         assertEquals(List.of(), fx.domains());
         assertEquals(List.of(), fx.disks("fig"));
     }
+
+    @Test
+    void aHeldDiskTellsWhatItsBuildWroteAndThatNothingIsFreedYetAndARefusalIsCounted() throws Exception {
+        TemplateSettings t = fx.promotingTemplate("held");
+        List<AgentFigures> told = new CopyOnWriteArrayList<>();
+        AgentLifecycleListener listener = new AgentLifecycleListener() {
+            @Override
+            public void ended(AgentFigures figures) {
+                told.add(figures);
+            }
+        };
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b),
+                EngineOptions.builder().listener(listener).build())) {
+            Agent a = engine.provision("held").ready().orTimeout(90, TimeUnit.SECONDS).join();
+            HoldReport h;
+            try {
+                var w = engine.exec(a.name(), Duration.ofSeconds(60), "/bin/sh", "-c",
+                        "dd if=/dev/urandom of=/cache.bin bs=1M count=4 2>/dev/null && sync").get(70, TimeUnit.SECONDS);
+                assertEquals(0, w.exitCode(), w.stderrText());
+                h = engine.endAndHold(a.name(), java.time.Instant.now()).get(90, TimeUnit.SECONDS);
+            } finally {
+                if (engine.agents().stream().anyMatch(x -> x.name().equals(a.name()))) {
+                    engine.terminate(a.name()).get(90, TimeUnit.SECONDS);
+                }
+            }
+            try {
+                assertTrue(h.held(), h.toString());
+                assertEquals(1, told.size(), "told when held, not later: " + told);
+                AgentFigures f = told.get(0);
+                System.out.println("held figures " + f);
+                long written = f.bytesWritten().orElseThrow();
+                assertTrue(written >= 4 * MIB && written < 64 * MIB, "measured on the held snapshot: " + f);
+                assertTrue(f.bytesFreed().isEmpty(), "a held disk frees nothing yet: " + f);
+                assertTrue(f.teardownTook().compareTo(h.snapshotTook()) >= 0, f + " vs " + h);
+            } finally {
+                // A change request may not promote: refused, the disk dropped, the refusal counted.
+                CompletionReport r = engine.promoteHeld(a.name(), EngineFixture.BUILD.withChangeRequest("7")).get(90, TimeUnit.SECONDS);
+                assertTrue(r.promotionRefused().isPresent(), r.toString());
+            }
+            String text = engine.metricsText().get(30, TimeUnit.SECONDS);
+            assertTrue(text.contains("rbdcloud_promotions_total{template=\"held\",outcome=\"refused\"} 1\n"), text);
+            assertEquals(1, told.size(), "dropping the held disk tells no second figures: " + told);
+        }
+        assertEquals(List.of(), fx.domains());
+        assertEquals(List.of(), fx.disks("held"));
+    }
 }
