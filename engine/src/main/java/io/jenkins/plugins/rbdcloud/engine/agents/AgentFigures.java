@@ -25,8 +25,9 @@ import java.util.OptionalLong;
  * @param startTook    defining and starting the domain
  * @param readyTook    from start until the guest agent answered
  * @param buildTook    from ready until its ending began (what it was used for)
- * @param teardownTook its ending: domain destroyed, diff walked, disk removed or held
- * @param diffTook     the diff walk behind {@code bytesWritten}, part of {@code teardownTook}
+ * @param teardownTook its ending: domain destroyed, disk removed or held
+ * @param diffTook     the diff walk behind {@code bytesWritten}: for a deleted disk it runs while the domain is
+ *                     destroyed (within {@code teardownTook}), for a held one after the hold
  */
 public record AgentFigures(String agent, String template, String hypervisor, String golden, Instant endedAt,
                            OptionalLong bytesWritten, OptionalLong bytesFreed, Duration cloneTook, Duration startTook,

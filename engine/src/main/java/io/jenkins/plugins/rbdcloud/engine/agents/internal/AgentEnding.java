@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Ends an agent: deleted, or its disk held (see {@link HeldDisks}) until the build's result
@@ -60,10 +61,12 @@ public final class AgentEnding {
             ctx.tell(l -> l.promotionFailed(agent.name(), new IllegalStateException(h.failure().orElseThrow())));
             return new Outcome(h, terminate(agent, ctx.now()));
         }
-        // Held: nothing is freed yet (that happens when the disk is dropped, or after a promotion's flatten).
-        figures.ended(agent, figures.measure(agent, HeldDisks.SNAPSHOT), OptionalLong.empty(), t0);
+        Instant heldAt = ctx.now();
         ctx.ledger().release(agent.reservation());
         ctx.agents().remove(agent.name(), agent);
+        // Held: nothing is freed yet (that happens when the disk is dropped, or after a promotion's flatten).
+        // Walked once the capacity is free, and before the build's decision can rename or drop the snapshot.
+        figures.ended(agent, EndFigures.await(figures.start(agent, HeldDisks.SNAPSHOT)), OptionalLong.empty(), t0, heldAt);
         ctx.tell(l -> l.held(h));
         return new Outcome(h, null);
     }
@@ -111,9 +114,11 @@ public final class AgentEnding {
     private Ended terminateMeasured(AgentRecord agent, Instant t0) {
         agent.state(AgentRecord.State.ENDING);
         String step = "destroy domain";
+        // The build is over (its channel closed): the walk overlaps the destroy, the guest's last writes aside.
+        CompletableFuture<EndFigures.Written> walk = figures.start(agent, null);
         try {
             boolean domain = teardown.removeDomain(agent);
-            EndFigures.Written written = figures.measure(agent, null);
+            EndFigures.Written written = EndFigures.await(walk);
             step = "remove disk";
             Teardown.DiskRemoval disk = teardown.removeDisk(agent);
             Duration took = Duration.between(t0, ctx.now());
@@ -122,7 +127,7 @@ public final class AgentEnding {
             ctx.tell(l -> l.terminated(report));
             OptionalLong freed = disk.fate() == TerminationReport.DiskFate.REMOVED ? OptionalLong.of(disk.freedBytes())
                     : OptionalLong.empty();
-            return new Ended(report, figures.ended(agent, written, freed, t0));
+            return new Ended(report, figures.ended(agent, written, freed, t0, ctx.now()));
         } catch (RuntimeException e) {
             ctx.recordFailure(agent.name(), agent.template().name(), CloudStatus.Kind.ENDING, step, ProvisionJob.describe(e));
             throw e;

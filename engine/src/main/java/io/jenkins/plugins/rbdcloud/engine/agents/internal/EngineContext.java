@@ -64,6 +64,11 @@ public final class EngineContext implements AutoCloseable {
     private final Map<String, AgentRecord> agents = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
+    /**
+     * Diff walks for ended agents' figures (0.5 s for a 20 GiB disk): off the engine's threads, so
+     * they overlap the domain's destroy instead of delaying the release of capacity.
+     */
+    private final ExecutorService walks = DaemonThreads.fixed("rbd-cloud-disk-walks", 2, QUEUE_LIMIT);
     private final PoolWatch pools;
     private final MetricRegistry metrics;
 
@@ -119,6 +124,7 @@ public final class EngineContext implements AutoCloseable {
     public MetricRegistry metrics() { return metrics; }
     public ExecutorService executor() { return executor; }
     public ScheduledExecutorService scheduler() { return scheduler; }
+    public ExecutorService walks() { return walks; }
     public AgentLifecycleListener listener() { return options.listener(); }
     public Instant now() { return options.clock().instant(); }
     public Clock clock() { return options.clock(); }
@@ -160,6 +166,7 @@ public final class EngineContext implements AutoCloseable {
     public void close() {
         executor.shutdownNow();
         scheduler.shutdownNow();
+        walks.shutdownNow();
         pools.close();
         try {
             executor.awaitTermination(30, TimeUnit.SECONDS);
