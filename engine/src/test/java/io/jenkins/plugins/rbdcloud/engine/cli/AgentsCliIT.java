@@ -187,6 +187,8 @@ class AgentsCliIT {
             assertEquals(true, report.get("domainRemoved"), down::toString);
             assertEquals("REMOVED", report.get("disk"), down::toString);
             assertTrue(((Number) report.get("writtenBytes")).longValue() >= 4L << 20, down::toString);
+            assertFalse(report.containsKey("buildMillis"), "an adopted agent's build time is unknown, not its time since adoption: "
+                    + down);
             assertTrue(((Number) report.get("freedBytes")).longValue() >= ((Number) report.get("writtenBytes")).longValue(),
                     down::toString);
             System.out.println("agents down: " + down.out().trim());

@@ -76,7 +76,8 @@ final class EndFigures {
     AgentFigures ended(AgentRecord agent, Written written, OptionalLong freed, Instant endingStarted, Instant now) {
         Map<Phase, Duration> phases = agent.phases();
         Instant readyAt = agent.toAgent().readyAt();
-        Duration build = readyAt.equals(Instant.EPOCH) || readyAt.isAfter(endingStarted) ? Duration.ZERO
+        // An adopted agent (no phases: another engine launched it) was "ready" when adopted, not when its build began.
+        Duration build = !phases.containsKey(Phase.READY) || readyAt.isAfter(endingStarted) ? Duration.ZERO
                 : Duration.between(readyAt, endingStarted);
         AgentFigures f = new AgentFigures(agent.name(), agent.template().name(), agent.node().name(),
                 agent.golden() == null ? "" : agent.golden(), now, written.bytes(), freed,
