@@ -5,6 +5,7 @@ import hudson.ExtensionList;
 import hudson.model.Computer;
 import io.jenkins.plugins.rbdcloud.engine.NativeLibraries;
 import io.jenkins.plugins.rbdcloud.engine.agents.AdoptionReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.AgentLifecycleListeners;
 import io.jenkins.plugins.rbdcloud.engine.agents.EngineOptions;
 import io.jenkins.plugins.rbdcloud.engine.agents.LaunchValues;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
@@ -140,7 +141,7 @@ public final class Engines {
         CloudSettings settings = start.settings();
         try {
             RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.builder()
-                    .launchValues(agent -> launchValues(cloudName)).listener(new SickAgents(cloudName)).build());
+                    .launchValues(agent -> launchValues(cloudName)).listener(AgentLifecycleListeners.of(new SickAgents(cloudName), new BuildFigures(cloudName))).build());
             // Agents of an earlier engine (before a restart or a settings change) keep working through this one.
             AdoptionReport adopted = engine.adopt(Instant.now()).join();
             LOG.info(() -> "rbd-cloud " + cloudName + ": adopted " + adopted.adopted() + ", skipped " + adopted.skipped()

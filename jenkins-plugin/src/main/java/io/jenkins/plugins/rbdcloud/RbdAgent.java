@@ -121,6 +121,9 @@ public final class RbdAgent extends AbstractCloudSlave {
     protected void _terminate(TaskListener listener) {
         RbdComputer computer = getComputer() instanceof RbdComputer c ? c : null;
         Run<?, ?> run = computer == null ? null : computer.getLastRun();
+        if (run != null) {
+            BuildFigures.expect(cloudName, name, run); // its figures go on that build's page
+        }
         Channel channel = computer == null ? null : computer.getChannel();
         // Never wait here, this may be a Timer thread: the rest runs in the background.
         Computer.threadPoolForRemoting.submit(() -> {

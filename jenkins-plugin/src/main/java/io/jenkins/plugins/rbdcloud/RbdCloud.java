@@ -23,6 +23,7 @@ import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.HttpResponse;
 
 /**
  * Jenkins agents as QEMU guests booted from Ceph RBD clones of golden images. A thin adapter:
@@ -92,6 +93,15 @@ public final class RbdCloud extends Cloud {
     public String warmAgents(String templateName) {
         AgentTemplate t = template(templateName);
         return WarmAgents.warm(Jenkins.get(), name, templateName) + " of " + (t == null ? 0 : t.getWarmPool());
+    }
+
+    /**
+     * {@code cloud/<name>/metrics}: the engine's counters and gauges in the Prometheus text format,
+     * for administrators (a scraper logs in with an API token). Starts no engine.
+     */
+    public HttpResponse doMetrics() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        return MetricsEndpoint.of(name);
     }
 
     /** The cloud called {@code name}, if it is an rbd-cloud. */

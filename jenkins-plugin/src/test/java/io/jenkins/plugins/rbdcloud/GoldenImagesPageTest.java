@@ -63,6 +63,22 @@ class GoldenImagesPageTest {
                 r.getContentAsString());
     }
 
+    /**
+     * The cloud's metrics URL is for administrators only; without a running engine it answers 503
+     * saying why, instead of an empty scrape that would read as "no agents".
+     */
+    @Test
+    void metricsNeedAdministerAndAStoppedEngineSaysSo() throws Exception {
+        String metrics = "cloud/" + CLOUD + "/metrics";
+        JenkinsRule.WebClient reader = j.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("reader");
+        assertEquals(403, reader.goTo(metrics, null).getWebResponse().getStatusCode());
+
+        JenkinsRule.WebClient admin = j.createWebClient().withThrowExceptionOnFailingStatusCode(false).login("admin");
+        WebResponse r = admin.goTo(metrics, null).getWebResponse();
+        assertEquals(503, r.getStatusCode(), r.getContentAsString());
+        assertTrue(r.getContentAsString().contains("rbd-cloud " + CLOUD + ": the engine is not running"), r.getContentAsString());
+    }
+
     private static WebResponse post(JenkinsRule.WebClient wc, String method, String query) throws Exception {
         URL url = URI.create(wc.createCrumbedUrl(PAGE + method) + "&" + query).toURL();
         Page page = wc.getPage(new WebRequest(url, HttpMethod.POST));

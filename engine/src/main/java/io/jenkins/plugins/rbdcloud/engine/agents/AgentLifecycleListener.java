@@ -55,6 +55,9 @@ public interface AgentLifecycleListener {
     /** The agent's domain and disk are gone. */
     default void terminated(TerminationReport report) {}
 
+    /** The agent ended (deleted, or its disk held): its disk figures and times. */
+    default void ended(AgentFigures figures) {}
+
     /** Reconciliation removed leaked objects. */
     default void reconciled(ReconcileReport report) {}
 }

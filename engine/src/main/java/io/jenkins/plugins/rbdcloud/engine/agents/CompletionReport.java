@@ -10,7 +10,8 @@ import java.util.OptionalLong;
  * @param promotedVersion   the new current golden version, e.g. {@code debian@v4}; empty when none was made
  * @param promotionPath     how it was made
  * @param promotionFailure  why a wanted promotion failed (the current version is then unchanged)
- * @param buildWrittenBytes bytes the agent disk allocated itself before promotion (what the build wrote)
+ * @param buildWrittenBytes what the build wrote: bytes the agent disk allocated itself when held for promotion, the
+ *                          exact written extents ({@link AgentFigures#bytesWritten}) when deleted at once
  * @param trimmedBytes      bytes the guest's fstrim discarded before the snapshot (they would have gone into
  *                          the new version otherwise); empty when not trimmed or not reported
  * @param versionUsedBytes  bytes the new version allocates once standalone; empty while it is still being

@@ -4,6 +4,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.internal.Adopter;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentEnding;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.AgentRecord;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineContext;
+import io.jenkins.plugins.rbdcloud.engine.agents.internal.EngineGauges;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.GuestSecretFile;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.HealthWatch;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.HeartbeatWriter;
@@ -13,6 +14,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.internal.OrphanSweeper;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Provisioner;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.Teardown;
 import io.jenkins.plugins.rbdcloud.engine.agents.internal.WarmPools;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.RecentEvents;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
@@ -20,6 +22,11 @@ import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.AgentChannel;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
+import io.jenkins.plugins.rbdcloud.engine.metrics.LabelBounds;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
+import io.jenkins.plugins.rbdcloud.engine.metrics.PrometheusText;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Sample;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,6 +65,7 @@ public final class RbdCloudEngine implements AutoCloseable {
     private final HeartbeatWriter heartbeat;
     private final LaunchOutcomes outcomes;
     private final Teardown teardown;
+    private final EngineGauges gauges;
 
     private RbdCloudEngine(EngineContext ctx) {
         this.ctx = ctx;
@@ -73,6 +81,7 @@ public final class RbdCloudEngine implements AutoCloseable {
         this.images = new ImageCatalog(ctx);
         this.adopter = new Adopter(ctx, health);
         this.heartbeat = new HeartbeatWriter(ctx);
+        this.gauges = new EngineGauges(ctx);
     }
 
     /** A sick warm agent leaves its pool (the pools are made after the health watch). */
@@ -112,6 +121,7 @@ public final class RbdCloudEngine implements AutoCloseable {
                 if (w == null) {
                     break;
                 }
+                ctx.metrics().increment(Metric.WARM_POOL_HITS, t.name());
                 out.add(w);
                 remaining -= t.executors();
             }
@@ -285,19 +295,45 @@ public final class RbdCloudEngine implements AutoCloseable {
                 .map(AgentRecord::toAgent).sorted(Comparator.comparing(Agent::name)).toList();
     }
 
-    /** Bytes each agent's disk allocates itself (what its builds wrote), measured now. */
+    /**
+     * Bytes each agent's builds wrote to its disk so far, measured now: the exact extents of an RBD
+     * diff against its golden version, as in {@link AgentFigures#bytesWritten}; -1 when unreadable.
+     */
     public CompletableFuture<java.util.Map<String, Long>> bytesWritten() {
         return async(() -> {
             java.util.Map<String, Long> m = new java.util.TreeMap<>();
             for (Agent a : agents()) {
                 try {
-                    m.put(a.name(), ctx.agentsPool().usedBytes(a.name()));
+                    m.put(a.name(), ctx.agentsPool().writtenBytes(a.name()));
                 } catch (RuntimeException e) {
                     m.put(a.name(), -1L);
                 }
             }
             return m;
         });
+    }
+
+    /** The figures of the agents that ended last (at most {@value RecentEvents#DEFAULT_SIZE}), newest first. */
+    public List<AgentFigures> recentFigures() {
+        return ctx.events().figures();
+    }
+
+    /**
+     * This engine's counters and timers since it started (provisions, warm-pool hits, promotions,
+     * rollbacks, leaks found), and gauges read now (capacity in use per hypervisor, golden versions,
+     * flatten backlog). Label values are bounded by the configuration (see {@link LabelBounds}).
+     */
+    public CompletableFuture<List<Sample>> metrics() {
+        return async(() -> {
+            List<Sample> out = new ArrayList<>(ctx.metrics().samples());
+            out.addAll(gauges.read());
+            return List.copyOf(out);
+        });
+    }
+
+    /** {@link #metrics()} in the Prometheus text format ({@link PrometheusText#CONTENT_TYPE}). */
+    public CompletableFuture<String> metricsText() {
+        return metrics().thenApply(PrometheusText::render);
     }
 
     public CapacityUsage usage() {

@@ -172,14 +172,25 @@ public final class RbdPool {
      */
     public long writtenBytes(String image, String snap) {
         try (RbdImageHandle h = openReadOnly(image, snap)) {
-            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
-            h.diffIterate(null, 0, h.size(), false, false, (off, len, exists) -> {
-                if (exists) {
-                    written.addAndGet(len);
-                }
-            });
-            return written.get();
+            return writtenBytes(h);
         }
+    }
+
+    /** The same figure for the image as it is now (an agent's disk while or after its build ran). */
+    public long writtenBytes(String image) {
+        try (RbdImageHandle h = openReadOnly(image)) {
+            return writtenBytes(h);
+        }
+    }
+
+    private static long writtenBytes(RbdImageHandle h) {
+        java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        h.diffIterate(null, 0, h.size(), false, false, (off, len, exists) -> {
+            if (exists) {
+                written.addAndGet(len);
+            }
+        });
+        return written.get();
     }
 
     /** The parent snapshot of a clone ({@code pool/image@snap}), or empty for an image that is not one. */

@@ -43,11 +43,12 @@ final class AgentsCommand {
     static final String USAGE = """
             agents up [--template T] [--count N]
                                            provision N agents (default 1) and leave them running
-            agents ls                      this cloud's agents on the backends: domain, disk, golden version
+            agents ls                      this cloud's agents on the backends: domain, disk, golden version,
+                                           bytes written so far (diff against the golden version), age
             agents exec NAME [--timeout S] -- CMD [ARG...]
                                            run CMD (no shell) in the agent's guest; exits with CMD's status
-            agents down NAME... [--force]  delete agents (domain, then disk): disk fate, bytes freed;
-                                           refused while a controller runs this cloud, unless --force""";
+            agents down NAME... [--force]  delete agents (domain, then disk): disk fate, bytes written and
+                                           freed, times; refused while a controller runs this cloud, unless --force""";
 
     private final CliSession s;
 
@@ -140,6 +141,7 @@ final class AgentsCommand {
                 if (o.isPresent() && ours(cloud, o.get()) && image.equals(o.get().agent())) {
                     Map<String, Object> row = row(byAgent, o.get());
                     row.put("disk", agents.name() + "/" + image);
+                    row.put("writtenBytes", agents.writtenBytes(image));
                     row.put("diskUsedBytes", agents.usedBytes(image));
                 }
             } catch (RbdNotFoundException gone) {
@@ -159,7 +161,8 @@ final class AgentsCommand {
                 s.err.println("hypervisor " + h.name() + " not listed: " + e.getMessage());
             }
         }
-        print(new ArrayList<>(byAgent.values()), List.of("name", "template", "golden", "hypervisor", "state", "disk", "diskUsedBytes", "createdAt"));
+        print(new ArrayList<>(byAgent.values()), List.of("name", "template", "golden", "hypervisor", "state", "disk", "writtenBytes",
+                "diskUsedBytes", "age"));
         return ExitCode.OK;
     }
 
@@ -213,6 +216,8 @@ final class AgentsCommand {
                     TerminationReport r = d.getValue().join();
                     row.put("domainRemoved", r.domainRemoved());
                     row.put("disk", r.disk().name());
+                    engine.recentFigures().stream().filter(f -> f.agent().equals(d.getKey())).findFirst()
+                            .ifPresent(f -> FigureColumns.put(row, f));
                     row.put("freedBytes", r.freedBytes());
                     row.put("millis", r.took().toMillis());
                 } catch (CompletionException e) {
@@ -223,7 +228,7 @@ final class AgentsCommand {
             }
             awaitUndos(engine);
         }
-        print(rows, List.of("name", "domainRemoved", "disk", "freedBytes", "millis", "error"));
+        print(rows, List.of("name", "domainRemoved", "disk", "writtenBytes", "freedBytes", "buildMillis", "millis", "error"));
         return failed ? ExitCode.FAILED : missing ? ExitCode.NOT_FOUND : ExitCode.OK;
     }
 
@@ -255,6 +260,7 @@ final class AgentsCommand {
             r.put("template", o.template());
             r.put("golden", o.golden());
             r.put("createdAt", o.createdAt().toString());
+            r.put("age", FigureColumns.age(Duration.between(o.createdAt(), Instant.now())));
             return r;
         });
     }

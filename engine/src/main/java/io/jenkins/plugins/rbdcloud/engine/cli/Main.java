@@ -23,6 +23,7 @@ public final class Main {
             %s
             %s
             %s
+            %s
               help                           this text
 
             exit codes: 0 ok, 1 failed, 2 usage/config error, 3 service unavailable, 4 not found, 5 problems found;
@@ -47,6 +48,7 @@ public final class Main {
                     case "demo" -> new DemoCommand(s).run(a);
                     case "agents" -> new AgentsCommand(s).run(a);
                     case "gc" -> new GcCommand(s).run(a);
+                    case "metrics" -> new MetricsCommand(s).run(a);
                     case "help", "--help", "-h" -> {
                         out.print(usage());
                         yield ExitCode.OK;
@@ -75,7 +77,8 @@ public final class Main {
     }
 
     static String usage() {
-        return USAGE.formatted(indent(ImagesCommand.USAGE), indent(AgentsCommand.USAGE), indent(GcCommand.USAGE));
+        return USAGE.formatted(indent(ImagesCommand.USAGE), indent(AgentsCommand.USAGE), indent(GcCommand.USAGE),
+                indent(MetricsCommand.USAGE));
     }
 
     private static String indent(String s) {

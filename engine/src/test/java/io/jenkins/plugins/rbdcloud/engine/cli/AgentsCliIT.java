@@ -151,6 +151,22 @@ class AgentsCliIT {
             assertEquals(ExitCode.OK, ls.code(), ls::toString);
             Map<String, Object> row = rows(ls).stream().filter(m -> name.equals(m.get("name"))).findFirst().orElseThrow();
             assertEquals("running", row.get("state"), ls::toString);
+            assertTrue(row.get("age") instanceof String age && age.endsWith("s"), ls::toString);
+            long writtenAtStart = ((Number) row.get("writtenBytes")).longValue();
+
+            Run dd = cli("agents", "exec", name, "--", "/bin/sh", "-c", "dd if=/dev/urandom of=/cache.bin bs=1M count=4 2>/dev/null && sync");
+            assertEquals(ExitCode.OK, dd.code(), dd::toString);
+            Run ls2 = cli("--json", "agents", "ls");
+            Map<String, Object> row2 = rows(ls2).stream().filter(m -> name.equals(m.get("name"))).findFirst().orElseThrow();
+            assertTrue(((Number) row2.get("writtenBytes")).longValue() >= writtenAtStart + (4L << 20),
+                    "ls shows the 4 MiB written so far: " + writtenAtStart + " -> " + ls2);
+
+            Run metrics = cli("metrics");
+            assertEquals(ExitCode.OK, metrics.code(), metrics::toString);
+            assertTrue(metrics.out().contains("# TYPE rbdcloud_capacity_in_use gauge\n"), metrics::toString);
+            assertTrue(metrics.out().contains("rbdcloud_golden_current_version{image=\"" + GOLDEN + "\"} "), metrics::toString);
+            assertTrue(metrics.out().lines().anyMatch(l -> l.startsWith("rbdcloud_capacity_in_use{hypervisor=") && !l.endsWith(" 0")),
+                    "the running agent is in use: " + metrics);
 
             Run hi = cli("agents", "exec", name, "--", "/bin/echo", "hi");
             assertEquals(ExitCode.OK, hi.code(), hi::toString);
@@ -170,6 +186,11 @@ class AgentsCliIT {
             assertEquals(name, report.get("name"));
             assertEquals(true, report.get("domainRemoved"), down::toString);
             assertEquals("REMOVED", report.get("disk"), down::toString);
+            assertTrue(((Number) report.get("writtenBytes")).longValue() >= 4L << 20, down::toString);
+            assertFalse(report.containsKey("buildMillis"), "an adopted agent's build time is unknown, not its time since adoption: "
+                    + down);
+            assertTrue(((Number) report.get("freedBytes")).longValue() >= ((Number) report.get("writtenBytes")).longValue(),
+                    down::toString);
             System.out.println("agents down: " + down.out().trim());
         }
         Run after = cli("--json", "agents", "ls");

@@ -34,7 +34,7 @@ class CliTest {
         assertEquals(ExitCode.OK, run("help"));
         String o = out.toString(StandardCharsets.UTF_8);
         for (String c : List.of("demo", "images import", "images promote", "images rollback", "images prune", "images pin", "agents exec",
-                "agents down", "exit codes")) {
+                "agents down", "metrics", "exit codes")) {
             assertTrue(o.contains(c), c + " missing from help:\n" + o);
         }
     }

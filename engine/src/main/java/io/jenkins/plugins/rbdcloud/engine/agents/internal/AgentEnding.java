@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.AgentFigures;
 import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 
 import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
@@ -24,11 +25,13 @@ public final class AgentEnding {
     private final EngineContext ctx;
     private final Teardown teardown;
     private final HeldDisks held;
+    private final EndFigures figures;
 
     public AgentEnding(EngineContext ctx, Teardown teardown) {
         this.ctx = ctx;
         this.teardown = teardown;
         this.held = new HeldDisks(ctx, teardown);
+        this.figures = new EndFigures(ctx);
     }
 
     /** Candidate versions promoted from held disks are test-booted by {@code provisioner}, one at a time. */
@@ -50,6 +53,7 @@ public final class AgentEnding {
     }
 
     private Outcome holdOrTerminate(AgentRecord agent, Instant now) {
+        Instant t0 = ctx.now();
         agent.state(AgentRecord.State.ENDING);
         HoldReport h = held.hold(agent, now);
         if (!h.held()) {
@@ -57,8 +61,12 @@ public final class AgentEnding {
             ctx.tell(l -> l.promotionFailed(agent.name(), new IllegalStateException(h.failure().orElseThrow())));
             return new Outcome(h, terminate(agent));
         }
+        Instant heldAt = ctx.now();
         ctx.ledger().release(agent.reservation());
         ctx.agents().remove(agent.name(), agent);
+        // Held: nothing is freed yet (that happens when the disk is dropped, or after a promotion's flatten).
+        // Walked once the capacity is free, and before the build's decision can rename or drop the snapshot.
+        figures.ended(agent, EndFigures.await(figures.start(agent, HeldDisks.SNAPSHOT)), OptionalLong.empty(), t0, heldAt);
         ctx.tell(l -> l.held(h));
         return new Outcome(h, null);
     }
@@ -70,10 +78,9 @@ public final class AgentEnding {
     public CompletionReport complete(AgentRecord agent, boolean success, Provenance provenance) {
         Instant t0 = ctx.now();
         if (!success || agent.template().snapshot() != SnapshotPolicy.ON_SUCCESS || agent.handle() == null) {
-            long written = agent.disk() == null ? 0 : ctx.agentsPool().usedBytes(agent.disk());
-            TerminationReport t = terminate(agent, t0).now();
+            Ending e = terminate(agent, t0);
             return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, Optional.empty(),
-                    written, OptionalLong.empty(), OptionalLong.empty(), t, Optional.empty());
+                    e.written().bytes().orElse(0), OptionalLong.empty(), OptionalLong.empty(), e.now(), Optional.empty());
         }
         Outcome o = holdOrTerminate(agent, t0);
         HoldReport h = o.hold();
@@ -99,28 +106,37 @@ public final class AgentEnding {
         return terminate(agent, ctx.now()).gone();
     }
 
-    /** The report once the domain is destroyed, and the one once the disk is gone as well. */
-    private record Ending(TerminationReport now, CompletableFuture<TerminationReport> gone) {}
+    /** The report once the domain is destroyed, the one once the disk is gone as well, and what the build wrote. */
+    private record Ending(TerminationReport now, CompletableFuture<TerminationReport> gone, EndFigures.Written written) {}
 
     /**
-     * Domain, then capacity, then disk: the caller waits for the destroy only. The disk is removed
-     * in the background as a pending undo (see {@link PendingUndos#removeDiskInBackground}); the
-     * first report says {@code REMOVING}, and listeners get the final one once the disk is gone. The
-     * agent leaves the registry whatever fails (reconciliation sweeps up).
+     * Domain, then what the build wrote (the walk overlaps the destroy; the disk is quiet once the
+     * domain is gone), then capacity, then disk: the caller waits for the destroy and the walk
+     * only. The disk is removed in the background as a pending undo (see
+     * {@link PendingUndos#removeDiskInBackground}); the first report says {@code REMOVING}, and
+     * listeners get the final one, and the agent's figures, once the disk is gone. The agent leaves
+     * the registry whatever fails (reconciliation sweeps up).
      */
     private Ending terminate(AgentRecord agent, Instant t0) {
         agent.state(AgentRecord.State.ENDING);
+        CompletableFuture<EndFigures.Written> walk = figures.start(agent, null);
         try {
             boolean domain = teardown.removeDomain(agent);
+            EndFigures.Written written = EndFigures.await(walk);
             Duration took = Duration.between(t0, ctx.now());
             if (agent.disk() == null && agent.unfinishedDisk() == null) {
                 TerminationReport r = ended(new TerminationReport(agent.name(), domain, TerminationReport.DiskFate.ABSENT, 0, took));
-                return new Ending(r, CompletableFuture.completedFuture(r));
+                figures.ended(agent, written, OptionalLong.empty(), t0, ctx.now());
+                return new Ending(r, CompletableFuture.completedFuture(r), written);
             }
-            CompletableFuture<TerminationReport> gone = ctx.pendingUndos().removeDiskInBackground(agent, teardown).thenApply(
-                    disk -> ended(new TerminationReport(agent.name(), domain, disk.fate(), disk.freedBytes(),
-                            Duration.between(t0, ctx.now()))));
-            return new Ending(new TerminationReport(agent.name(), domain, TerminationReport.DiskFate.REMOVING, 0, took), gone);
+            CompletableFuture<TerminationReport> gone = ctx.pendingUndos().removeDiskInBackground(agent, teardown).thenApply(disk -> {
+                TerminationReport r = ended(new TerminationReport(agent.name(), domain, disk.fate(), disk.freedBytes(),
+                        Duration.between(t0, ctx.now())));
+                figures.ended(agent, written, disk.fate() == TerminationReport.DiskFate.REMOVED ? OptionalLong.of(disk.freedBytes())
+                        : OptionalLong.empty(), t0, ctx.now());
+                return r;
+            });
+            return new Ending(new TerminationReport(agent.name(), domain, TerminationReport.DiskFate.REMOVING, 0, took), gone, written);
         } catch (RuntimeException e) {
             ctx.recordFailure(agent.name(), agent.template().name(), CloudStatus.Kind.ENDING, "destroy domain", ProvisionJob.describe(e));
             throw e;

@@ -15,8 +15,11 @@ import io.jenkins.plugins.rbdcloud.engine.config.CephSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.CloudSettings;
 import io.jenkins.plugins.rbdcloud.engine.config.HostPort;
 import io.jenkins.plugins.rbdcloud.engine.config.HypervisorSettings;
+import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImages;
+import io.jenkins.plugins.rbdcloud.engine.metrics.LabelBounds;
+import io.jenkins.plugins.rbdcloud.engine.metrics.MetricRegistry;
 import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -61,7 +64,13 @@ public final class EngineContext implements AutoCloseable {
     private final Map<String, AgentRecord> agents = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
+    /**
+     * Diff walks for ended agents' figures (0.5 s for a 20 GiB disk): off the engine's threads, so
+     * they overlap the domain's destroy instead of delaying the release of capacity.
+     */
+    private final ExecutorService walks = DaemonThreads.fixed("rbd-cloud-disk-walks", 2, QUEUE_LIMIT);
     private final PoolWatch pools;
+    private final MetricRegistry metrics;
 
     public EngineContext(CloudSettings settings, EngineOptions options) {
         this.settings = settings;
@@ -81,6 +90,10 @@ public final class EngineContext implements AutoCloseable {
             nodes.put(h.name(), new HypervisorNode(h, settings.name(), settings.ownerId(), options.perHypervisorConcurrency(),
                     options.clock()));
         }
+        this.metrics = new MetricRegistry(new LabelBounds(
+                settings.templates().stream().map(TemplateSettings::name).collect(Collectors.toSet()),
+                settings.hypervisors().stream().map(HypervisorSettings::name).collect(Collectors.toSet()),
+                settings.templates().stream().map(TemplateSettings::image).collect(Collectors.toSet())));
         this.ledger = new CapacityLedger(settings.maxAgents(), new AgentNames(new SecureRandom()));
         this.executor = DaemonThreads.fixed("rbd-cloud-engine", options.threads(), QUEUE_LIMIT);
         this.scheduler = DaemonThreads.timer("rbd-cloud-engine-timer");
@@ -107,8 +120,11 @@ public final class EngineContext implements AutoCloseable {
     /** Faults of the agents and images pools (full, no OSD serving them). */
     public PoolWatch pools() { return pools; }
     public Map<String, AgentRecord> agents() { return agents; }
+    /** The engine's counters and timers; label values bounded by the configured templates, hypervisors and images. */
+    public MetricRegistry metrics() { return metrics; }
     public ExecutorService executor() { return executor; }
     public ScheduledExecutorService scheduler() { return scheduler; }
+    public ExecutorService walks() { return walks; }
     public AgentLifecycleListener listener() { return options.listener(); }
     public Instant now() { return options.clock().instant(); }
     public Clock clock() { return options.clock(); }
@@ -150,6 +166,7 @@ public final class EngineContext implements AutoCloseable {
     public void close() {
         executor.shutdownNow();
         scheduler.shutdownNow();
+        walks.shutdownNow();
         pools.close();
         try {
             executor.awaitTermination(30, TimeUnit.SECONDS);

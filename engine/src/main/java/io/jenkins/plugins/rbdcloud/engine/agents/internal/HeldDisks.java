@@ -13,6 +13,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.images.PromotionRecord;
 import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -141,6 +142,7 @@ public final class HeldDisks {
         String rule = v.refusal().orElseThrow();
         LOG.info(() -> "not promoting the disk of " + agent + ": " + rule);
         ctx.tell(l -> l.promotionRefused(agent, rule));
+        ctx.metrics().increment(Metric.PROMOTIONS, found.owner().template(), "refused");
         long written = v.writtenBytes().orElseGet(() -> tagged(found, WRITTEN).orElse(0L));
         return new CompletionReport(agent, Optional.empty(), PromotionPath.NONE, Optional.empty(), written,
                 tagged(found, TRIMMED).map(OptionalLong::of).orElse(OptionalLong.empty()), OptionalLong.empty(),

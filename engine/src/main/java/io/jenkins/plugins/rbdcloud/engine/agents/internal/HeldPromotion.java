@@ -14,6 +14,7 @@ import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.Promotion;
 import io.jenkins.plugins.rbdcloud.engine.images.PromotionRecord;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -62,7 +63,7 @@ final class HeldPromotion {
         try {
             p = ctx.catalog().promoteTested(golden, pool, agent, HeldDisks.SNAPSHOT, record, test);
         } catch (CandidateUnsettledException e) {
-            return failed(agent, owner, written, trimmed, t0, e);
+            return failed(agent, owner, written, trimmed, t0, "failed", e);
         } catch (RuntimeException nativeFailure) {
             LOG.log(Level.INFO, "native promotion of " + agent + " failed, trying the copy path", nativeFailure);
             try {
@@ -74,13 +75,13 @@ final class HeldPromotion {
                 IllegalStateException e = new IllegalStateException("native promotion failed ("
                         + ProvisionJob.describe(nativeFailure) + ") and so did the copy path ("
                         + ProvisionJob.describe(copyFailure) + ")", copyFailure);
-                return failed(agent, owner, written, trimmed, t0, e);
+                return failed(agent, owner, written, trimmed, t0, "failed", e);
             }
         }
         released(agent);
         GoldenVersion v = p.version();
         if (v.state() == VersionState.REJECTED) {
-            return failed(agent, owner, written, trimmed, t0, new IllegalStateException("candidate " + v.label()
+            return failed(agent, owner, written, trimmed, t0, "rejected", new IllegalStateException("candidate " + v.label()
                     + " failed its test boot and is kept as rejected: " + v.rejectedWhy().orElse("unknown")));
         }
         p.flattened().whenComplete((f, e) -> {
@@ -91,6 +92,7 @@ final class HeldPromotion {
         OptionalLong used = p.flattened().isDone() && !p.flattened().isCompletedExceptionally()
                 ? OptionalLong.of(p.flattened().join().usedBytes()) : OptionalLong.empty();
         ctx.goldens().seen(golden, v.label(), ctx.now());
+        ctx.metrics().increment(Metric.PROMOTIONS, owner.template(), "accepted");
         return promoted(agent, v, path, written, trimmed, used, path == PromotionPath.COPY ? removed(agent, t0)
                 : afterFlatten(agent, t0, p.flattened()));
     }
@@ -105,8 +107,9 @@ final class HeldPromotion {
 
     /** Not promoted after all: recorded for the status page, told to the listener, the disk deleted (or trashed while pinned). */
     private CompletionReport failed(String agent, Ownership owner, long written, OptionalLong trimmed, Instant t0,
-                                    RuntimeException e) {
+                                    String outcome, RuntimeException e) {
         ctx.recordFailure(agent, owner.template(), CloudStatus.Kind.PROMOTION, "promote", ProvisionJob.describe(e));
+        ctx.metrics().increment(Metric.PROMOTIONS, owner.template(), outcome);
         ctx.tell(l -> l.promotionFailed(agent, e));
         return new CompletionReport(agent, Optional.empty(), PromotionPath.NONE, Optional.of(ProvisionJob.describe(e)),
                 written, trimmed, OptionalLong.empty(), removed(agent, t0), Optional.empty());

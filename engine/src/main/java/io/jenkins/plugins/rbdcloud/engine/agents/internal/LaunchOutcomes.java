@@ -6,6 +6,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.policy.AutoRollback;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.LaunchBreaker;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImage;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -77,6 +78,7 @@ public final class LaunchOutcomes {
             Instant now = ctx.now();
             ctx.goldens().seen(golden, golden + "@v" + r.to(), now);
             ctx.events().rolledBack(new CloudStatus.Rollback(now, golden, r.from(), r.to(), r.reason()));
+            ctx.metrics().increment(Metric.ROLLBACKS, golden);
             LOG.warning(() -> "rolled golden image " + golden + " back from v" + r.from() + " to v" + r.to() + ": " + r.reason());
             ctx.tell(l -> l.rolledBack(golden, r.from(), r.to(), r.reason()));
             // The version they failed with is gone: templates following this image may launch again at once.

@@ -10,6 +10,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reconciler;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -97,6 +98,9 @@ public final class OrphanSweeper {
             List<String> removedSecrets = removeAbandonedSecrets(failures);
             ReconcileReport r = new ReconcileReport(removedDomains, removedDisks, plan.goneAgents(), failures,
                     domains.size() + images.size() + broken.size(), nextDue, removedSecrets);
+            removedDomains.forEach(d -> ctx.metrics().increment(Metric.LEAKS_FOUND, "domain"));
+            removedDisks.forEach(d -> ctx.metrics().increment(Metric.LEAKS_FOUND, "disk"));
+            removedSecrets.forEach(d -> ctx.metrics().increment(Metric.LEAKS_FOUND, "secret"));
             if (!removedDomains.isEmpty() || !removedDisks.isEmpty() || !removedSecrets.isEmpty()) {
                 ctx.tell(l -> l.reconciled(r));
             }

@@ -4,6 +4,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
 import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
 import io.jenkins.plugins.rbdcloud.engine.agents.ProvisioningException;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -153,6 +154,9 @@ public final class ProvisionJob implements Runnable {
         }
         agent.ready(ctx.now());
         agent.phases().forEach((p, d) -> ctx.timings().record(agent.name(), p, d));
+        // Counted before anyone hears of it, so a caller's next scrape sees it.
+        ctx.metrics().observe(Metric.READY_SECONDS, agent.phases().values().stream().reduce(Duration.ZERO, Duration::plus),
+                agent.template().name());
         Agent ready = agent.toAgent();
         if (future.complete(ready)) {
             recordLaunch(Optional.empty());
@@ -192,6 +196,7 @@ public final class ProvisionJob implements Runnable {
 
     /** For the status page: how the launch ended and the phases it got through. */
     private void recordLaunch(Optional<CloudStatus.Failure> failure) {
+        failure.ifPresent(f -> ctx.metrics().increment(Metric.PROVISIONS_FAILED, agent.template().name(), f.step()));
         ctx.events().launched(new CloudStatus.LaunchEvent(ctx.now(), agent.name(), agent.template().name(), agent.node().name(),
                 Optional.ofNullable(agent.golden()), agent.phases(), failure));
     }

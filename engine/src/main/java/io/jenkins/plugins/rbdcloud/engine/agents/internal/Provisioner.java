@@ -8,6 +8,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.policy.Plan;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.PlannedAgent;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.Reservation;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,7 @@ public final class Provisioner {
         Reservation r = agent.reservation();
         ctx.agents().put(agent.name(), agent);
         ctx.tell(l -> l.planned(agent.name(), t.name(), r.hypervisor()));
+        ctx.metrics().increment(Metric.PROVISIONS_STARTED, t.name());
         ProvisionJob job = new ProvisionJob(ctx, agent, throttled, after);
         inFlight.put(agent.name(), job);
         job.settled().whenComplete((ok, e) -> inFlight.remove(agent.name(), job));

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.policy;
 
+import io.jenkins.plugins.rbdcloud.engine.agents.AgentFigures;
 import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import java.time.Instant;
@@ -8,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The last launches, failures and rollbacks and the last reconciliation, for the status page.
+ * The last launches, failures, rollbacks and ended agents' figures and the last reconciliation, for the status page.
  * Memory is bounded: the newest {@code size} of each are kept. Thread-safe.
  */
 public final class RecentEvents {
@@ -20,6 +21,7 @@ public final class RecentEvents {
     private final ArrayDeque<CloudStatus.LaunchEvent> launches = new ArrayDeque<>();
     private final ArrayDeque<CloudStatus.Failure> failures = new ArrayDeque<>();
     private final ArrayDeque<CloudStatus.Rollback> rollbacks = new ArrayDeque<>();
+    private final ArrayDeque<AgentFigures> figures = new ArrayDeque<>();
     private CloudStatus.Reconciliation lastReconcile;
 
     public RecentEvents(int size) {
@@ -47,6 +49,16 @@ public final class RecentEvents {
 
     public synchronized List<CloudStatus.Rollback> rollbacks() {
         return List.copyOf(rollbacks);
+    }
+
+    /** An agent ended, with its disk figures and times. */
+    public synchronized void ended(AgentFigures agent) {
+        push(figures, agent);
+    }
+
+    /** The figures of the agents that ended last, newest first. */
+    public synchronized List<AgentFigures> figures() {
+        return List.copyOf(figures);
     }
 
     public synchronized void reconciled(Instant at, ReconcileReport report) {
