@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
@@ -189,6 +190,27 @@ public final class RbdCloudEngine implements AutoCloseable {
     /** Deletes a held disk and its snapshot. Safe to repeat: nothing held any more gives fate {@code ABSENT}. */
     public CompletableFuture<TerminationReport> dropHeld(String agent) {
         return async(() -> ending.held().drop(agent));
+    }
+
+    /**
+     * The build on a held disk did not succeed ({@code reason}, e.g. its result): with the template's
+     * {@code onFailure=snapshot} the disk and its snapshot are kept until {@code now} plus the
+     * template's failure retention, at most its count of them (the oldest go first); otherwise the
+     * disk is dropped. Empty when dropped. Safe to repeat.
+     */
+    public CompletableFuture<Optional<FailureSnapshot>> failHeld(String agent, Optional<Provenance> build, String reason,
+                                                                 Instant now) {
+        java.util.Objects.requireNonNull(build, "build");
+        return async(() -> {
+            Optional<FailureSnapshot> f = ending.held().fail(agent, build, reason, now);
+            f.ifPresent(x -> ctx.tell(l -> l.failureKept(x)));
+            return f;
+        });
+    }
+
+    /** The failure snapshots of this controller and cloud (also those an earlier engine kept), oldest first. */
+    public CompletableFuture<List<FailureSnapshot>> failures() {
+        return async(() -> ending.held().failures().list());
     }
 
     /** The held disks of this controller and cloud (also those an earlier engine held), by agent name. */

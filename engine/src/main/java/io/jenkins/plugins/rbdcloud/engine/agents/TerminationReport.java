@@ -26,6 +26,8 @@ public record TerminationReport(String agent, boolean domainRemoved, DiskFate di
          * not wait), then removed: removing or trashing it while the flatten runs would race with the
          * catalog releasing its promotion snapshot.
          */
-        AFTER_FLATTEN
+        AFTER_FLATTEN,
+        /** Kept with a failure snapshot for inspection ({@code onFailure=snapshot}) until it expires. */
+        KEPT_FOR_DEBUGGING
     }
 }

@@ -6,6 +6,8 @@ import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.HoldReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
 import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.FailureSnapshot;
+import io.jenkins.plugins.rbdcloud.engine.config.FailurePolicy;
 import io.jenkins.plugins.rbdcloud.engine.config.SnapshotPolicy;
 import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import java.time.Duration;
@@ -68,7 +70,9 @@ public final class AgentEnding {
      */
     public CompletionReport complete(AgentRecord agent, boolean success, Provenance provenance) {
         Instant t0 = ctx.now();
-        if (!success || agent.template().snapshot() != SnapshotPolicy.ON_SUCCESS || agent.handle() == null) {
+        boolean keepFailure = !success && agent.template().onFailure().policy() instanceof FailurePolicy.Snapshot;
+        boolean promote = success && agent.template().snapshot() == SnapshotPolicy.ON_SUCCESS;
+        if (!(keepFailure || promote) || agent.handle() == null) {
             long written = agent.disk() == null ? 0 : ctx.agentsPool().usedBytes(agent.disk());
             TerminationReport t = terminate(agent, t0);
             return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, Optional.empty(),
@@ -79,6 +83,15 @@ public final class AgentEnding {
         if (!h.held()) {
             return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, h.failure(),
                     h.buildWrittenBytes(), h.trimmedBytes(), OptionalLong.empty(), o.termination(), Optional.empty());
+        }
+        if (keepFailure) {
+            Optional<FailureSnapshot> kept = held.fail(agent.name(), Optional.of(provenance), "build failed", t0);
+            kept.ifPresent(f -> ctx.tell(l -> l.failureKept(f)));
+            TerminationReport t = new TerminationReport(agent.name(), true,
+                    kept.isPresent() ? TerminationReport.DiskFate.KEPT_FOR_DEBUGGING : TerminationReport.DiskFate.REMOVED, 0,
+                    Duration.between(t0, ctx.now()));
+            return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, Optional.empty(),
+                    h.buildWrittenBytes(), h.trimmedBytes(), OptionalLong.empty(), t, Optional.empty());
         }
         CompletionReport p = held.promote(agent.name(), provenance);
         TerminationReport t = p.termination();

@@ -1,0 +1,132 @@
+package io.jenkins.plugins.rbdcloud.engine.agents;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo;
+import io.jenkins.plugins.rbdcloud.engine.config.FailurePolicy;
+import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
+import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Failure snapshots ({@code onFailure=snapshot}): a failed build's disk is kept with a snapshot
+ * and the agent's slot is free at once; the template's count drops the oldest; reconciliation
+ * (time passed in) removes them when they expire, and also one whose expiry tag was tampered with.
+ * One guest at a time: the machine is shared.
+ */
+@ExtendWith(DevEnvironmentExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailureSnapshotIT {
+
+    private EngineFixture fx;
+
+    @BeforeAll
+    void setUp(DevEnv env) {
+        fx = new EngineFixture(env, "fail");
+    }
+
+    @AfterAll
+    void tearDown() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    private TemplateSettings template() {
+        return fx.template("failed").onFailure(FailurePolicy.snapshot()).failureSnapshots(1).build();
+    }
+
+    private List<String> snaps(String disk) {
+        return fx.agentsPool().snaps(disk).stream().map(SnapInfo::name).toList();
+    }
+
+    @Test
+    @Order(1)
+    void aFailedBuildLeavesASnapshotFreesTheSlotAndTheCountAndExpiryRemoveIt() throws Exception {
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(template()), b -> b), EngineOptions.defaults())) {
+            String first = engine.provision("failed").ready().get(90, TimeUnit.SECONDS).name();
+            var w = engine.exec(first, Duration.ofSeconds(30), "/bin/sh", "-c", "echo broken > /build-output.txt")
+                    .get(40, TimeUnit.SECONDS);
+            assertEquals(0, w.exitCode(), w.stderrText());
+
+            long t0 = System.nanoTime();
+            CompletionReport c = engine.complete(first, false, EngineFixture.BUILD).get(120, TimeUnit.SECONDS);
+            System.out.printf("bench failure_snapshot millis=%d: %s%n", (System.nanoTime() - t0) / 1_000_000, c);
+            assertEquals(TerminationReport.DiskFate.KEPT_FOR_DEBUGGING, c.termination().disk(), c.toString());
+            assertEquals(List.of(), fx.domains(), "the domain is gone at once");
+            assertEquals(0, engine.usage().total(), "the slot is free");
+            assertEquals(List.of(first), fx.disks("failed"));
+            assertEquals(List.of("rbd-cloud.failure"), snaps(first));
+
+            List<FailureSnapshot> kept = engine.failures().get(30, TimeUnit.SECONDS);
+            assertEquals(1, kept.size(), kept.toString());
+            FailureSnapshot f = kept.get(0);
+            assertEquals(first, f.agent());
+            assertEquals("failed", f.template());
+            assertEquals(fx.env.agentsPool() + "/" + first + "@rbd-cloud.failure", f.snapshot());
+            assertEquals(Optional.of(EngineFixture.BUILD), f.build());
+            assertEquals("build failed", f.reason());
+            assertEquals(Duration.ofHours(24), Duration.between(f.failedAt(), f.expiresAt().orElseThrow()));
+
+            Instant failedAt = f.failedAt();
+            ReconcileReport early = engine.reconcile(Set.of(), failedAt.plus(Duration.ofHours(23))).get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(), early.removedDisks(), "kept until it expires: " + early);
+
+            // The count (1 here) drops the oldest when the next build fails.
+            String second = engine.provision("failed").ready().get(90, TimeUnit.SECONDS).name();
+            engine.complete(second, false, EngineFixture.BUILD).get(120, TimeUnit.SECONDS);
+            assertEquals(List.of(second), engine.failures().get(30, TimeUnit.SECONDS).stream().map(FailureSnapshot::agent).toList());
+            assertEquals(List.of(second), fx.disks("failed"), "the oldest went");
+
+            Instant expiry = engine.failures().get(30, TimeUnit.SECONDS).get(0).expiresAt().orElseThrow();
+            ReconcileReport late = engine.reconcile(Set.of(), expiry.plusSeconds(1)).get(60, TimeUnit.SECONDS);
+            System.out.println(late);
+            assertEquals(List.of(fx.env.agentsPool() + "/" + second), late.removedDisks());
+            assertEquals(List.of(), late.failures());
+            assertEquals(List.of(), engine.failures().get(30, TimeUnit.SECONDS));
+            assertEquals(List.of(), fx.disks("failed"));
+        }
+        assertEquals(List.of(), fx.domains());
+    }
+
+    @Test
+    @Order(2)
+    void aHeldDiskWhoseBuildFailedIsKeptAndATamperedExpiryDoesNotKeepItForEver() throws Exception {
+        Instant now = Instant.now();
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(template()), b -> b), EngineOptions.defaults())) {
+            String agent = engine.provision("failed").ready().get(90, TimeUnit.SECONDS).name();
+            assertTrue(engine.endAndHold(agent, now).get(120, TimeUnit.SECONDS).held());
+            FailureSnapshot f = engine.failHeld(agent, Optional.empty(), "FAILURE", now).get(60, TimeUnit.SECONDS).orElseThrow();
+            assertEquals("FAILURE", f.reason());
+            assertEquals(List.of(), engine.held().get(30, TimeUnit.SECONDS), "no longer held");
+            assertEquals(f, engine.failHeld(agent, Optional.empty(), "FAILURE", now).get(60, TimeUnit.SECONDS).orElseThrow(),
+                    "repeating it changes nothing");
+
+            // Anyone who can write the pool's metadata could try to keep it for ever.
+            fx.agentsPool().metaSet(agent, "rbd-cloud.failure-until", "9999-12-31T00:00:00Z");
+            FailureSnapshot tampered = engine.failures().get(30, TimeUnit.SECONDS).get(0);
+            assertEquals(Optional.empty(), tampered.expiresAt(), "an expiry beyond any retention is no expiry");
+            ReconcileReport r = engine.reconcile(Set.of(), now.plus(Duration.ofDays(1))).get(60, TimeUnit.SECONDS);
+            System.out.println(r);
+            assertEquals(List.of(fx.env.agentsPool() + "/" + agent), r.removedDisks(), "removed like any leftover");
+            assertEquals(List.of(), fx.disks("failed"));
+        }
+        assertEquals(List.of(), fx.domains());
+    }
+}
