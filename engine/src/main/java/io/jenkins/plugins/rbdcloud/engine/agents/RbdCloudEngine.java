@@ -213,6 +213,29 @@ public final class RbdCloudEngine implements AutoCloseable {
         return async(() -> ending.held().failures().list());
     }
 
+    /** Longest life of a debug agent. */
+    public static final Duration MAX_DEBUG = Duration.ofDays(1);
+
+    /**
+     * Boots a debug agent from a failure snapshot, named by its agent ({@code debian-x1y2z3}), its
+     * snapshot ({@code agents/debian-x1y2z3@rbd-cloud.failure}) or its build ({@code job#12}, the
+     * newest if several): a new agent of the same template on a clone of the snapshot, not
+     * connected to Jenkins, tagged so that reconciliation keeps it until {@code now} plus
+     * {@code lifetime} and removes it after. End it earlier with {@link #terminate}.
+     */
+    public CompletableFuture<Agent> debug(String failure, Duration lifetime, Instant now) {
+        if (lifetime.compareTo(Duration.ofMinutes(1)) < 0 || lifetime.compareTo(MAX_DEBUG) > 0) {
+            throw new IllegalArgumentException("a debug agent lives between 1m and 1d, got " + lifetime);
+        }
+        return async(() -> {
+            FailureSnapshot f = ending.held().failures().find(failure);
+            TemplateSettings t = ctx.settings().template(f.template()).orElseThrow(() -> new IllegalArgumentException(
+                    "template " + f.template() + " of " + f.agent() + " is no longer configured"));
+            return provisioner.launchDebug(t, f.agent(), now.plus(lifetime)).orElseThrow(() -> new IllegalStateException(
+                    "no capacity for a debug agent of template " + t.name() + " (" + ctx.ledger().usage() + ")"));
+        }).thenCompose(job -> job.toLaunch().ready());
+    }
+
     /** The held disks of this controller and cloud (also those an earlier engine held), by agent name. */
     public CompletableFuture<List<HeldDisk>> held() {
         return async(() -> ending.held().list());

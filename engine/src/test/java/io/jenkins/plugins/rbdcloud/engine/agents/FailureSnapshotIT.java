@@ -129,4 +129,50 @@ class FailureSnapshotIT {
         }
         assertEquals(List.of(), fx.domains());
     }
+
+    @Test
+    @Order(3)
+    void aDebugAgentBootsFromTheSnapshotAndStaysUntilItsDeadlineThenGoes() throws Exception {
+        var settings = fx.settings(List.of(template()), b -> b);
+        String failed;
+        String debug;
+        Instant now = Instant.now();
+        try (RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults())) {
+            failed = engine.provision("failed").ready().get(90, TimeUnit.SECONDS).name();
+            engine.exec(failed, Duration.ofSeconds(30), "/bin/sh", "-c", "echo broken > /build-output.txt").get(40, TimeUnit.SECONDS);
+            engine.complete(failed, false, EngineFixture.BUILD).get(120, TimeUnit.SECONDS);
+
+            long t0 = System.nanoTime();
+            Agent a = engine.debug("it/promote#1", Duration.ofHours(1), now).get(120, TimeUnit.SECONDS);
+            System.out.printf("bench debug_ready millis=%d%n", (System.nanoTime() - t0) / 1_000_000);
+            debug = a.name();
+            var cat = engine.exec(debug, Duration.ofSeconds(20), "/bin/cat", "/build-output.txt").get(30, TimeUnit.SECONDS);
+            assertEquals("broken\n", cat.stdoutText(), "the guest agent answers and the failed build's file is there");
+            assertEquals(List.of(debug), fx.domains());
+            assertEquals(Set.of(failed, debug), Set.copyOf(fx.disks("failed")));
+            assertEquals(Optional.of(fx.env.agentsPool() + "/" + failed + "@rbd-cloud.failure"),
+                    fx.agentsPool().parent(debug).map(Object::toString), "a clone of the snapshot");
+            assertEquals(List.of(failed), engine.failures().get(30, TimeUnit.SECONDS).stream().map(FailureSnapshot::agent).toList(),
+                    "the debug agent's disk is no failure snapshot itself");
+        }
+        // A later engine (the CLI's gc, a restarted controller) keeps the debug agent until its deadline.
+        try (RbdCloudEngine later = RbdCloudEngine.start(settings, EngineOptions.defaults())) {
+            ReconcileReport early = later.reconcile(Set.of(), now.plus(Duration.ofMinutes(30))).get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(), early.removedDomains(), early.toString());
+            assertEquals(List.of(), early.removedDisks(), early.toString());
+            assertEquals(List.of(debug), fx.domains());
+
+            ReconcileReport due = later.reconcile(Set.of(), now.plus(Duration.ofHours(1)).plusSeconds(1)).get(90, TimeUnit.SECONDS);
+            System.out.println(due);
+            assertEquals(1, due.removedDomains().size(), due.toString());
+            assertEquals(List.of(fx.env.agentsPool() + "/" + debug), due.removedDisks());
+            assertEquals(List.of(), fx.domains());
+
+            ReconcileReport expired = later.reconcile(Set.of(), now.plus(Duration.ofDays(2))).get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(fx.env.agentsPool() + "/" + failed), expired.removedDisks(), expired.toString());
+            assertEquals(List.of(), expired.failures());
+            assertEquals(List.of(), fx.disks("failed"));
+        }
+        assertEquals(List.of(), fx.secrets());
+    }
 }

@@ -40,6 +40,9 @@ public final class AgentRecord {
     private LaunchValues launchValues = LaunchValues.NONE;
     private AutoCloseable watch;
     private String sick;
+    /** A debug agent: the failure disk it is cloned from and when reconciliation removes it. */
+    private String debugOf;
+    private Instant debugUntil;
 
     public AgentRecord(Reservation reservation, TemplateSettings template, HypervisorNode node) {
         this(reservation, template, node, false);
@@ -58,6 +61,10 @@ public final class AgentRecord {
     public TemplateSettings template() { return template; }
     public HypervisorNode node() { return node; }
     public boolean testBoot() { return testBoot; }
+    public synchronized String debugOf() { return debugOf; }
+    public synchronized Instant debugUntil() { return debugUntil; }
+    /** Makes this a debug agent: its disk is a clone of {@code failureDisk}'s failure snapshot, kept until {@code until}. */
+    synchronized void debugging(String failureDisk, Instant until) { debugOf = failureDisk; debugUntil = until; }
 
     public synchronized State state() { return state; }
     public synchronized void state(State s) { enter(s); }

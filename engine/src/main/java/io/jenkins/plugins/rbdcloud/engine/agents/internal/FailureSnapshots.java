@@ -8,6 +8,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.config.OnFailure;
 import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
+import io.jenkins.plugins.rbdcloud.engine.util.Printable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -82,6 +83,23 @@ public final class FailureSnapshots {
         }
         out.sort(Comparator.comparing(FailureSnapshot::failedAt).thenComparing(FailureSnapshot::agent));
         return out;
+    }
+
+    /**
+     * The failure snapshot {@code what} names: its agent, its snapshot ({@code pool/disk@snap}) or
+     * its build ({@code job#12}; the newest of that build).
+     */
+    public FailureSnapshot find(String what) {
+        List<FailureSnapshot> all = list();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            FailureSnapshot f = all.get(i);
+            if (f.agent().equals(what) || f.snapshot().equals(what)
+                    || f.build().map(b -> what.equals(b.job() + "#" + b.build())).orElse(false)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("no failure snapshot of agent, snapshot or build '" + Printable.of(what)
+                + "' (agents failures lists them)");
     }
 
     /** The failure snapshot kept on {@code disk}; empty when it is none of ours, or gone. */

@@ -22,8 +22,12 @@ public final class FailureTags {
     static final String UNTIL = Ownership.META_PREFIX + "failure-until";
     static final String REASON = Ownership.META_PREFIX + "failure-reason";
     static final String BUILD = Ownership.META_PREFIX + "failure-build";
+    /** A debug agent's (or a kept failed agent's) deadline: its disk and domain stay until then. */
+    static final String KEPT_UNTIL = Ownership.META_PREFIX + "kept-until";
+    private static final String CREATED_AT = Ownership.META_PREFIX + "created-at";
     /** Longest retention a template allows, plus a day of slack for clocks and restarts. */
-    static final Duration MAX_AHEAD = Duration.ofDays(31);
+    static final int MAX_AHEAD_DAYS = 31;
+    static final Duration MAX_AHEAD = Duration.ofDays(MAX_AHEAD_DAYS);
     static final int MAX_REASON = 200;
     private static final int MAX_INSTANT = 40;
 
@@ -56,14 +60,27 @@ public final class FailureTags {
     }
 
     /**
-     * When a disk reconciliation must keep is due: a held disk's hold end, else a failure disk's
-     * expiry. A failure disk whose tags do not hold an expiry is not kept.
+     * When a disk reconciliation must keep is due: a failure disk's expiry, a debug or kept agent's
+     * deadline, else a held disk's hold end. One whose tags do not hold a valid time is not kept.
      */
     public static Optional<Instant> keptUntil(Map<String, String> meta) {
         if (isFailure(meta)) {
             return until(meta);
         }
+        if (meta.containsKey(KEPT_UNTIL)) {
+            return deadline(meta);
+        }
         return HeldDisks.heldUntil(meta);
+    }
+
+    /** A kept agent's deadline, no further than {@value #MAX_AHEAD_DAYS} days after the disk was made. */
+    static Optional<Instant> deadline(Map<String, String> meta) {
+        Optional<Instant> created = instant(meta.get(CREATED_AT));
+        Optional<Instant> until = instant(meta.get(KEPT_UNTIL));
+        if (created.isEmpty() || until.isEmpty() || until.get().isAfter(created.get().plus(MAX_AHEAD))) {
+            return Optional.empty();
+        }
+        return until;
     }
 
     private static Optional<Instant> instant(String s) {
