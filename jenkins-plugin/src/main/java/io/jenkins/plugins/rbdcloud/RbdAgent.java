@@ -41,6 +41,8 @@ public final class RbdAgent extends AbstractCloudSlave {
     private final String golden;
     private final int handshakeTimeoutSeconds;
     private final boolean snapshotOnSuccess;
+    /** onFailure=snapshot: the disk is held too, and a failed build keeps it (false in nodes saved before). */
+    private final boolean snapshotOnFailure;
     /** Provisioning phase → milliseconds, kept so the agent page survives a controller restart. */
     private final LinkedHashMap<String, Long> phaseMillis = new LinkedHashMap<>();
 
@@ -53,6 +55,7 @@ public final class RbdAgent extends AbstractCloudSlave {
         this.golden = agent.golden();
         this.handshakeTimeoutSeconds = template.getHandshakeTimeoutSeconds();
         this.snapshotOnSuccess = template.isSnapshotOnSuccess();
+        this.snapshotOnFailure = template.isSnapshotOnFailure();
         agent.phases().forEach((phase, d) -> phaseMillis.put(phase.name().toLowerCase(java.util.Locale.ROOT), d.toMillis()));
     }
 
@@ -158,17 +161,17 @@ public final class RbdAgent extends AbstractCloudSlave {
     }
 
     /**
-     * With snapshot-on-success and a build that ran here, the disk is held and the build decides
+     * With snapshot-on-success or onFailure=snapshot and a build that ran here, the disk is held and the build decides
      * when it completes ({@link PromotionDecisions}); otherwise the guest and its disk are deleted.
      */
     private void end(RbdCloudEngine engine, Run<?, ?> run, TaskListener listener) {
         CompletableFuture<String> ending;
-        if (snapshotOnSuccess && run != null) {
+        if ((snapshotOnSuccess || snapshotOnFailure) && run != null) {
             ending = engine.endAndHold(name, Instant.now()).thenApply(h -> {
                 if (!h.held()) {
                     return "ended " + name + ": holding its disk failed (" + h.failure().orElse("unknown") + "), deleted";
                 }
-                PromotionDecisions.awaitResult(run, cloudName, name);
+                PromotionDecisions.awaitResult(run, cloudName, name, snapshotOnSuccess);
                 return "ended " + name + ": disk held for " + run.getFullDisplayName() + " to decide (snapshot in "
                         + h.snapshotTook().toMillis() + " ms, build wrote " + h.buildWrittenBytes() + " bytes)";
             });
