@@ -175,4 +175,39 @@ class FailureSnapshotIT {
         }
         assertEquals(List.of(), fx.secrets());
     }
+
+    @Test
+    @Order(4)
+    void keepKeepsTheFailedAgentRunningUntilItsDeadlineAlsoAfterARestartThenItGoes() throws Exception {
+        TemplateSettings kept = fx.template("kept").onFailure(FailurePolicy.keep(Duration.ofMinutes(30))).build();
+        var settings = fx.settings(List.of(kept), b -> b);
+        String agent;
+        Instant before = Instant.now();
+        try (RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.defaults())) {
+            agent = engine.provision("kept").ready().get(90, TimeUnit.SECONDS).name();
+            CompletionReport c = engine.complete(agent, false, EngineFixture.BUILD).get(60, TimeUnit.SECONDS);
+            System.out.println(c);
+            assertEquals(TerminationReport.DiskFate.KEPT_FOR_DEBUGGING, c.termination().disk(), c.toString());
+            assertEquals(false, c.termination().domainRemoved());
+            assertEquals(List.of(agent), fx.domains(), "the whole agent keeps running");
+            assertEquals(0, engine.exec(agent, Duration.ofSeconds(20), "/bin/true").get(30, TimeUnit.SECONDS).exitCode(),
+                    "and can be inspected");
+            ReconcileReport early = engine.reconcile(Set.of(), before.plus(Duration.ofMinutes(20))).get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(), early.removedDomains(), early.toString());
+            assertEquals(List.of(agent), fx.domains());
+        }
+        // A restarted controller adopts it, and still removes it at its deadline.
+        try (RbdCloudEngine later = RbdCloudEngine.start(settings, EngineOptions.defaults())) {
+            later.adopt(Instant.now()).get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(agent), later.agents().stream().map(Agent::name).toList());
+            ReconcileReport due = later.reconcile(Set.of(), Instant.now().plus(Duration.ofMinutes(31))).get(90, TimeUnit.SECONDS);
+            System.out.println(due);
+            assertEquals(1, due.removedDomains().size(), due.toString());
+            assertEquals(List.of(fx.env.agentsPool() + "/" + agent), due.removedDisks());
+            assertEquals(List.of(), later.agents(), "gone from the engine too");
+            assertEquals(0, later.usage().total(), "its capacity is free again");
+        }
+        assertEquals(List.of(), fx.domains());
+        assertEquals(List.of(), fx.disks("kept"));
+    }
 }

@@ -70,6 +70,15 @@ public final class AgentEnding {
      */
     public CompletionReport complete(AgentRecord agent, boolean success, Provenance provenance) {
         Instant t0 = ctx.now();
+        if (!success && agent.template().onFailure().policy() instanceof FailurePolicy.Keep k && agent.handle() != null
+                && agent.disk() != null) {
+            Optional<TerminationReport> kept = keepRunning(agent, provenance, t0.plus(k.keep()), t0);
+            if (kept.isPresent()) {
+                return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, Optional.empty(),
+                        ctx.agentsPool().usedBytes(agent.disk()), OptionalLong.empty(), OptionalLong.empty(), kept.get(),
+                        Optional.empty());
+            }
+        }
         boolean keepFailure = !success && agent.template().onFailure().policy() instanceof FailurePolicy.Snapshot;
         boolean promote = success && agent.template().snapshot() == SnapshotPolicy.ON_SUCCESS;
         if (!(keepFailure || promote) || agent.handle() == null) {
@@ -99,6 +108,19 @@ public final class AgentEnding {
                 h.buildWrittenBytes(), h.trimmedBytes(), p.versionUsedBytes(),
                 new TerminationReport(t.agent(), true, t.disk(), t.freedBytes(), Duration.between(t0, ctx.now())),
                 p.promotionRefused());
+    }
+
+    /** The failed agent stays running until {@code until}; empty (the caller deletes it) when tagging its disk failed. */
+    private Optional<TerminationReport> keepRunning(AgentRecord agent, Provenance build, Instant until, Instant t0) {
+        try {
+            held.failures().keepRunning(agent, Optional.of(build), "build failed", until);
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(AgentEnding.class.getName()).log(java.util.logging.Level.WARNING,
+                    "keeping the failed agent " + agent.name() + " failed; deleting it", e);
+            return Optional.empty();
+        }
+        return Optional.of(new TerminationReport(agent.name(), false, TerminationReport.DiskFate.KEPT_FOR_DEBUGGING, 0,
+                Duration.between(t0, ctx.now())));
     }
 
     public TerminationReport terminate(AgentRecord agent) {

@@ -48,7 +48,7 @@ final class DebugClone {
         Map<String, String> tags = new LinkedHashMap<>();
         owner.toMap().forEach((k, v) -> tags.put(Ownership.META_PREFIX + k, v));
         tags.put(DEBUG_OF, source);
-        tags.put(FailureTags.KEPT_UNTIL, agent.debugUntil().toString());
+        tags.put(FailureTags.KEPT_UNTIL, agent.keptUntil().toString());
         pool.metaSetAll(agent.name(), tags);
         return agent.name();
     }

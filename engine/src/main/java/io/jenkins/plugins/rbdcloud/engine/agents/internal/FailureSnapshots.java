@@ -58,6 +58,19 @@ public final class FailureSnapshots {
         return read(disk).orElseThrow(() -> new IllegalStateException("the failure snapshot of " + disk + " vanished"));
     }
 
+    /**
+     * {@code onFailure=keep:<d>}: the failed agent keeps running, out of Jenkins, until {@code until}; its
+     * disk's tags say so, so any engine of this controller and cloud removes it then (reconciliation).
+     */
+    void keepRunning(AgentRecord agent, Optional<Provenance> build, String reason, Instant until) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(FailureTags.KEPT_UNTIL, until.toString());
+        tags.put(FailureTags.REASON, FailureTags.reason(reason));
+        build.ifPresent(b -> tags.put(FailureTags.BUILD, b.encode()));
+        ctx.agentsPool().metaSetAll(agent.disk(), tags);
+        agent.keptUntil(until);
+    }
+
     /** Keeps the newest {@code cap} of the template's failure snapshots (always {@code kept}); removes the rest. */
     private void dropOldest(String template, int cap, String kept) {
         List<FailureSnapshot> mine = new ArrayList<>(list().stream().filter(f -> f.template().equals(template))

@@ -75,6 +75,9 @@ public final class FailureTags {
 
     /** A kept agent's deadline, no further than {@value #MAX_AHEAD_DAYS} days after the disk was made. */
     static Optional<Instant> deadline(Map<String, String> meta) {
+        if (!meta.containsKey(KEPT_UNTIL)) {
+            return Optional.empty();
+        }
         Optional<Instant> created = instant(meta.get(CREATED_AT));
         Optional<Instant> until = instant(meta.get(KEPT_UNTIL));
         if (created.isEmpty() || until.isEmpty() || until.get().isAfter(created.get().plus(MAX_AHEAD))) {

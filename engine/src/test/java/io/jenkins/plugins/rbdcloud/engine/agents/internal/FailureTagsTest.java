@@ -46,4 +46,14 @@ class FailureTagsTest {
         assertEquals("failed", FailureTags.reason(" "));
         assertEquals("FAILURE\\u000aINJECTED", FailureTags.reason("FAILURE\nINJECTED"));
     }
+
+    @Test
+    void aDebugOrKeptAgentsDeadlineIsReadWithLimits() {
+        assertEquals(Optional.of(Instant.parse("2026-12-03T12:00:00Z")), FailureTags.keptUntil(Map.of(
+                "rbd-cloud.created-at", AT, "rbd-cloud.kept-until", "2026-12-03T12:00:00Z")));
+        assertEquals(Optional.empty(), FailureTags.keptUntil(Map.of("rbd-cloud.created-at", AT, "rbd-cloud.kept-until", "soon")));
+        assertEquals(Optional.empty(), FailureTags.keptUntil(Map.of("rbd-cloud.created-at", AT,
+                "rbd-cloud.kept-until", "2027-12-03T12:00:00Z")), "beyond any setting");
+        assertEquals(Optional.empty(), FailureTags.keptUntil(Map.of("rbd-cloud.kept-until", "2026-12-03T12:00:00Z")));
+    }
 }
