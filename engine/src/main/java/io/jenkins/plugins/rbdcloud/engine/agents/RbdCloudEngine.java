@@ -155,7 +155,9 @@ public final class RbdCloudEngine implements AutoCloseable {
 
     /**
      * Ends an agent whose build's result is known: when {@code success} and the template asks, the
-     * same as {@link #endAndHold} then {@link #promoteHeld}; otherwise deleted.
+     * same as {@link #endAndHold} then {@link #promoteHeld}; when not, per the template's
+     * {@code onFailure}: {@link #endAndHold} then {@link #failHeld} ({@code snapshot}), the agent kept
+     * running until its deadline ({@code keep:<d>}, reconciliation removes it then), or deleted.
      */
     public CompletableFuture<CompletionReport> complete(String agent, boolean success, Provenance provenance) {
         java.util.Objects.requireNonNull(provenance, "provenance");
