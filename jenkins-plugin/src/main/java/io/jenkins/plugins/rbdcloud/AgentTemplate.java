@@ -10,6 +10,8 @@ import hudson.util.DescribableList;
 import io.jenkins.plugins.rbdcloud.engine.config.ConfigWord;
 import io.jenkins.plugins.rbdcloud.engine.config.Consistency;
 import io.jenkins.plugins.rbdcloud.engine.config.DirectBoot;
+import io.jenkins.plugins.rbdcloud.engine.config.FailurePolicy;
+import io.jenkins.plugins.rbdcloud.engine.config.OnFailure;
 import io.jenkins.plugins.rbdcloud.engine.config.LauncherKind;
 import io.jenkins.plugins.rbdcloud.engine.config.Network;
 import io.jenkins.plugins.rbdcloud.engine.config.PromoteFrom;
@@ -38,6 +40,7 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
     static final int ONE_SHOT_UNUSED_MINUTES = 10;
     /** Remoting's handshake and first calls take ~40 s under TCG on 1 vCPU (classes load over the channel). */
     static final int DEFAULT_HANDSHAKE_TIMEOUT_SECONDS = 180;
+    static final int DEFAULT_FAILURE_RETENTION_HOURS = (int) OnFailure.DEFAULT_RETENTION.toHours();
 
     private final String name;
     private final String image;
@@ -55,6 +58,9 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
     private boolean promoteChangeRequests;
     private boolean promoteForks;
     private int promoteMaxWrittenMib = TemplateSettings.DEFAULT_PROMOTE_MAX_WRITTEN_MIB;
+    private String onFailure = "delete";
+    private int failureRetentionHours = DEFAULT_FAILURE_RETENTION_HOURS;
+    private int failureSnapshots = OnFailure.DEFAULT_SNAPSHOTS;
     private String consistency = Consistency.PREFERRED.word();
     private String watchdog = WatchdogAction.POWEROFF.word();
     private String network;
@@ -97,6 +103,9 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
     public boolean isPromoteChangeRequests() { return promoteChangeRequests; }
     public boolean isPromoteForks() { return promoteForks; }
     public int getPromoteMaxWrittenMib() { return promoteMaxWrittenMib; }
+    public String getOnFailure() { return onFailure; }
+    public int getFailureRetentionHours() { return failureRetentionHours; }
+    public int getFailureSnapshots() { return failureSnapshots; }
     public String getConsistency() { return consistency; }
     public String getWatchdog() { return watchdog; }
     public String getNetwork() { return network; }
@@ -137,6 +146,10 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
     @DataBoundSetter public void setPromoteChangeRequests(boolean v) { promoteChangeRequests = v; }
     @DataBoundSetter public void setPromoteForks(boolean v) { promoteForks = v; }
     @DataBoundSetter public void setPromoteMaxWrittenMib(int v) { promoteMaxWrittenMib = v; }
+    /** {@code delete}, {@code snapshot} or {@code keep:<duration>} (the config file's words). */
+    @DataBoundSetter public void setOnFailure(String v) { onFailure = v == null || v.isBlank() ? "delete" : v.strip(); }
+    @DataBoundSetter public void setFailureRetentionHours(int v) { failureRetentionHours = v; }
+    @DataBoundSetter public void setFailureSnapshots(int v) { failureSnapshots = v; }
     @DataBoundSetter public void setConsistency(String v) { consistency = v; }
     @DataBoundSetter public void setWatchdog(String v) { watchdog = v; }
     /** {@code network:<libvirt network>}, {@code bridge:<host bridge>} or {@code user}; empty: no network interface. */
@@ -163,7 +176,18 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
         if (promoteMaxWrittenMib <= 0) {
             promoteMaxWrittenMib = TemplateSettings.DEFAULT_PROMOTE_MAX_WRITTEN_MIB;
         }
+        // Saved before failure snapshots existed: the engine's defaults.
+        if (onFailure == null) {
+            onFailure = "delete";
+            failureRetentionHours = DEFAULT_FAILURE_RETENTION_HOURS;
+            failureSnapshots = OnFailure.DEFAULT_SNAPSHOTS;
+        }
         return this;
+    }
+
+    /** Whether a failed build's disk is kept as a failure snapshot: the agent's disk is then held until the result is known. */
+    boolean isSnapshotOnFailure() {
+        return "snapshot".equals(onFailure);
     }
 
     /** Whether agents of this template satisfy {@code label}. Unlabelled builds never get one: agents are exclusive. */
@@ -184,7 +208,9 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
                 .warmPool(0) // WarmAgents keeps the warm pool as connected Jenkins agents; the engine keeps none
                 .warmPoolMaxAge(Duration.ofMinutes(warmPoolMaxAgeMinutes)).maxCloneDepth(maxCloneDepth)
                 .hypervisorGroup(hypervisorGroup).promoteFrom(promoteFrom(promoteFromJobs, promoteFromBranches,
-                        promoteChangeRequests, promoteForks)).promoteMaxWrittenMib(promoteMaxWrittenMib);
+                        promoteChangeRequests, promoteForks)).promoteMaxWrittenMib(promoteMaxWrittenMib)
+                .onFailure(FailurePolicy.parse("onFailure", onFailure))
+                .failureRetention(Duration.ofHours(failureRetentionHours)).failureSnapshots(failureSnapshots);
         if (network != null) {
             b.network(Network.parse(network, mtu == null ? OptionalInt.empty() : OptionalInt.of(mtu)));
         }

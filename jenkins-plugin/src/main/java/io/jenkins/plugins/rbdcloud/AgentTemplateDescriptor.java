@@ -62,6 +62,22 @@ public final class AgentTemplateDescriptor extends Descriptor<AgentTemplate> {
     }
 
     @POST
+    public FormValidation doCheckOnFailure(@QueryParameter String value) {
+        return FormChecks.check("onFailure", () -> builder().onFailure(
+                io.jenkins.plugins.rbdcloud.engine.config.FailurePolicy.parse("onFailure", value.strip())).build());
+    }
+
+    @POST
+    public FormValidation doCheckFailureRetentionHours(@QueryParameter String value) {
+        return FormChecks.checkInt("failureRetention", value, n -> builder().failureRetention(java.time.Duration.ofHours(n)).build());
+    }
+
+    @POST
+    public FormValidation doCheckFailureSnapshots(@QueryParameter String value) {
+        return FormChecks.checkInt("failureSnapshots", value, n -> builder().failureSnapshots(n).build());
+    }
+
+    @POST
     public FormValidation doCheckVcpus(@QueryParameter String value) {
         return FormChecks.checkInt("vcpus", value, n -> builder().vcpus(n).build());
     }

@@ -19,9 +19,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Snapshot-on-success decided at the build's end. An agent of a template that promotes ends with
- * its disk held (snapshot taken while the guest was frozen, domain gone); the build it served then
- * decides: SUCCESS promotes the held disk to the next golden version, anything else drops it. A
+ * Snapshot-on-success and failure snapshots decided at the build's end. An agent of a template that
+ * promotes, or keeps failed builds' disks ({@code onFailure=snapshot}), ends with its disk held
+ * (snapshot taken, domain gone); the build it served then decides: SUCCESS promotes the held disk
+ * to the next golden version (or drops it), anything else keeps it as a failure snapshot when the
+ * template says so ({@link FailureSnapshotAction} on the build) or drops it. A
  * Pipeline's {@code node} block ends before its build has a result, a freestyle build after: one
  * path for both. A decision lost to a controller restart is no leak: the engine drops a held disk
  * when its hold limit passes.
@@ -32,8 +34,8 @@ public final class PromotionDecisions extends RunListener<Run> {
 
     private static final Logger LOG = Logger.getLogger(PromotionDecisions.class.getName());
 
-    /** One held agent disk: the cloud that holds it and the agent's name. */
-    private record Held(String cloud, String agent) {
+    /** One held agent disk: the cloud that holds it, the agent's name, and whether success promotes it. */
+    private record Held(String cloud, String agent, boolean promote) {
     }
 
     /** How long the end of a build waits to write the decision into its log. */
@@ -43,8 +45,8 @@ public final class PromotionDecisions extends RunListener<Run> {
     private static final Map<String, Set<Held>> PENDING = new ConcurrentHashMap<>();
 
     /** {@code agent}'s disk is held: promote or drop it when {@code run} completes (at once if it has). */
-    static void awaitResult(Run<?, ?> run, String cloud, String agent) {
-        PENDING.computeIfAbsent(run.getExternalizableId(), k -> ConcurrentHashMap.newKeySet()).add(new Held(cloud, agent));
+    static void awaitResult(Run<?, ?> run, String cloud, String agent, boolean promote) {
+        PENDING.computeIfAbsent(run.getExternalizableId(), k -> ConcurrentHashMap.newKeySet()).add(new Held(cloud, agent, promote));
         if (!run.isBuilding()) {
             decide(run, null); // a freestyle build completed before its agent ended
         }
@@ -66,7 +68,7 @@ public final class PromotionDecisions extends RunListener<Run> {
             return;
         }
         boolean success = run.getResult() == Result.SUCCESS;
-        Provenance provenance = success ? BuildProvenance.of(run) : null;
+        Provenance provenance = BuildProvenance.of(run);
         for (Held h : held) {
             RbdCloudEngine engine = Engines.get().current(h.cloud());
             if (engine == null) {
@@ -74,12 +76,15 @@ public final class PromotionDecisions extends RunListener<Run> {
                         + " is dropped when its hold ends");
                 continue;
             }
-            String what = (success ? "promoting" : "dropping") + " the disk of " + h.agent() + " (build " + run.getResult() + ")";
+            String what = (success && h.promote() ? "promoting" : success ? "dropping" : "ending") + " the disk of " + h.agent()
+                    + " (build " + run.getResult() + ")";
             if (log != null) {
                 log.println("rbd-cloud: " + what);
             }
-            var decided = success ? engine.promoteHeld(h.agent(), provenance).thenApply(RbdAgent::describe)
-                    : engine.dropHeld(h.agent()).thenApply(t -> "dropped the disk of " + h.agent() + " (" + t.disk() + ")");
+            CompletableFuture<String> decided = success && h.promote()
+                    ? engine.promoteHeld(h.agent(), provenance).thenApply(RbdAgent::describe)
+                    : success ? engine.dropHeld(h.agent()).thenApply(t -> "dropped the disk of " + h.agent() + " (" + t.disk() + ")")
+                    : FailureSnapshotAction.keepOrDrop(engine, run, h.agent(), provenance);
             if (log != null) {
                 tell(log, decided);
             }

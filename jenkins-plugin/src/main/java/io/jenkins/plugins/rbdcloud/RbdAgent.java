@@ -41,6 +41,10 @@ public final class RbdAgent extends AbstractCloudSlave {
     private final String golden;
     private final int handshakeTimeoutSeconds;
     private final boolean snapshotOnSuccess;
+    /** onFailure=snapshot: the disk is held too, and a failed build keeps it (false in nodes saved before). */
+    private final boolean snapshotOnFailure;
+    /** onFailure=keep:&lt;d&gt;: a failed freestyle build's agent keeps running for inspection. */
+    private final boolean keepOnFailure;
     /** Provisioning phase → milliseconds, kept so the agent page survives a controller restart. */
     private final LinkedHashMap<String, Long> phaseMillis = new LinkedHashMap<>();
 
@@ -53,6 +57,8 @@ public final class RbdAgent extends AbstractCloudSlave {
         this.golden = agent.golden();
         this.handshakeTimeoutSeconds = template.getHandshakeTimeoutSeconds();
         this.snapshotOnSuccess = template.isSnapshotOnSuccess();
+        this.snapshotOnFailure = template.isSnapshotOnFailure();
+        this.keepOnFailure = template.getOnFailure() != null && template.getOnFailure().startsWith("keep:");
         agent.phases().forEach((phase, d) -> phaseMillis.put(phase.name().toLowerCase(java.util.Locale.ROOT), d.toMillis()));
     }
 
@@ -163,17 +169,22 @@ public final class RbdAgent extends AbstractCloudSlave {
     }
 
     /**
-     * With snapshot-on-success and a build that ran here, the disk is held and the build decides
+     * With snapshot-on-success or onFailure=snapshot and a build that ran here, the disk is held and the build decides
      * when it completes ({@link PromotionDecisions}); otherwise the guest and its disk are deleted.
      */
     private void end(RbdCloudEngine engine, Run<?, ?> run, TaskListener listener) {
         CompletableFuture<String> ending;
-        if (snapshotOnSuccess && run != null) {
+        if (keepOnFailure && run != null && !run.isBuilding() && run.getResult() != hudson.model.Result.SUCCESS) {
+            // The result is known (a freestyle build): the engine keeps the agent running until its deadline.
+            ending = engine.complete(name, false, BuildProvenance.of(run)).thenApply(c -> "kept " + name
+                    + " running for inspection (onFailure keep): reach it with rbd-cloud agents exec " + name
+                    + "; it is deleted at its deadline");
+        } else if ((snapshotOnSuccess || snapshotOnFailure) && run != null) {
             ending = engine.endAndHold(name, Instant.now()).thenApply(h -> {
                 if (!h.held()) {
                     return "ended " + name + ": holding its disk failed (" + h.failure().orElse("unknown") + "), deleted";
                 }
-                PromotionDecisions.awaitResult(run, cloudName, name);
+                PromotionDecisions.awaitResult(run, cloudName, name, snapshotOnSuccess);
                 return "ended " + name + ": disk held for " + run.getFullDisplayName() + " to decide (snapshot in "
                         + h.snapshotTook().toMillis() + " ms, build wrote " + h.buildWrittenBytes() + " bytes)";
             });

@@ -33,5 +33,6 @@ class AgentTemplateUpgradeTest {
         TemplateSettings s = t.toSettings();
         assertEquals(PromoteFrom.NOBODY, s.promoteFrom());
         assertEquals(2048L << 20, s.promoteMaxWrittenBytes());
+        assertEquals(io.jenkins.plugins.rbdcloud.engine.config.OnFailure.DELETE, s.onFailure(), "failed builds' agents are deleted");
     }
 }

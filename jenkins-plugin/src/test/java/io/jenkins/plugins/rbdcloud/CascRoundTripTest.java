@@ -33,6 +33,8 @@ class CascRoundTripTest {
         assertEquals(new PromoteFrom(List.of("ci/app/*", "release-**"), List.of("main"), true, false),
                 cloud.toSettings().templates().get(0).promoteFrom());
         assertEquals(512L << 20, cloud.toSettings().templates().get(0).promoteMaxWrittenBytes());
+        assertEquals(new io.jenkins.plugins.rbdcloud.engine.config.OnFailure(io.jenkins.plugins.rbdcloud.engine.config.FailurePolicy
+                .keep(java.time.Duration.ofMinutes(30)), java.time.Duration.ofHours(48), 3), cloud.toSettings().templates().get(0).onFailure());
         // The engine accepts what JCasC produced (credentials resolved, every rule passed).
         assertEquals(2, cloud.toSettings().templates().get(0).labels().size());
 
@@ -42,6 +44,8 @@ class CascRoundTripTest {
         assertTrue(exported.contains("hypervisorCredentialsId: \"ceph-hypervisor-key\""), exported);
         assertTrue(exported.contains("consistency: \"fs-frozen\""), exported);
         assertTrue(exported.contains("promoteFromJobs: \"ci/app/* release-**\""), exported);
+        assertTrue(exported.contains("onFailure: \"keep:30m\""), exported);
+        assertTrue(exported.contains("failureSnapshots: 3"), exported);
         assertTrue(exported.contains("name: \"HTTP_PROXY\""), exported);
         assertFalse(exported.contains("proxy.example.org"), "env values are exported encrypted: " + exported);
     }

@@ -29,6 +29,9 @@ class FormRoundTripTest {
         t.setCmdline("root=LABEL=root console=ttyS0");
         t.setEnv(List.of(new EnvVar("HTTP_PROXY", hudson.util.Secret.fromString("http://proxy:3128"))));
         t.setHandshakeTimeoutSeconds(240);
+        t.setOnFailure("snapshot");
+        t.setFailureRetentionHours(48);
+        t.setFailureSnapshots(3);
         t.setNodeProperties(List.of(new EnvironmentVariablesNodeProperty(new EnvironmentVariablesNodeProperty.Entry("GRADLE_OPTS", "-Xmx1g"))));
         RbdCloud cloud = new RbdCloud("ci");
         cloud.setCeph(ceph);
@@ -42,7 +45,8 @@ class FormRoundTripTest {
         // Labels are whole: brackets inside ${%...} used to be parsed as arguments and cut off.
         String text = page.asNormalizedText();
         for (String label : List.of("Memory in MiB", "Disk size in GiB", "Idle minutes, 0 = one build only",
-                "Start timeout in seconds", "Warm pool maximum age in minutes", "Reconcile grace in minutes")) {
+                "Start timeout in seconds", "Warm pool maximum age in minutes", "Reconcile grace in minutes",
+                "When a build fails", "Hours a failure snapshot is kept", "Failure snapshots kept per template")) {
             assertTrue(page.asXml().contains(label), "label '" + label + "' on the configure page");
         }
         assertTrue(text.contains("Save"), "the configure page renders to its end");
@@ -52,6 +56,9 @@ class FormRoundTripTest {
 
         RbdCloud saved = (RbdCloud) j.jenkins.clouds.getByName("ci");
         j.assertEqualDataBoundBeans(cloud, saved);
+        assertEquals(new io.jenkins.plugins.rbdcloud.engine.config.OnFailure(
+                io.jenkins.plugins.rbdcloud.engine.config.FailurePolicy.snapshot(), java.time.Duration.ofHours(48), 3),
+                saved.getTemplates().get(0).toSettings().onFailure());
         // Node properties survive the save (a plain List lost them) and reach the agents' nodes.
         var props = saved.getTemplates().get(0).getNodeProperties();
         assertEquals(1, props.size());

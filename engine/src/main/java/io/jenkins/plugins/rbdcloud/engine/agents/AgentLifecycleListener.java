@@ -40,6 +40,9 @@ public interface AgentLifecycleListener {
     /** A successful build's disk became golden version {@code label}. */
     default void promoted(String agent, String label) {}
 
+    /** A failed build's disk was kept as a failure snapshot. */
+    default void failureKept(FailureSnapshot snapshot) {}
+
     /** A successful build's disk was not promoted: {@code rule} (the template's promoteFrom or delta guard) refused it. */
     default void promotionRefused(String agent, String rule) {}
 

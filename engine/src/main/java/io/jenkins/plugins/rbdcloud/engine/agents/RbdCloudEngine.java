@@ -34,6 +34,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -167,7 +168,9 @@ public final class RbdCloudEngine implements AutoCloseable {
 
     /**
      * Ends an agent whose build's result is known: when {@code success} and the template asks, the
-     * same as {@link #endAndHold} then {@link #promoteHeld}; otherwise deleted.
+     * same as {@link #endAndHold} then {@link #promoteHeld}; when not, per the template's
+     * {@code onFailure}: {@link #endAndHold} then {@link #failHeld} ({@code snapshot}), the agent kept
+     * running until its deadline ({@code keep:<d>}, reconciliation removes it then), or deleted.
      */
     public CompletableFuture<CompletionReport> complete(String agent, boolean success, Provenance provenance) {
         java.util.Objects.requireNonNull(provenance, "provenance");
@@ -202,6 +205,50 @@ public final class RbdCloudEngine implements AutoCloseable {
     /** Deletes a held disk and its snapshot. Safe to repeat: nothing held any more gives fate {@code ABSENT}. */
     public CompletableFuture<TerminationReport> dropHeld(String agent) {
         return async(() -> ending.held().drop(agent));
+    }
+
+    /**
+     * The build on a held disk did not succeed ({@code reason}, e.g. its result): with the template's
+     * {@code onFailure=snapshot} the disk and its snapshot are kept until {@code now} plus the
+     * template's failure retention, at most its count of them (the oldest go first); otherwise the
+     * disk is dropped. Empty when dropped. Safe to repeat.
+     */
+    public CompletableFuture<Optional<FailureSnapshot>> failHeld(String agent, Optional<Provenance> build, String reason,
+                                                                 Instant now) {
+        java.util.Objects.requireNonNull(build, "build");
+        return async(() -> {
+            Optional<FailureSnapshot> f = ending.held().fail(agent, build, reason, now);
+            f.ifPresent(x -> ctx.tell(l -> l.failureKept(x)));
+            return f;
+        });
+    }
+
+    /** The failure snapshots of this controller and cloud (also those an earlier engine kept), oldest first. */
+    public CompletableFuture<List<FailureSnapshot>> failures() {
+        return async(() -> ending.held().failures().list());
+    }
+
+    /** Longest life of a debug agent. */
+    public static final Duration MAX_DEBUG = Duration.ofDays(1);
+
+    /**
+     * Boots a debug agent from a failure snapshot, named by its agent ({@code debian-x1y2z3}), its
+     * snapshot ({@code agents/debian-x1y2z3@rbd-cloud.failure}) or its build ({@code job#12}, the
+     * newest if several): a new agent of the same template on a clone of the snapshot, not
+     * connected to Jenkins, tagged so that reconciliation keeps it until {@code now} plus
+     * {@code lifetime} and removes it after. End it earlier with {@link #terminate}.
+     */
+    public CompletableFuture<Agent> debug(String failure, Duration lifetime, Instant now) {
+        if (lifetime.compareTo(Duration.ofMinutes(1)) < 0 || lifetime.compareTo(MAX_DEBUG) > 0) {
+            throw new IllegalArgumentException("a debug agent lives between 1m and 1d, got " + lifetime);
+        }
+        return async(() -> {
+            FailureSnapshot f = ending.held().failures().find(failure);
+            TemplateSettings t = ctx.settings().template(f.template()).orElseThrow(() -> new IllegalArgumentException(
+                    "template " + f.template() + " of " + f.agent() + " is no longer configured"));
+            return provisioner.launchDebug(t, f.agent(), now.plus(lifetime)).orElseThrow(() -> new IllegalStateException(
+                    "no capacity for a debug agent of template " + t.name() + " (" + ctx.ledger().usage() + ")"));
+        }).thenCompose(job -> job.toLaunch().ready());
     }
 
     /** The held disks of this controller and cloud (also those an earlier engine held), by agent name. */

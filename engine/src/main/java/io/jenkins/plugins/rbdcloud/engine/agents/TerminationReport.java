@@ -32,6 +32,8 @@ public record TerminationReport(String agent, boolean domainRemoved, DiskFate di
          * disk. Tracked like a pending undo until it is gone (retried on every tick, known garbage to
          * reconciliation); listeners get the final report ({@code terminated}) then.
          */
-        REMOVING
+        REMOVING,
+        /** Kept with a failure snapshot for inspection ({@code onFailure=snapshot}) until it expires. */
+        KEPT_FOR_DEBUGGING
     }
 }

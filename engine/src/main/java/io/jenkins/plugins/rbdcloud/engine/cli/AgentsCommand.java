@@ -16,8 +16,6 @@ import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.OwnedDomain;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.ExecResult;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.Hypervisor;
-import io.jenkins.plugins.rbdcloud.engine.util.Bytes;
-import io.jenkins.plugins.rbdcloud.engine.util.Json;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * {@code rbd-cloud agents up|ls|exec|down}: agents outside Jenkins, for admins and scripts. The CLI
+ * {@code rbd-cloud agents up|ls|exec|down} (and {@link FailuresCommand failures|debug}): agents outside Jenkins, for admins and scripts. The CLI
  * lives shorter than its agents: exec and down first adopt this cloud's running agents.
  */
 final class AgentsCommand {
@@ -48,7 +46,8 @@ final class AgentsCommand {
             agents exec NAME [--timeout S] -- CMD [ARG...]
                                            run CMD (no shell) in the agent's guest; exits with CMD's status
             agents down NAME... [--force]  delete agents (domain, then disk): disk fate, bytes written and
-                                           freed, times; refused while a controller runs this cloud, unless --force""";
+                                           freed, times; refused while a controller runs this cloud, unless --force
+            """ + FailuresCommand.USAGE;
 
     private final CliSession s;
 
@@ -57,13 +56,16 @@ final class AgentsCommand {
     }
 
     ExitCode run(Args a) {
-        String verb = a.next("agents sub-command (up, ls, exec, down)");
-        a.rejectUnknown(Set.of("json", "force"), Set.of("template", "count", "config", "timeout"));
+        String verb = a.next("agents sub-command (up, ls, exec, down, failures, debug)");
+        a.rejectUnknown(Set.of("json", "force"), Set.of("template", "count", "config", "timeout", "for"));
         return switch (verb) {
             case "up" -> up(a.option("template", null), a.intOption("count", 1));
             case "ls" -> ls();
             case "exec" -> exec(a.next("agent name"), a.rest(), a.passThrough(), a.intOption("timeout", 60));
             case "down" -> down(a.rest(), a.flag("force"));
+            case "failures" -> new FailuresCommand(s).list();
+            case "debug" -> new FailuresCommand(s).debug(a.next("failure snapshot, agent or build (job#number)"),
+                    a.option("for", "2h"));
             default -> throw new CliException(ExitCode.USAGE, "unknown agents sub-command '" + verb + "'\n" + USAGE);
         };
     }
@@ -266,14 +268,6 @@ final class AgentsCommand {
     }
 
     private void print(List<Map<String, Object>> rows, List<String> columns) {
-        if (s.json) {
-            s.out.println(Json.write(rows));
-            return;
-        }
-        Table t = new Table(columns.stream().map(c -> c.replaceAll("([A-Z])", " $1").toUpperCase(java.util.Locale.ROOT)).toArray(String[]::new));
-        for (Map<String, Object> r : rows) {
-            t.row(columns.stream().map(c -> c.endsWith("Bytes") && r.get(c) instanceof Long l ? Bytes.human(l) : r.get(c)).toArray());
-        }
-        t.print(s.out);
+        Rows.print(s, rows, columns);
     }
 }

@@ -33,6 +33,11 @@ final class CliSession implements AutoCloseable {
     private CephCluster ceph;
     private GoldenImages catalog;
 
+    /** {@code " --config FILE"} when a config file was given, for commands printed back to the user. */
+    String configArgument() {
+        return configFile == null ? "" : " --config " + configFile;
+    }
+
     CliSession(PrintStream out, PrintStream err, boolean json, Path configFile) {
         this.out = out;
         this.err = err;

@@ -39,7 +39,7 @@ public final class Main {
     static ExitCode run(List<String> argv, PrintStream out, PrintStream err) {
         try {
             Args a = new Args(argv, Set.of("config", "keep", "template", "count", "timeout", "to", "as", "interval", "format", "note",
-                    "signature-key", "max-version-size"));
+                    "signature-key", "max-version-size", "for"));
             String config = a.option("config", null);
             String command = a.nextOr("help");
             try (CliSession s = new CliSession(out, err, a.flag("json"), config == null ? null : Path.of(config))) {

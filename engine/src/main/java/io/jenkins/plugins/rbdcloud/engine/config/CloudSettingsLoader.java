@@ -31,7 +31,8 @@ public final class CloudSettingsLoader {
             "template", List.of("labels", "image", "imageVersion", "vcpus", "memoryMib", "diskGib", "executors",
                     "maxAgents", "retention", "snapshot", "consistency", "watchdog", "network", "mtu", "launcher",
                     "startTimeout", "warmPool", "warmPoolMaxAge", "maxCloneDepth", "kernel", "initrd", "cmdline",
-                    "hypervisorGroup", "env.<NAME>", "envFile.<NAME>"));
+                    "hypervisorGroup", "env.<NAME>", "envFile.<NAME>",
+                    "onFailure", "failureRetention", "failureSnapshots"));
 
     private CloudSettingsLoader() {
     }

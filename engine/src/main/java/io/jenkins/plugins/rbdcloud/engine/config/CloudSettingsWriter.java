@@ -92,6 +92,9 @@ public final class CloudSettingsWriter {
         m.put(p + "warmPoolMaxAge", Durations.format(t.warmPoolMaxAge()));
         m.put(p + "maxCloneDepth", Integer.toString(t.maxCloneDepth()));
         m.put(p + "promoteMaxWrittenMib", Long.toString(t.promoteMaxWrittenBytes() >> 20));
+        m.put(p + "onFailure", t.onFailure().policy().word());
+        m.put(p + "failureRetention", Durations.format(t.onFailure().retention()));
+        m.put(p + "failureSnapshots", Integer.toString(t.onFailure().snapshots()));
         PromoteFrom from = t.promoteFrom();
         if (!from.jobs().isEmpty()) {
             m.put(p + "promoteFrom.jobs", String.join(" ", from.jobs()));

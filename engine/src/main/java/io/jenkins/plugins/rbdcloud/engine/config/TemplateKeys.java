@@ -36,6 +36,9 @@ final class TemplateKeys {
         src.text(p + "hypervisorGroup", b::hypervisorGroup);
         src.read(p + "promoteMaxWrittenMib", t -> (long) ConfigSource.parseInt(t), b::promoteMaxWrittenMib);
         promoteFrom(src, p, b);
+        src.read(p + "onFailure", t -> FailurePolicy.parse(p + "onFailure", t), b::onFailure);
+        src.duration(p + "failureRetention", b::failureRetention);
+        src.integer(p + "failureSnapshots", b::failureSnapshots);
         network(src, p, b);
         directBoot(src, p, b);
         env(src, p, b);

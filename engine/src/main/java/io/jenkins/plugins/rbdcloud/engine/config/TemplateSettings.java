@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  * @param promoteFrom     which builds may promote (snapshot on-success); nobody by default
  * @param promoteMaxWrittenBytes a build that wrote more than this (its disk's diff against its golden
  *                        version) is not promoted
+ * @param onFailure       what happens to an agent whose build failed (delete, snapshot, keep:&lt;duration&gt;)
  */
 public record TemplateSettings(String name, Set<String> labels, String image, Optional<String> imageVersion,
                                int vcpus, int memoryMib, OptionalInt diskGib, int executors, int maxAgents,
@@ -42,7 +43,8 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
                                WatchdogAction watchdog, Optional<Network> network, LauncherKind launcher,
                                Map<String, Secret> env, Duration startTimeout, int warmPool, Duration warmPoolMaxAge,
                                int maxCloneDepth, Optional<DirectBoot> directBoot, Optional<String> hypervisorGroup,
-                               PromoteFrom promoteFrom, long promoteMaxWrittenBytes) {
+                               PromoteFrom promoteFrom, long promoteMaxWrittenBytes,
+                               OnFailure onFailure) {
 
     public static final int UNLIMITED = Integer.MAX_VALUE;
     public static final int MIN_MEMORY_MIB = 256;
@@ -103,6 +105,7 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
             throw check.fail("promoteMaxWrittenMib", "must be between 1 and " + MAX_MEMORY_MIB + " (MiB), got "
                     + promoteMaxWrittenBytes / MIB);
         }
+        check.present("onFailure", onFailure).check(check);
         checkCombinations(check, executors, retention, snapshot);
         if (launcher == LauncherKind.INBOUND && network.isEmpty()) {
             // An inbound agent dials the controller: without an interface it can never connect.
@@ -159,7 +162,8 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
     public TemplateSettings withImageVersion(String version) {
         return new TemplateSettings(name, labels, image, Optional.of(version), vcpus, memoryMib, diskGib, executors, maxAgents,
                 retention, snapshot, consistency, watchdog, network, launcher, env, startTimeout, warmPool, warmPoolMaxAge,
-                maxCloneDepth, directBoot, hypervisorGroup, promoteFrom, promoteMaxWrittenBytes);
+                maxCloneDepth, directBoot, hypervisorGroup, promoteFrom, promoteMaxWrittenBytes,
+                onFailure);
     }
 
     public static Builder builder(String name) {
@@ -192,6 +196,9 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
         private String hypervisorGroup;
         private PromoteFrom promoteFrom = PromoteFrom.NOBODY;
         private long promoteMaxWrittenBytes = DEFAULT_PROMOTE_MAX_WRITTEN_MIB * MIB;
+        private FailurePolicy onFailure = FailurePolicy.delete();
+        private Duration failureRetention = OnFailure.DEFAULT_RETENTION;
+        private int failureSnapshots = OnFailure.DEFAULT_SNAPSHOTS;
 
         private Builder(String name) {
             this.name = name;
@@ -220,13 +227,17 @@ public record TemplateSettings(String name, Set<String> labels, String image, Op
         public Builder hypervisorGroup(String v) { hypervisorGroup = v; return this; }
         public Builder promoteFrom(PromoteFrom v) { promoteFrom = v; return this; }
         public Builder promoteMaxWrittenMib(long v) { promoteMaxWrittenBytes = v * MIB; return this; }
+        public Builder onFailure(FailurePolicy v) { onFailure = v; return this; }
+        public Builder failureRetention(Duration v) { failureRetention = v; return this; }
+        public Builder failureSnapshots(int v) { failureSnapshots = v; return this; }
 
         public TemplateSettings build() {
             return new TemplateSettings(name, labels, image, Optional.ofNullable(imageVersion), vcpus, memoryMib,
                     diskGib == null ? OptionalInt.empty() : OptionalInt.of(diskGib), executors, maxAgents, retention,
                     snapshot, consistency, watchdog, Optional.ofNullable(network), launcher, env, startTimeout,
                     warmPool, warmPoolMaxAge, maxCloneDepth, Optional.ofNullable(directBoot),
-                    Optional.ofNullable(hypervisorGroup), promoteFrom, promoteMaxWrittenBytes);
+                    Optional.ofNullable(hypervisorGroup), promoteFrom, promoteMaxWrittenBytes,
+                    new OnFailure(onFailure, failureRetention, failureSnapshots));
         }
     }
 }

@@ -16,10 +16,6 @@ import io.jenkins.plugins.rbdcloud.engine.config.CloudSettingsLoader;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,23 +37,12 @@ class AgentsCliIT {
 
     private static final String GOLDEN = "rbd-cloud-test";
 
-    private record Run(ExitCode code, String out, String err) {
-        @Override
-        public String toString() {
-            return code + "\nstdout:\n" + out + "\nstderr:\n" + err;
-        }
-    }
-
-    private static Run cli(String... argv) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ExitCode code = Main.run(List.of(argv), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun cli(String... argv) {
+        return CliRun.of(argv);
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> rows(Run r) {
+    private static List<Map<String, Object>> rows(CliRun r) {
         return (List<Map<String, Object>>) Json.parse(r.out().trim());
     }
 
@@ -76,20 +60,7 @@ class AgentsCliIT {
     void gcAndAgentsDownLeaveARunningControllersAgentsAlone(DevEnv env, @TempDir Path dir) throws Exception {
         String owner = env.uniqueName("hb-owner");
         String cloud = env.uniqueName("hb");
-        Map<String, String> vars = new java.util.HashMap<>();
-        for (String k : List.of("RBD_CLOUD_CEPH_CONF", "RBD_CLOUD_CEPH_MON_HOST", "RBD_CLOUD_CEPH_MON_PORT", "RBD_CLOUD_CEPH_USER",
-                "RBD_CLOUD_CEPH_KEY_FILE", "RBD_CLOUD_CEPH_HV_USER", "RBD_CLOUD_CEPH_HV_KEY_FILE", "RBD_CLOUD_IMAGES_POOL",
-                "RBD_CLOUD_AGENTS_POOL", "RBD_CLOUD_LIBVIRT_URI", "RBD_CLOUD_GUEST_KERNEL", "RBD_CLOUD_GUEST_INITRD",
-                "RBD_CLOUD_GUEST_CMDLINE")) {
-            vars.put(k, env.get(k));
-        }
-        Properties p = DevEnvironment.cloudProperties(vars, GOLDEN);
-        p.setProperty("cloud.name", cloud);
-        p.setProperty("cloud.ownerId", owner);
-        Path config = dir.resolve("cloud.properties");
-        try (var w = Files.newBufferedWriter(config)) {
-            p.store(w, null);
-        }
+        Path config = CliRun.devConfig(env, GOLDEN, dir, Map.of("cloud.name", cloud, "cloud.ownerId", owner));
         CloudSettings settings = CloudSettingsLoader.load(config);
         String unique = env.uniqueName("x");
         String disk = "tiny-" + unique.substring(unique.length() - 6);
@@ -108,22 +79,22 @@ class AgentsCliIT {
                     while (ControllerHeartbeat.read(agents, owner, cloud).isEmpty() && System.nanoTime() < end) {
                         Thread.sleep(100);
                     }
-                    Run gc = cli("gc", "--config", config.toString());
+                    CliRun gc = cli("gc", "--config", config.toString());
                     assertEquals(ExitCode.FAILED, gc.code(), gc::toString);
                     assertTrue(gc.err().contains("controller " + owner + " is running cloud " + cloud + " (heartbeat "), gc::toString);
                     assertTrue(agents.exists(disk), "the controller's disk stays");
 
-                    Run down = cli("agents", "down", disk, "--config", config.toString());
+                    CliRun down = cli("agents", "down", disk, "--config", config.toString());
                     assertEquals(ExitCode.FAILED, down.code(), down::toString);
                     assertTrue(down.err().contains("agents down would touch the agents it is using"), down::toString);
 
-                    Run forced = cli("--json", "gc", "--force", "--config", config.toString());
+                    CliRun forced = cli("--json", "gc", "--force", "--config", config.toString());
                     assertEquals(List.of(env.agentsPool() + "/" + disk), Json.parseObject(forced.out().trim()).get("removedDisks"),
                             forced::toString);
                     assertFalse(agents.exists(disk), forced::toString);
                 }
                 // Not refused any more (image maintenance may still report other tests' goldens in the shared pool).
-                Run after = cli("gc", "--config", config.toString());
+                CliRun after = cli("gc", "--config", config.toString());
                 assertFalse(after.err().contains("is running cloud"), "a closed controller's heartbeat is gone: " + after);
                 assertTrue(after.out().startsWith("scanned "), after::toString);
             } finally {
@@ -136,51 +107,51 @@ class AgentsCliIT {
 
     @Test
     void anAgentStartedByOneRunIsUsedAndDeletedByTheNext(DevEnv env) {
-        Run images = cli("--json", "images", "list");
+        CliRun images = cli("--json", "images", "list");
         assertEquals(ExitCode.OK, images.code(), images::toString);
         if (!names(rows(images)).contains(GOLDEN)) {
-            Run imported = cli("images", "import", GOLDEN, env.guestImage().toString());
+            CliRun imported = cli("images", "import", GOLDEN, env.guestImage().toString());
             assertEquals(ExitCode.OK, imported.code(), imported::toString);
         }
 
-        Run up = cli("--json", "agents", "up", "--count", "1");
+        CliRun up = cli("--json", "agents", "up", "--count", "1");
         assertEquals(ExitCode.OK, up.code(), up::toString);
         String name = (String) rows(up).get(0).get("name");
         try {
-            Run ls = cli("--json", "agents", "ls");
+            CliRun ls = cli("--json", "agents", "ls");
             assertEquals(ExitCode.OK, ls.code(), ls::toString);
             Map<String, Object> row = rows(ls).stream().filter(m -> name.equals(m.get("name"))).findFirst().orElseThrow();
             assertEquals("running", row.get("state"), ls::toString);
             assertTrue(row.get("age") instanceof String age && age.endsWith("s"), ls::toString);
             long writtenAtStart = ((Number) row.get("writtenBytes")).longValue();
 
-            Run dd = cli("agents", "exec", name, "--", "/bin/sh", "-c", "dd if=/dev/urandom of=/cache.bin bs=1M count=4 2>/dev/null && sync");
+            CliRun dd = cli("agents", "exec", name, "--", "/bin/sh", "-c", "dd if=/dev/urandom of=/cache.bin bs=1M count=4 2>/dev/null && sync");
             assertEquals(ExitCode.OK, dd.code(), dd::toString);
-            Run ls2 = cli("--json", "agents", "ls");
+            CliRun ls2 = cli("--json", "agents", "ls");
             Map<String, Object> row2 = rows(ls2).stream().filter(m -> name.equals(m.get("name"))).findFirst().orElseThrow();
             assertTrue(((Number) row2.get("writtenBytes")).longValue() >= writtenAtStart + (4L << 20),
                     "ls shows the 4 MiB written so far: " + writtenAtStart + " -> " + ls2);
 
-            Run metrics = cli("metrics");
+            CliRun metrics = cli("metrics");
             assertEquals(ExitCode.OK, metrics.code(), metrics::toString);
             assertTrue(metrics.out().contains("# TYPE rbdcloud_capacity_in_use gauge\n"), metrics::toString);
             assertTrue(metrics.out().contains("rbdcloud_golden_current_version{image=\"" + GOLDEN + "\"} "), metrics::toString);
             assertTrue(metrics.out().lines().anyMatch(l -> l.startsWith("rbdcloud_capacity_in_use{hypervisor=") && !l.endsWith(" 0")),
                     "the running agent is in use: " + metrics);
 
-            Run hi = cli("agents", "exec", name, "--", "/bin/echo", "hi");
+            CliRun hi = cli("agents", "exec", name, "--", "/bin/echo", "hi");
             assertEquals(ExitCode.OK, hi.code(), hi::toString);
             assertEquals("hi\n", hi.out());
 
-            Run three = cli("agents", "exec", name, "--", "/bin/sh", "-c", "echo oops >&2; exit 3");
+            CliRun three = cli("agents", "exec", name, "--", "/bin/sh", "-c", "echo oops >&2; exit 3");
             assertEquals(3, three.code().code(), three::toString);
             assertEquals("oops\n", three.err());
 
-            Run nobody = cli("agents", "exec", "tiny-zzzzzz", "--", "/bin/true");
+            CliRun nobody = cli("agents", "exec", "tiny-zzzzzz", "--", "/bin/true");
             assertEquals(ExitCode.NOT_FOUND, nobody.code(), nobody::toString);
             assertTrue(nobody.err().contains("no running agent named tiny-zzzzzz"), nobody::toString);
         } finally {
-            Run down = cli("--json", "agents", "down", name);
+            CliRun down = cli("--json", "agents", "down", name);
             assertEquals(ExitCode.OK, down.code(), down::toString);
             Map<String, Object> report = rows(down).get(0);
             assertEquals(name, report.get("name"));
@@ -193,10 +164,10 @@ class AgentsCliIT {
                     down::toString);
             System.out.println("agents down: " + down.out().trim());
         }
-        Run after = cli("--json", "agents", "ls");
+        CliRun after = cli("--json", "agents", "ls");
         assertEquals(ExitCode.OK, after.code(), after::toString);
         assertFalse(names(rows(after)).contains(name), after::toString);
-        Run table = cli("agents", "ls");
+        CliRun table = cli("agents", "ls");
         assertFalse(table.out().contains(name), table::toString);
     }
 }

@@ -115,6 +115,38 @@ class CloudSettingsLoaderTest {
     }
 
     @Test
+    void onFailureIsDeleteByDefaultRoundTripsAndHostileValuesAreRefused() throws IOException {
+        TemplateSettings tiny = CloudSettingsLoader.load(config(example)).template("tiny").orElseThrow();
+        assertEquals(OnFailure.DELETE, tiny.onFailure());
+        CloudSettings s = CloudSettingsLoader.load(config(example + "template.tiny.onFailure=keep:30m\n"
+                + "template.tiny.failureRetention=2d\ntemplate.tiny.failureSnapshots=3\n"));
+        assertEquals(new OnFailure(FailurePolicy.keep(Duration.ofMinutes(30)), Duration.ofDays(2), 3),
+                s.template("tiny").orElseThrow().onFailure());
+        assertEquals(s, CloudSettingsLoader.load(CloudSettingsWriter.toProperties(s), Path.of("/")));
+
+        for (String[] bad : new String[][] {
+                {"onFailure=snapshots", "template.tiny.onFailure must be 'delete', 'snapshot' or 'keep:<duration>' such as "
+                        + "'keep:30m', got 'snapshots'"},
+                {"onFailure=keep:", "got 'keep:'"},
+                {"onFailure=keep:-5m", "got 'keep:-5m'"},
+                {"onFailure=keep:99999999999d", "got 'keep:99999999999d'"},
+                {"onFailure=keep:30s", "template.tiny.onFailure: keep time must be between 1m and 1d, got 30s"},
+                {"onFailure=keep:2d", "keep time must be between 1m and 1d, got 2d"},
+                {"onFailure=snapshot\u0000;rm -rf /", "got 'snapshot\\u0000;rm -rf /'"},
+                {"failureRetention=0s", "failureRetention"},
+                {"failureRetention=31d", "failureRetention"},
+                {"failureSnapshots=0", "failureSnapshots"},
+                {"failureSnapshots=101", "failureSnapshots"},
+                {"failureSnapshots=lots", "failureSnapshots"}}) {
+            List<String> p = problems(example + "template.tiny." + bad[0] + "\n");
+            assertEquals(1, p.size(), bad[0] + ": " + p);
+            assertTrue(p.get(0).contains(bad[1]), bad[0] + ": " + p.get(0));
+        }
+        assertTrue(problems(example + "template.tiny.onFailure=" + "x".repeat(5000) + "\n").get(0).contains("..."),
+                "a long value is cut short in the message");
+    }
+
+    @Test
     void inlineKeysCannotBeWritten() {
         CloudSettings s = Fixtures.cloud().build();
         assertEquals("ceph.keyFile: the key was given inline; write it to a file (mode 600) and build the settings "

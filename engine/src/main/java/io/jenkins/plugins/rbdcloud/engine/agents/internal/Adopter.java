@@ -81,6 +81,12 @@ public final class Adopter {
         Reservation r = ctx.ledger().adopt(o.agent(), template.get(), node.name());
         AgentRecord agent = new AgentRecord(r, template.get(), node);
         agent.disk(o.agent(), o.golden());
+        try {
+            // A debug agent or a kept failed agent stays not-Jenkins': reconciliation removes it at its deadline.
+            FailureTags.deadline(ctx.agentsPool().metaList(o.agent())).ifPresent(agent::keptUntil);
+        } catch (RuntimeException e) {
+            failures.add("read tags of " + o.agent() + ": " + ProvisionJob.describe(e));
+        }
         agent.domain(d.uuid());
         agent.state(AgentRecord.State.READY);
         agent.ready(now);

@@ -37,7 +37,7 @@ public final class AgentDiskTags {
         ids.forEach((name, id) -> {
             SortedMap<String, String> meta = tags.get(id);
             if (meta != null) {
-                out.add(new ListedObject(name, Ownership.fromMeta(meta), HeldDisks.heldUntil(meta)));
+                out.add(new ListedObject(name, Ownership.fromMeta(meta), FailureTags.keptUntil(meta)));
             } else {
                 noHeader.accept(name);
             }

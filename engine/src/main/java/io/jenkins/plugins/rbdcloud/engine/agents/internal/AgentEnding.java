@@ -7,6 +7,8 @@ import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.HoldReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.PhaseTimings;
 import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.FailureSnapshot;
+import io.jenkins.plugins.rbdcloud.engine.config.FailurePolicy;
 import io.jenkins.plugins.rbdcloud.engine.config.SnapshotPolicy;
 import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import java.time.Duration;
@@ -77,7 +79,18 @@ public final class AgentEnding {
      */
     public CompletionReport complete(AgentRecord agent, boolean success, Provenance provenance) {
         Instant t0 = ctx.now();
-        if (!success || agent.template().snapshot() != SnapshotPolicy.ON_SUCCESS || agent.handle() == null) {
+        if (!success && agent.template().onFailure().policy() instanceof FailurePolicy.Keep k && agent.handle() != null
+                && agent.disk() != null) {
+            Optional<TerminationReport> kept = keepRunning(agent, provenance, t0.plus(k.keep()), t0);
+            if (kept.isPresent()) {
+                return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, Optional.empty(),
+                        ctx.agentsPool().usedBytes(agent.disk()), OptionalLong.empty(), OptionalLong.empty(), kept.get(),
+                        Optional.empty());
+            }
+        }
+        boolean keepFailure = !success && agent.template().onFailure().policy() instanceof FailurePolicy.Snapshot;
+        boolean promote = success && agent.template().snapshot() == SnapshotPolicy.ON_SUCCESS;
+        if (!(keepFailure || promote) || agent.handle() == null) {
             Ending e = terminate(agent, t0);
             return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, Optional.empty(),
                     e.written().bytes().orElse(0), OptionalLong.empty(), OptionalLong.empty(), e.now(), Optional.empty());
@@ -88,12 +101,34 @@ public final class AgentEnding {
             return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, h.failure(),
                     h.buildWrittenBytes(), h.trimmedBytes(), OptionalLong.empty(), o.termination(), Optional.empty());
         }
+        if (keepFailure) {
+            Optional<FailureSnapshot> kept = held.fail(agent.name(), Optional.of(provenance), "build failed", t0);
+            kept.ifPresent(f -> ctx.tell(l -> l.failureKept(f)));
+            TerminationReport t = new TerminationReport(agent.name(), true,
+                    kept.isPresent() ? TerminationReport.DiskFate.KEPT_FOR_DEBUGGING : TerminationReport.DiskFate.REMOVED, 0,
+                    Duration.between(t0, ctx.now()));
+            return new CompletionReport(agent.name(), Optional.empty(), CompletionReport.PromotionPath.NONE, Optional.empty(),
+                    h.buildWrittenBytes(), h.trimmedBytes(), OptionalLong.empty(), t, Optional.empty());
+        }
         CompletionReport p = held.promote(agent.name(), provenance);
         TerminationReport t = p.termination();
         return new CompletionReport(p.agent(), p.promotedVersion(), p.promotionPath(), p.promotionFailure(),
                 h.buildWrittenBytes(), h.trimmedBytes(), p.versionUsedBytes(),
                 new TerminationReport(t.agent(), true, t.disk(), t.freedBytes(), Duration.between(t0, ctx.now())),
                 p.promotionRefused());
+    }
+
+    /** The failed agent stays running until {@code until}; empty (the caller deletes it) when tagging its disk failed. */
+    private Optional<TerminationReport> keepRunning(AgentRecord agent, Provenance build, Instant until, Instant t0) {
+        try {
+            held.failures().keepRunning(agent, Optional.of(build), "build failed", until);
+        } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(AgentEnding.class.getName()).log(java.util.logging.Level.WARNING,
+                    "keeping the failed agent " + agent.name() + " failed; deleting it", e);
+            return Optional.empty();
+        }
+        return Optional.of(new TerminationReport(agent.name(), false, TerminationReport.DiskFate.KEPT_FOR_DEBUGGING, 0,
+                Duration.between(t0, ctx.now())));
     }
 
     /** Deletes the agent; returns once its domain is destroyed, the disk going in the background. */

@@ -40,6 +40,10 @@ public final class AgentRecord {
     private LaunchValues launchValues = LaunchValues.NONE;
     private AutoCloseable watch;
     private String sick;
+    /** A debug agent: the failure disk it is cloned from. */
+    private String debugOf;
+    /** A debug agent or a kept failed agent: not Jenkins', removed by reconciliation at this time (its disk's tag). */
+    private Instant keptUntil;
 
     public AgentRecord(Reservation reservation, TemplateSettings template, HypervisorNode node) {
         this(reservation, template, node, false);
@@ -58,6 +62,11 @@ public final class AgentRecord {
     public TemplateSettings template() { return template; }
     public HypervisorNode node() { return node; }
     public boolean testBoot() { return testBoot; }
+    public synchronized String debugOf() { return debugOf; }
+    public synchronized Instant keptUntil() { return keptUntil; }
+    synchronized void keptUntil(Instant until) { keptUntil = until; }
+    /** Makes this a debug agent: its disk is a clone of {@code failureDisk}'s failure snapshot, kept until {@code until}. */
+    synchronized void debugging(String failureDisk, Instant until) { debugOf = failureDisk; keptUntil = until; }
 
     public synchronized State state() { return state; }
     public synchronized void state(State s) { enter(s); }

@@ -38,7 +38,8 @@ final class CloneStep implements ProvisionStep {
     public void run(AgentRecord agent, Instant deadline) {
         TemplateSettings t = agent.template();
         int version = pinnedVersion(t);
-        long size = t.diskGib().isPresent() ? t.diskGib().getAsInt() * GIB : versionSize(t.image(), version);
+        long size = t.diskGib().isPresent() || agent.debugOf() != null ? t.diskGib().orElse(0) * GIB
+                : versionSize(t.image(), version);
         // A full pool would make the clone wait until its requests time out: say so at once.
         ctx.pools().requireWritable();
         // Recorded as made only once made and tagged. Until then the name is "unfinished": a clone
@@ -46,6 +47,11 @@ final class CloneStep implements ProvisionStep {
         // opened, which the undo removes. When the name was taken (possibly someone else's image)
         // the clone fails with EEXIST and there is nothing of ours to undo.
         agent.unfinishedDisk(agent.name());
+        if (agent.debugOf() != null) {
+            agent.disk(DebugClone.make(ctx, agent), DebugClone.golden(ctx, agent.debugOf()));
+            agent.unfinishedDisk(null);
+            return;
+        }
         AgentDisk disk;
         try {
             disk = ctx.catalog().cloneForAgent(ctx.agentsPool(), new AgentCloneRequest(t.image(), version,

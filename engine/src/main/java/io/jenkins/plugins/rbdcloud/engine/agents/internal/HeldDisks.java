@@ -3,6 +3,10 @@ package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
 import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.FailureSnapshot;
+import io.jenkins.plugins.rbdcloud.engine.config.FailurePolicy;
+import io.jenkins.plugins.rbdcloud.engine.config.OnFailure;
+import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport.PromotionPath;
 import io.jenkins.plugins.rbdcloud.engine.agents.HeldDisk;
 import io.jenkins.plugins.rbdcloud.engine.agents.HoldReport;
@@ -59,6 +63,7 @@ public final class HeldDisks {
     private final Teardown teardown;
     private final PromotionGate gate;
     private final HeldPromotion promotion;
+    private final FailureSnapshots failures;
     private final Set<String> settling = ConcurrentHashMap.newKeySet();
 
     HeldDisks(EngineContext ctx, Teardown teardown) {
@@ -66,6 +71,12 @@ public final class HeldDisks {
         this.teardown = teardown;
         this.gate = new PromotionGate(ctx);
         this.promotion = new HeldPromotion(ctx, teardown);
+        this.failures = new FailureSnapshots(ctx, teardown);
+    }
+
+    /** Failure snapshots: list, read. */
+    public FailureSnapshots failures() {
+        return failures;
     }
 
     /**
@@ -161,6 +172,30 @@ public final class HeldDisks {
             }
             return promotion.removed(agent, ctx.now());
         }, () -> absent(agent));
+    }
+
+    /**
+     * The build on a held disk did not succeed: kept as a failure snapshot when its template says
+     * {@code onFailure=snapshot}, otherwise dropped. Empty when dropped, or when nothing is held any
+     * more; a repeat gives the failure snapshot kept before. Keeping that fails drops the disk.
+     */
+    public Optional<FailureSnapshot> fail(String agent, Optional<Provenance> build, String reason, Instant now) {
+        return settle(agent, found -> {
+            if (found.heldUntil().isEmpty() || FailureTags.isFailure(found.meta())) {
+                return failures.read(agent);
+            }
+            Optional<OnFailure> onFailure = ctx.settings().template(found.owner().template()).map(TemplateSettings::onFailure)
+                    .filter(f -> f.policy() instanceof FailurePolicy.Snapshot);
+            if (onFailure.isPresent()) {
+                try {
+                    return Optional.of(failures.keep(agent, found.owner(), onFailure.get(), build, reason, now));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "keeping the failure snapshot of " + agent + " failed; dropping the disk", e);
+                }
+            }
+            promotion.removed(agent, ctx.now());
+            return Optional.<FailureSnapshot>empty();
+        }, Optional::empty);
     }
 
     /** Held disks of this controller and cloud, by agent name. */

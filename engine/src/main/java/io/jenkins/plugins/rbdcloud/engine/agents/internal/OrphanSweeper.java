@@ -47,7 +47,12 @@ public final class OrphanSweeper {
         List<String> failures = new ArrayList<>();
         try {
             Set<String> known = new HashSet<>(knownAgents);
-            known.addAll(ctx.agents().keySet()); // ready and warm agents the caller may not have yet
+            // Ready and warm agents the caller may not have yet; not debug or kept agents, whose deadline decides.
+            ctx.agents().forEach((name, a) -> {
+                if (a.keptUntil() == null) {
+                    known.add(name);
+                }
+            });
             Set<String> inFlight = ctx.ledger().inFlight();
             Set<String> undoPending = ctx.pendingUndos().agents();
             Map<String, DomainRef> domainRefs = new HashMap<>();
@@ -83,6 +88,7 @@ public final class OrphanSweeper {
                     failures.add("remove disk " + i.name() + ": " + ProvisionJob.describe(e));
                 }
             }
+            forgetKeptAgents(plan);
             BrokenDisks.Decision halfMade = brokenDisks.decide(broken, undoPending, now);
             for (String name : halfMade.remove()) {
                 try {
@@ -108,6 +114,19 @@ public final class OrphanSweeper {
         } catch (RuntimeException | Error e) {
             failures.add("reconciliation: " + ProvisionJob.describe(e));
             return new ReconcileReport(List.of(), List.of(), List.of(), failures, 0, now.plus(ctx.options().reconcileInterval()));
+        }
+    }
+
+    /** Debug and kept agents whose deadline passed leave the registry and give their capacity back. */
+    private void forgetKeptAgents(ReconcilePlan plan) {
+        Set<String> gone = new HashSet<>();
+        plan.domains().forEach(d -> d.ownership().ifPresent(o -> gone.add(o.agent())));
+        plan.images().forEach(i -> gone.add(i.name()));
+        for (String name : gone) {
+            AgentRecord a = ctx.agents().get(name);
+            if (a != null && a.keptUntil() != null && ctx.agents().remove(name, a)) {
+                ctx.ledger().release(a.reservation());
+            }
         }
     }
 

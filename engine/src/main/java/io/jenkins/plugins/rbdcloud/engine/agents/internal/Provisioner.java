@@ -61,6 +61,21 @@ public final class Provisioner {
         return launch(new AgentRecord(r, t, ctx.node(r.hypervisor()), true));
     }
 
+    /**
+     * Boots a debug agent of {@code t} from {@code failureDisk}'s failure snapshot (see
+     * {@link DebugClone}), kept until {@code until}; empty when there is no capacity for it now.
+     */
+    public Optional<ProvisionJob> launchDebug(TemplateSettings t, String failureDisk, java.time.Instant until) {
+        List<Reservation> r = ctx.ledger().reserve(t, 1, ctx.hypervisorStates(), PlacementPolicy.forTemplate(t));
+        if (r.isEmpty()) {
+            return Optional.empty();
+        }
+        // Like a test boot, its outcome is not the template's: it does not count towards the launch breaker.
+        AgentRecord agent = new AgentRecord(r.get(0), t, ctx.node(r.get(0).hypervisor()), true);
+        agent.debugging(failureDisk, until);
+        return Optional.of(launch(agent));
+    }
+
     private ProvisionJob launch(AgentRecord agent) {
         TemplateSettings t = agent.template();
         Reservation r = agent.reservation();

@@ -192,14 +192,19 @@ public final class Teardown {
     }
 
     /**
-     * Removes a held disk's snapshot; false when there is none. A promotion renames it first, so
+     * Removes a held disk's snapshot (or a failure disk's); false when there is none. A promotion renames it first, so
      * it is never what a version reads from.
      */
     private static boolean releaseHeldSnapshot(RbdPool pool, String disk) {
         try {
-            if (pool.snaps(disk).stream().anyMatch(s -> s.name().equals(HeldDisks.SNAPSHOT))) {
-                pool.snapRemove(disk, HeldDisks.SNAPSHOT);
-                return true;
+            for (var s : pool.snaps(disk)) {
+                if (s.name().equals(HeldDisks.SNAPSHOT) || s.name().equals(FailureTags.SNAPSHOT)) {
+                    if (s.isProtected()) {
+                        pool.snapUnprotect(disk, s.name()); // busy while a debug agent's disk is cloned from it
+                    }
+                    pool.snapRemove(disk, s.name());
+                    return true;
+                }
             }
         } catch (RbdNotFoundException gone) {
             // the disk (or the snapshot) went meanwhile: nothing to release

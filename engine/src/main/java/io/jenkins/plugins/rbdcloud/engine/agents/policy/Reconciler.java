@@ -4,15 +4,19 @@ import io.jenkins.plugins.rbdcloud.engine.Ownership;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * Finds leaked agent disks and domains: tagged as this controller's and this cloud's, unknown to
- * the controller, not being created, and older than the grace period; a held agent disk only once
- * its hold has ended; a failed launch's leftovers (pending undo) at once. Works on listings only, in
+ * the controller, not being created, and older than the grace period; a held agent disk, a failure
+ * snapshot, a debug agent or a kept failed agent (disk and domain) only once the time its disk's tags
+ * give has passed; a failed launch's leftovers (pending undo) at once. Works on listings only, in
  * one pass over each, so it is cheap enough to run every minute; it decides and never deletes.
  */
 public final class Reconciler {
@@ -46,11 +50,19 @@ public final class Reconciler {
         Instant nextDue = now.plus(interval);
         List<ListedObject> domains = new ArrayList<>();
         Set<String> keptDomainAgents = new HashSet<>();
-        for (ListedObject d : inventory.domains()) {
+        // A debug agent or a kept failed agent: its domain lives as long as its disk's tags say.
+        Map<String, Instant> keptDisks = new HashMap<>();
+        for (ListedObject i : inventory.images()) {
+            i.heldUntil().ifPresent(until -> i.ownership().ifPresent(o -> keptDisks.put(o.agent(), until)));
+        }
+        for (ListedObject listed : inventory.domains()) {
+            ListedObject d = listed.heldUntil().isPresent() || listed.ownership().isEmpty() ? listed
+                    : new ListedObject(listed.name(), listed.ownership(),
+                            Optional.ofNullable(keptDisks.get(listed.ownership().get().agent())));
             Verdict v = judge(d, inventory, now);
             nextDue = earliest(nextDue, v.recheckAt());
             if (v.leaked()) {
-                domains.add(d);
+                domains.add(listed);
             } else {
                 d.ownership().ifPresent(o -> keptDomainAgents.add(o.agent()));
             }

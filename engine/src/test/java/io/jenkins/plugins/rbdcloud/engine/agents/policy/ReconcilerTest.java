@@ -124,6 +124,19 @@ class ReconcilerTest {
     }
 
     @Test
+    void aDebugOrKeptAgentsDomainStaysUntilItsDisksDeadlineThenBothGo() {
+        ListedObject disk = new ListedObject("debian-kkkkkk", java.util.Optional.of(tag("jenkins-1", "dev", "debian-kkkkkk",
+                Duration.ofHours(1))), java.util.Optional.of(NOW.plus(Duration.ofMinutes(30))));
+        ListedObject domain = ours("debian-kkkkkk", Duration.ofHours(1));
+        Inventory inv = new Inventory(Set.of(), Set.of(), List.of(disk), List.of(domain), Set.of(), true);
+        ReconcilePlan before = reconciler.reconcile(inv, NOW);
+        assertTrue(before.isEmpty(), "old and unknown, but its disk says until when: " + before);
+        ReconcilePlan due = reconciler.reconcile(inv, NOW.plus(Duration.ofMinutes(30)));
+        assertEquals(List.of("debian-kkkkkk"), names(due.domains()));
+        assertEquals(List.of("debian-kkkkkk"), names(due.images()));
+    }
+
+    @Test
     void largeListingsAreCheap() {
         List<ListedObject> objects = new ArrayList<>();
         for (int i = 0; i < 50_000; i++) {
