@@ -42,6 +42,7 @@ public final class AgentLifecycleListeners implements AgentLifecycleListener {
     @Override public void sick(String agent, String why) { each(l -> l.sick(agent, why)); }
     @Override public void held(HoldReport report) { each(l -> l.held(report)); }
     @Override public void promoted(String agent, String label) { each(l -> l.promoted(agent, label)); }
+    @Override public void failureKept(FailureSnapshot snapshot) { each(l -> l.failureKept(snapshot)); }
     @Override public void promotionRefused(String agent, String rule) { each(l -> l.promotionRefused(agent, rule)); }
     @Override public void promotionFailed(String agent, Throwable cause) { each(l -> l.promotionFailed(agent, cause)); }
     @Override public void rolledBack(String golden, int from, int to, String why) { each(l -> l.rolledBack(golden, from, to, why)); }
