@@ -70,7 +70,7 @@ class AgentFiguresIT {
                 long during = engine.bytesWritten().get(30, TimeUnit.SECONDS).get(a.name());
                 assertTrue(during >= before + 8 * MIB, "agents ls shows the 8 MiB written so far: " + before + " -> " + during);
 
-                TerminationReport tr = engine.terminate(a.name()).get(90, TimeUnit.SECONDS);
+                TerminationReport tr = engine.terminateAndWait(a.name()).get(90, TimeUnit.SECONDS); // figures come once the disk is gone
                 assertEquals(TerminationReport.DiskFate.REMOVED, tr.disk());
                 assertEquals(1, told.size(), "told once: " + told);
                 AgentFigures f = told.get(0);

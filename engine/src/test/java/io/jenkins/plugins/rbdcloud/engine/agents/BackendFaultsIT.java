@@ -106,7 +106,7 @@ class BackendFaultsIT {
             Agent next = engine.provision("lvd").ready().get(60, TimeUnit.SECONDS);
             System.out.println("next agent ready after the restart: " + next.name());
             assertEquals(List.of(next.name()), fx.domains());
-            engine.terminate(next.name()).get(60, TimeUnit.SECONDS);
+            engine.terminateAndWait(next.name()).get(60, TimeUnit.SECONDS);
 
             ReconcileReport r = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1))).get(60, TimeUnit.SECONDS);
             System.out.println("reconcile after the restart: " + r);

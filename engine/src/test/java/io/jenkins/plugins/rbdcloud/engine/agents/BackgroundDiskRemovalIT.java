@@ -87,6 +87,11 @@ class BackgroundDiskRemovalIT {
                 assertEquals(List.of(), engine.agents());
                 assertEquals(0, engine.usage().total(), "the capacity is free once the domain is gone");
                 assertTrue(terminated.isEmpty(), "listeners hear of it once the disk is gone: " + terminated);
+                // Reconciliation meanwhile leaves the disk to its removal: no leak reported, nothing raced.
+                ReconcileReport meanwhile = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1)))
+                        .get(60, TimeUnit.SECONDS);
+                assertEquals(List.of(), meanwhile.removedDisks(), "a disk being removed is no leak: " + meanwhile);
+                assertEquals(List.of(disk), fx.disks("bgw"));
 
                 removalMayGo.countDown();
                 TerminationReport done = terminated.poll(30, TimeUnit.SECONDS);

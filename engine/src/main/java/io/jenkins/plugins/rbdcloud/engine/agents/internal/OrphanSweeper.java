@@ -53,7 +53,8 @@ public final class OrphanSweeper {
                     known.add(name);
                 }
             });
-            Set<String> inFlight = ctx.ledger().inFlight();
+            Set<String> inFlight = new java.util.HashSet<>(ctx.ledger().inFlight());
+            inFlight.addAll(ctx.pendingUndos().underway());
             Set<String> undoPending = ctx.pendingUndos().agents();
             Map<String, DomainRef> domainRefs = new HashMap<>();
             int failuresBefore = failures.size();

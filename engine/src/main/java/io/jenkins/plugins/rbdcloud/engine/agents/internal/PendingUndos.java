@@ -184,9 +184,26 @@ public final class PendingUndos {
         }
     }
 
-    /** Agents with a pending undo: their tagged objects are known garbage. */
+    /** Agents whose undo failed at least once: their tagged objects are known garbage. */
     public Set<String> agents() {
-        return Set.copyOf(entries.keySet());
+        return names(true);
+    }
+
+    /**
+     * Agents whose disk is being removed in the background and has not failed yet: the removal is
+     * under way, so reconciliation leaves their objects to it rather than racing it (and reporting a
+     * terminated agent's disk as a leak).
+     */
+    public Set<String> underway() {
+        return names(false);
+    }
+
+    private Set<String> names(boolean failed) {
+        return entries.values().stream().filter(e -> {
+            synchronized (e) {
+                return (e.attempts > 0) == failed;
+            }
+        }).map(e -> e.agent.name()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     public boolean isEmpty() {
