@@ -23,7 +23,6 @@ final class LaunchTimeline {
     private static final Map<String, Map<String, Long>> EVENTS = new ConcurrentHashMap<>();
     private static final Map<String, String> LOADING = new ConcurrentHashMap<>();
     private static final Map<String, String> GOLDEN = new ConcurrentHashMap<>();
-    private static final Map<String, String> HANDSHAKE = new ConcurrentHashMap<>();
     private static final Map<String, String> LAUNCH_LOG = new ConcurrentHashMap<>();
     private static final Map<String, Map<String, Long>> GUEST_CPU = new ConcurrentHashMap<>();
 
@@ -69,7 +68,8 @@ final class LaunchTimeline {
         EVENTS.getOrDefault(agent, Map.of()).forEach((e, t) -> j.add(e + "=+" + (t - since)));
         j.add(LOADING.getOrDefault(agent, ""));
         j.add("golden=" + GOLDEN.getOrDefault(agent, "?"));
-        j.add("[" + HANDSHAKE.getOrDefault(agent, "no handshake line") + "]");
+        String handshake = handshake(agent);
+        j.add("[" + (handshake.isEmpty() ? "no handshake line" : handshake) + "]");
         j.add("guest_cpu_ms:");
         GUEST_CPU.getOrDefault(agent, Map.of()).forEach((e, cpu) -> j.add(e + "=" + cpu));
         return j.toString();
@@ -77,7 +77,7 @@ final class LaunchTimeline {
 
     /** The launcher's "Handshake took …" line from the agent's launch log, read when its build started. */
     static String handshake(String agent) {
-        return HANDSHAKE.getOrDefault(agent, "");
+        return launchLog(agent).lines().filter(l -> l.startsWith("Handshake took")).findFirst().orElse("");
     }
 
     /** The agent's launch log as it was when its build started. */
@@ -139,10 +139,8 @@ final class LaunchTimeline {
                 }
                 try {
                     LAUNCH_LOG.put(c.getName(), sc.getLog());
-                    sc.getLog().lines().filter(l -> l.startsWith("Handshake took")).findFirst()
-                            .ifPresent(l -> HANDSHAKE.put(c.getName(), l));
                 } catch (java.io.IOException e) {
-                    HANDSHAKE.put(c.getName(), "launch log unreadable: " + e);
+                    LAUNCH_LOG.put(c.getName(), "launch log unreadable: " + e);
                 }
             }
         }

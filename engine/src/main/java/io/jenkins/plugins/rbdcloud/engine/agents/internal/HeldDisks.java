@@ -204,8 +204,7 @@ public final class HeldDisks {
         // A clone of a version promoted from a held disk inherits that disk's tags (librbd copies
         // image metadata into clones) until the version is flattened: an ended agent of that version
         // whose disk is still being removed is no held disk.
-        Set<String> removing = new java.util.HashSet<>(ctx.pendingUndos().underway());
-        removing.addAll(ctx.pendingUndos().agents());
+        Set<String> removing = ctx.pendingUndos().all();
         for (String name : ctx.agentsPool().list()) {
             if (!AgentNames.isAgentName(name) || ctx.agents().containsKey(name) || removing.contains(name)) {
                 continue;

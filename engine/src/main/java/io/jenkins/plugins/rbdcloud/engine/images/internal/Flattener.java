@@ -232,7 +232,7 @@ public final class Flattener {
      * image id is left alone.
      */
     void releaseAgentSnap(ImageSpec snap, String imageId) {
-        if (!snap.snapshot().startsWith("rbd-cloud.promote.")) {
+        if (!GoldenNames.isPromoteSnap(snap.snapshot())) {
             throw new IllegalStateException("refusing to release " + snap + ": not a promotion snapshot");
         }
         RbdPool pool = store.images().cluster().pool(snap.pool());
