@@ -5,7 +5,7 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import io.jenkins.plugins.rbdcloud.engine.ceph.internal.LibRados;
-import io.jenkins.plugins.rbdcloud.engine.ceph.internal.NativeGuard;
+import io.jenkins.plugins.rbdcloud.engine.util.NativeGuard;
 import io.jenkins.plugins.rbdcloud.engine.ceph.internal.RadosHandle;
 import io.jenkins.plugins.rbdcloud.engine.util.Json;
 import java.io.File;

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.ceph;
 
 import com.ceph.rados.exceptions.RadosException;
-import io.jenkins.plugins.rbdcloud.engine.ceph.internal.NativeGuard;
+import io.jenkins.plugins.rbdcloud.engine.util.NativeGuard;
 import java.io.IOException;
 
 /** Runs one librados/librbd call under a handle's guard and turns every failure into an {@link RbdException}. */

@@ -6,7 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 import io.jenkins.plugins.rbdcloud.engine.ceph.internal.LibRbd;
-import io.jenkins.plugins.rbdcloud.engine.ceph.internal.NativeGuard;
+import io.jenkins.plugins.rbdcloud.engine.util.NativeGuard;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.Objects;

@@ -96,9 +96,16 @@ public final class CephSecrets {
      * updating its value when needed. The key is never logged or put in an exception.
      */
     public synchronized UUID ensure(String cephUser, String base64Key) {
-        byte[] key = decodeKey(base64Key);
+        byte[] key = decodeKey(base64Key); // a bad key is refused before the hypervisor is reached
+        try {
+            return hypervisor.call("defining a Ceph secret", c -> ensureOn(c, cephUser, key));
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    private UUID ensureOn(Connect c, String cephUser, byte[] key) {
         byte[] digest = sha256(key);
-        Connect c = hypervisor.connection();
         Known k = known.get(cephUser);
         if (k != null && k.connection() == c && Arrays.equals(k.keyDigest(), digest) && exists(c, k.uuid())) {
             return k.uuid();
@@ -123,8 +130,6 @@ public final class CephSecrets {
             }
         } catch (LibvirtException e) {
             throw HypervisorException.of("defining the Ceph secret " + usage + " on " + hypervisor.uri(), e);
-        } finally {
-            Arrays.fill(key, (byte) 0);
         }
     }
 
@@ -134,7 +139,10 @@ public final class CephSecrets {
         if (defined.isEmpty()) {
             return false; // nothing of ours: no need to reach the hypervisor
         }
-        Connect c = hypervisor.connection();
+        return hypervisor.call("undefining a Ceph secret", c -> removeOn(c, cephUser));
+    }
+
+    private boolean removeOn(Connect c, String cephUser) {
         Optional<UUID> uuid = find(c, usage(cephUser)).filter(defined::remove);
         if (uuid.isEmpty()) {
             return false;
@@ -159,7 +167,10 @@ public final class CephSecrets {
      * usage names removed.
      */
     public List<String> removeAbandoned() {
-        Connect c = hypervisor.connection();
+        return hypervisor.call("removing abandoned Ceph secrets", this::removeAbandonedOn);
+    }
+
+    private List<String> removeAbandonedOn(Connect c) {
         String prefix = USAGE_PREFIX + scope + "/";
         List<String> removed = new java.util.ArrayList<>();
         for (LibVirtNative.SecretInfo s : LibVirtNative.listSecrets(c)) {
@@ -212,7 +223,7 @@ public final class CephSecrets {
     /** Usage names of this scope's secrets present on the hypervisor, of every instance (every process). */
     public List<String> list() {
         String prefix = USAGE_PREFIX + scope + "/";
-        return LibVirtNative.listSecrets(hypervisor.connection()).stream()
+        return hypervisor.call("listing secrets", LibVirtNative::listSecrets).stream()
                 .filter(s -> s.usageType() == LibVirtNative.SECRET_USAGE_CEPH && s.usageId() != null && s.usageId().startsWith(prefix))
                 .map(LibVirtNative.SecretInfo::usageId)
                 .toList();

@@ -36,22 +36,29 @@ public final class DomainHandle {
 
     /** The libvirt handle on the current connection; {@link HypervisorException#isNotFound()} when gone. */
     synchronized Domain domain() {
-        Connect c = hypervisor.connection();
-        if (c != cachedConnection || cachedDomain == null) {
-            try {
-                cachedDomain = c.domainLookupByUUID(uuid);
-            } catch (LibvirtException e) {
-                throw HypervisorException.of("looking up domain " + name, e);
-            }
-            cachedConnection = c;
+        try {
+            return hypervisor.withConnection(this::domainOn);
+        } catch (LibvirtException e) {
+            throw HypervisorException.of("looking up domain " + name, e);
         }
-        return cachedDomain;
     }
 
     /** The agent's virtio-serial channel ({@value DomainSpec#AGENT_CHANNEL}) as streams. */
     public synchronized AgentChannel openChannel() {
-        Domain d = domain();
-        return AgentChannel.open(cachedConnection, d, DomainSpec.AGENT_CHANNEL);
+        try {
+            return hypervisor.withConnection(c -> AgentChannel.open(c, domainOn(c), DomainSpec.AGENT_CHANNEL));
+        } catch (LibvirtException e) {
+            throw HypervisorException.of("looking up domain " + name, e);
+        }
+    }
+
+    /** The handle on connection {@code c}, looked up again after a reconnect; call holding this. */
+    private Domain domainOn(Connect c) throws LibvirtException {
+        if (c != cachedConnection || cachedDomain == null) {
+            cachedDomain = c.domainLookupByUUID(uuid);
+            cachedConnection = c;
+        }
+        return cachedDomain;
     }
 
     /** libvirt's state in lower case ({@code running}, {@code paused}, {@code shutoff}, {@code crashed}, ...) or {@code gone}. */

@@ -3,6 +3,7 @@ package io.jenkins.plugins.rbdcloud.engine.libvirt;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.EventLoop;
 import io.jenkins.plugins.rbdcloud.engine.libvirt.internal.SafeXml;
 import io.jenkins.plugins.rbdcloud.engine.util.DaemonThreads;
+import io.jenkins.plugins.rbdcloud.engine.util.NativeGuard;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -48,6 +50,8 @@ public final class Hypervisor implements AutoCloseable {
     /** Connection state as shown to users: available, or the last error and since when. */
     public record Status(boolean available, String error, Instant since) {}
 
+    private static final System.Logger LOG = System.getLogger(Hypervisor.class.getName());
+
     /** Most libvirt calls in flight at once; a call stuck in libvirt holds its thread until it returns. */
     private static final int MAX_CALLS = 8;
 
@@ -58,6 +62,22 @@ public final class Hypervisor implements AutoCloseable {
         default void closing(Connect connection) {}
     }
 
+    /** A call on the connection itself (not on one of its domains). */
+    @FunctionalInterface
+    public interface ConnectionCall<T> {
+        T apply(Connect connection) throws LibvirtException;
+    }
+
+    /** How long {@link #close()} waits for calls still using the connection before leaving it open. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * An open connection and the guard of the calls using it. libvirt's calls on a connection do
+     * not hold a reference to it: closing one that another thread is still calling through frees
+     * it under that call, and the JVM dies. A connection is closed only when its calls returned.
+     */
+    private record Live(Connect connect, NativeGuard guard) {}
+
     private final String uri;
     private final Capacity capacity;
     private final Duration connectTimeout;
@@ -66,8 +86,10 @@ public final class Hypervisor implements AutoCloseable {
     private final List<ConnectionHook> hooks = new CopyOnWriteArrayList<>();
 
     private final ThreadPoolExecutor calls;
+    /** Closes replaced connections once the calls still using them have returned. */
+    private final ExecutorService closer;
 
-    private Connect connection;
+    private Live live;
     private volatile boolean dropped;
     private volatile Status status;
     private volatile Instant retryAt = Instant.MIN;
@@ -88,6 +110,7 @@ public final class Hypervisor implements AutoCloseable {
         // No queue: a call either gets a thread now or is refused, never waits behind a hung one.
         this.calls = new ThreadPoolExecutor(0, MAX_CALLS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 DaemonThreads.numbered("rbd-cloud libvirt call"));
+        this.closer = DaemonThreads.single("rbd-cloud libvirt close", 64);
     }
 
     /** Connect timeout 10 s, retry an unavailable hypervisor after 15 s. */
@@ -131,7 +154,7 @@ public final class Hypervisor implements AutoCloseable {
 
     /** Opens the connection if needed: throws {@link HypervisorUnavailableException} when it cannot. */
     public void probe() {
-        connection();
+        live();
         answered();
     }
 
@@ -146,26 +169,53 @@ public final class Hypervisor implements AutoCloseable {
     /** Adds a hook; when a connection is already open it is run for that one at once. */
     public synchronized void addConnectionHook(ConnectionHook hook) {
         hooks.add(hook);
-        if (connection != null && !dropped) {
-            hook.opened(connection);
+        if (live != null && !dropped) {
+            hook.opened(live.connect());
         }
     }
 
     public synchronized void removeConnectionHook(ConnectionHook hook) {
-        if (hooks.remove(hook) && connection != null && !dropped) {
-            hook.closing(connection);
+        if (hooks.remove(hook) && live != null && !dropped) {
+            hook.closing(live.connect());
         }
     }
 
+    /**
+     * Runs {@code call} on the open connection (opened or reopened as needed), which is not closed
+     * until the call returns. Calls on a domain handle need no such care: a domain holds its own
+     * reference to its connection.
+     */
+    <T> T withConnection(ConnectionCall<T> call) throws LibvirtException {
+        Live l = live();
+        NativeGuard.Permit permit;
+        try {
+            permit = l.guard().enter();
+        } catch (IllegalStateException replaced) {
+            // dropped and replaced between the two lines: once more, on the new one
+            l = live();
+            permit = l.guard().enter();
+        }
+        try {
+            return call.apply(l.connect());
+        } finally {
+            permit.close();
+        }
+    }
+
+    /** The open connection, for tests on one thread; everything else goes through {@link #withConnection}. */
+    Connect connection() {
+        return live().connect();
+    }
+
     /** The open connection, opened or reopened as needed. */
-    synchronized Connect connection() {
+    private synchronized Live live() {
         if (closed) {
             throw new HypervisorUnavailableException(uri + ": closed", null);
         }
-        if (connection != null && !dropped && alive(connection)) {
-            return connection;
+        if (live != null && !dropped && alive(live.connect())) {
+            return live;
         }
-        if (connection != null) {
+        if (live != null) {
             drops.incrementAndGet(); // dead without a close event (driver without one)
             discardConnection();
         }
@@ -174,7 +224,7 @@ public final class Hypervisor implements AutoCloseable {
             throw new HypervisorUnavailableException(uri + " is unavailable (" + status.error() + "), next attempt after " + retryAt, null);
         }
         try {
-            connection = open();
+            live = new Live(open(), new NativeGuard("libvirt connection to " + uri));
         } catch (HypervisorUnavailableException e) {
             markUnavailable(e.getMessage());
             throw e;
@@ -182,16 +232,16 @@ public final class Hypervisor implements AutoCloseable {
         dropped = false;
         status = new Status(true, null, clock.instant());
         for (ConnectionHook h : hooks) {
-            h.opened(connection);
+            h.opened(live.connect());
         }
-        return connection;
+        return live;
     }
 
     /** KVM when the host offers it for x86_64 hvm guests, else QEMU; asked once per hypervisor. */
     public synchronized VirtType virtType() {
         if (virtType == null) {
             try {
-                virtType = preferredVirtType(connection().getCapabilities());
+                virtType = preferredVirtType(withConnection(Connect::getCapabilities));
             } catch (LibvirtException e) {
                 throw HypervisorException.of("reading capabilities of " + uri, e);
             }
@@ -212,10 +262,10 @@ public final class Hypervisor implements AutoCloseable {
     public DomainHandle createTransient(DomainSpec spec, Duration timeout) {
         DomainSpec resolved = resolve(spec);
         String xml = DomainXml.render(resolved);
-        bounded(resolved.name(), "create", timeout, () -> {
-            connection().domainCreateXML(xml, 0).free();
+        bounded(resolved.name(), "create", timeout, () -> withConnection(c -> {
+            c.domainCreateXML(xml, 0).free();
             return null;
-        });
+        }));
         answered();
         return domain(resolved.name(), resolved.uuid());
     }
@@ -227,14 +277,14 @@ public final class Hypervisor implements AutoCloseable {
 
     /** Every domain (running or only defined) whose metadata says rbd-cloud made it. */
     public List<OwnedDomain> listOwned() {
-        List<OwnedDomain> owned = Domains.listOwned(connection(), uri);
+        List<OwnedDomain> owned = call("listing domains", c -> Domains.listOwned(c, uri));
         answered();
         return owned;
     }
 
     /** As {@link #listOwned()}, with name, UUID and tags only: two calls fewer per domain (for reconciliation). */
     public List<TaggedDomain> listTagged() {
-        List<TaggedDomain> tagged = Domains.listTagged(connection(), uri);
+        List<TaggedDomain> tagged = call("listing domains", c -> Domains.listTagged(c, uri));
         answered();
         return tagged;
     }
@@ -244,10 +294,19 @@ public final class Hypervisor implements AutoCloseable {
      * undefines it if persistent. Succeeds when it is already gone; bounded by {@code timeout}.
      */
     public void remove(UUID uuid, Duration timeout) {
-        bounded(uuid.toString(), "destroy", timeout, () -> {
-            Domains.remove(connection(), uuid);
+        bounded(uuid.toString(), "destroy", timeout, () -> withConnection(c -> {
+            Domains.remove(c, uuid);
             return null;
-        });
+        }));
+    }
+
+    /** {@link #withConnection} on the caller's thread, libvirt's errors as {@link HypervisorException}. */
+    <T> T call(String what, ConnectionCall<T> call) {
+        try {
+            return withConnection(call);
+        } catch (LibvirtException e) {
+            throw HypervisorException.of(what + " on " + uri, e);
+        }
     }
 
     /** Runs a blocking libvirt call on this hypervisor's pool with a time limit. */
@@ -343,16 +402,22 @@ public final class Hypervisor implements AutoCloseable {
     }
 
     private void discardConnection() {
+        Live old = live;
+        live = null;
+        virtType = null;
         for (ConnectionHook h : hooks) {
             try {
-                h.closing(connection);
+                h.closing(old.connect());
             } catch (RuntimeException e) {
                 // the connection is dead; its callbacks go with it
             }
         }
-        closeQuietly(connection);
-        connection = null;
-        virtType = null;
+        // Off this lock: a call still using it (a hung one until its timeout) must not hold up the reopen.
+        try {
+            closer.execute(() -> old.guard().close(() -> closeQuietly(old.connect())));
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "left the libvirt connection to " + uri + " open: " + e.getMessage());
+        }
     }
 
     private static void closeQuietly(Connect c) {
@@ -377,13 +442,28 @@ public final class Hypervisor implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (connection != null) {
-            discardConnection();
+    /**
+     * Closes the connection once the calls using it have returned; after {@link #CLOSE_WAIT} with
+     * a call still stuck in libvirt, leaves it open rather than free it under that call.
+     */
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            if (live != null) {
+                discardConnection();
+            }
+            calls.shutdownNow();
+            status = new Status(false, "closed", clock.instant());
         }
-        calls.shutdownNow();
-        status = new Status(false, "closed", clock.instant());
+        closer.shutdown();
+        try {
+            if (!closer.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "left the libvirt connection to " + uri + " open: a call on it has not"
+                        + " returned after " + CLOSE_WAIT.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

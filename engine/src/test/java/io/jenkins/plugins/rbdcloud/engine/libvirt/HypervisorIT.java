@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -184,6 +187,38 @@ class HypervisorIT {
             assertTrue(hv.status().available());
             second.getCapabilities();
         }
+    }
+
+    /**
+     * Jenkins stopping closes the engine while a launcher may still be opening a channel: libvirt
+     * frees a connection closed under a call, and the JVM died (exit 134 in CI). Close waits.
+     */
+    @Test
+    void closeWaitsForACallStillUsingTheConnection(DevEnv env) throws Exception {
+        Hypervisor hv = Hypervisor.of(env.libvirtUri(), CAPACITY);
+        CountDownLatch inCall = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // Own threads: the common pool may have a single one, which would run the two in turn.
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> hv.call("reading the host name", c -> {
+            inCall.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return c.getHostName(); // after close began
+        }), threads);
+        assertTrue(inCall.await(10, TimeUnit.SECONDS));
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(hv::close, threads);
+        Thread.sleep(500);
+        assertFalse(closing.isDone(), "close returned while a call was using the connection");
+        release.countDown();
+        assertFalse(call.get(10, TimeUnit.SECONDS).isBlank(), "the call in flight finished on its connection");
+        closing.get(15, TimeUnit.SECONDS);
+        HypervisorUnavailableException after = assertThrows(HypervisorUnavailableException.class, hv::probe);
+        assertTrue(after.getMessage().contains("closed"), after.getMessage());
+        threads.shutdown();
     }
 
     private static long ms(long t0) {

@@ -1,9 +1,10 @@
-package io.jenkins.plugins.rbdcloud.engine.ceph.internal;
+package io.jenkins.plugins.rbdcloud.engine.util;
 
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Keeps a native handle (librados cluster, ioctx, librbd image) alive while calls use it.
+ * Keeps a native handle (librados cluster, ioctx, librbd image, libvirt connection) alive while
+ * calls use it.
  * Calls run under the shared lock, so any number run at once (librados and librbd are
  * thread-safe); {@link #close(Runnable)} takes the exclusive lock, so the handle is freed only
  * after the calls in flight have returned, and every later call fails cleanly instead of passing

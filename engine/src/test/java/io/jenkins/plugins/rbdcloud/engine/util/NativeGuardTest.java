@@ -1,4 +1,4 @@
-package io.jenkins.plugins.rbdcloud.engine.ceph.internal;
+package io.jenkins.plugins.rbdcloud.engine.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
