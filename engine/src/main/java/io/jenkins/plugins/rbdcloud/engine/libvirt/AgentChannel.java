@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -39,6 +41,12 @@ public final class AgentChannel implements AutoCloseable {
     private static final int EVENT_HANGUP = 8;
     private static final int EVENTS_READ = EVENT_READABLE | EVENT_ERROR | EVENT_HANGUP;
     private static final long SAFETY_POLL_MS = 20;
+    /**
+     * Callbacks libvirt may still call: JNA frees a callback's native stub when its Java object is
+     * collected, and libvirt calling a freed stub kills the JVM. Held here from registration until
+     * the stream is freed, so that a channel dropped without close cannot leave one behind.
+     */
+    private static final Set<Libvirt.VirStreamEventCallback> REGISTERED = ConcurrentHashMap.newKeySet();
 
     private final String description;
     private final Stream stream;
@@ -71,6 +79,7 @@ public final class AgentChannel implements AutoCloseable {
         try {
             LibVirtNative.openChannel(domain, channelName, st);
             AgentChannel ch = new AgentChannel(description, st);
+            REGISTERED.add(ch.callback);
             st.addCallback(EVENTS_READ, ch.callback);
             return ch;
         } catch (LibvirtException | RuntimeException e) {
@@ -253,6 +262,7 @@ public final class AgentChannel implements AutoCloseable {
                 // not registered or already gone
             }
             freeQuietly(stream);
+            REGISTERED.remove(callback);
         }
         wake();
     }
