@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.images;
 
 import io.jenkins.plugins.rbdcloud.engine.util.Printable;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,7 +65,17 @@ public final class GoldenNames {
         return snap.startsWith(PROMOTE_SNAP_PREFIX);
     }
 
+    /**
+     * The version a promotion snapshot's name says the disk became, as {@code <golden>@v<N>}; empty
+     * for any other name (snapshot names on an agent disk are whatever its clones and users made).
+     */
+    public static Optional<String> promotedVersionOf(String snap) {
+        Matcher m = PROMOTE_SNAP.matcher(snap);
+        return m.matches() && isValid(m.group(1)) ? Optional.of(m.group(1) + "@v" + m.group(2)) : Optional.empty();
+    }
+
     private static final String PROMOTE_SNAP_PREFIX = "rbd-cloud.promote.";
+    private static final Pattern PROMOTE_SNAP = Pattern.compile(Pattern.quote(PROMOTE_SNAP_PREFIX) + "(.+)\\.v([1-9][0-9]{0,8})");
 
     /** The version number of {@code image} when it is a version image of {@code golden}. */
     public static OptionalInt versionOf(String golden, String image) {

@@ -7,10 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class GoldenNamesTest {
+
+    @Test
+    void aPromotionSnapshotNameSaysItsVersionAndNothingElseDoes() {
+        assertEquals(Optional.of("ubuntu-24@v3"), GoldenNames.promotedVersionOf(GoldenNames.promoteSnap("ubuntu-24", 3)));
+        for (String hostile : List.of("rbd-cloud.promote.a.b.v3", "rbd-cloud.promote..v1", "rbd-cloud.promote.x.v0",
+                "rbd-cloud.promote.x.v9999999999", "rbd-cloud.promote.X.v1", "rbd-cloud.promote.x.v1 ", "v1", "rbd-cloud.promote.x")) {
+            assertEquals(Optional.empty(), GoldenNames.promotedVersionOf(hostile), hostile);
+        }
+    }
 
     @Test
     void acceptsPlainNamesAndBuildsVersionNames() {

@@ -1,20 +1,21 @@
 package io.jenkins.plugins.rbdcloud.engine.agents.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.Ownership;
-import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
+import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport.PromotionPath;
 import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.FailureSnapshot;
-import io.jenkins.plugins.rbdcloud.engine.config.FailurePolicy;
-import io.jenkins.plugins.rbdcloud.engine.config.OnFailure;
-import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
-import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport.PromotionPath;
 import io.jenkins.plugins.rbdcloud.engine.agents.HeldDisk;
 import io.jenkins.plugins.rbdcloud.engine.agents.HoldReport;
-import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport.DiskFate;
+import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNames;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.config.FailurePolicy;
+import io.jenkins.plugins.rbdcloud.engine.config.OnFailure;
+import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
+import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.PromotionRecord;
 import io.jenkins.plugins.rbdcloud.engine.images.Provenance;
 import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
@@ -50,7 +51,6 @@ public final class HeldDisks {
     static final String TRIMMED = Ownership.META_PREFIX + "held-trimmed";
     /** Measured before the trim: on a clone, fstrim adds placeholder objects that count as used. */
     static final String WRITTEN = Ownership.META_PREFIX + "held-written";
-    private static final String PROMOTE_SNAP_PREFIX = "rbd-cloud.promote.";
 
     /** One of our disks as its metadata shows it. */
     private record Found(String disk, Ownership owner, Map<String, String> meta) {
@@ -292,9 +292,8 @@ public final class HeldDisks {
 
     /** Promoted by an earlier call: the version its promotion snapshot names; the disk goes after the flatten. */
     private CompletionReport alreadyPromoted(Found found) {
-        Optional<String> label = ctx.agentsPool().snaps(found.disk()).stream().map(s -> s.name())
-                .filter(s -> s.startsWith(PROMOTE_SNAP_PREFIX) && s.lastIndexOf(".v") > PROMOTE_SNAP_PREFIX.length())
-                .map(s -> s.substring(PROMOTE_SNAP_PREFIX.length(), s.lastIndexOf(".v")) + "@" + s.substring(s.lastIndexOf(".v") + 1))
+        Optional<String> label = ctx.agentsPool().snaps(found.disk()).stream()
+                .flatMap(s -> GoldenNames.promotedVersionOf(s.name()).stream())
                 .findFirst();
         if (label.isEmpty()) {
             throw new IllegalStateException("the disk of " + found.disk() + " is not held (and was not promoted)");
