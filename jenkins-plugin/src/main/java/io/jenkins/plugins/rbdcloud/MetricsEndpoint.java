@@ -16,8 +16,8 @@ import org.kohsuke.stapler.StaplerResponse2;
 
 /**
  * The answer of a cloud's metrics URL: the running engine's metrics as Prometheus text, or 503 with
- * why there are none (engine not running, catalog too slow). A Metrics-plugin bridge is left out:
- * that plugin does not resolve where this is built.
+ * why there are none (engine not running, catalog too slow). Where the Metrics plugin is installed,
+ * {@link MetricsPluginBridge} puts the same figures in its registry.
  */
 final class MetricsEndpoint {
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.codahale.metrics.Gauge;
+import hudson.ExtensionList;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.Label;
@@ -13,14 +15,18 @@ import hudson.model.Result;
 import hudson.tasks.Shell;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
+import io.jenkins.plugins.rbdcloud.engine.metrics.Sample;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import jenkins.metrics.api.Metrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +106,24 @@ class ChannelAgentIT {
             for (Node n : j.jenkins.getNodes()) {
                 assertNull(n instanceof RbdAgent ? n : null, "an rbd-cloud node is left: " + n);
             }
+
+            // The Metrics plugin (an optional dependency) has the engine's figures as gauges.
+            MetricsPluginBridge bridge = ExtensionList.lookupSingleton(MetricsPluginBridge.class);
+            bridge.refresh();
+            @SuppressWarnings("rawtypes")
+            Map<String, Gauge> gauges = Metrics.metricRegistry().getGauges();
+            assertEquals(2.0, gauges.get("rbd-cloud.e2e.rbdcloud_promotions_total.template.tiny.outcome.accepted").getValue(),
+                    gauges.keySet()::toString);
+            for (Sample s : engine.metrics().get(60, TimeUnit.SECONDS)) {
+                if (s.metric().type() != Metric.Type.GAUGE) { // counters and summaries stay as they were: nothing runs
+                    assertEquals(s.value(), gauges.get(MetricsPluginBridge.name("e2e", s)).getValue(), s::toString);
+                }
+            }
+            j.jenkins.clouds.remove(cloud);
+            bridge.refresh();
+            assertTrue(Metrics.metricRegistry().getNames().stream().noneMatch(n -> n.startsWith("rbd-cloud.e2e.")),
+                    "the removed cloud's gauges are gone");
+            j.jenkins.clouds.add(cloud); // back, for DevCloud's cleanup through its engine
         }
     }
 
