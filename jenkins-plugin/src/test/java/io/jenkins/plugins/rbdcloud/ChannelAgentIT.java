@@ -83,8 +83,10 @@ class ChannelAgentIT {
             long scheduledSecond = System.currentTimeMillis();
             FreeStyleBuild second = use.scheduleBuild2(0).get(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             // The promoted disk carries the jar cache the first agent filled.
-            System.out.printf("bench queue_to_start millis=%d launcher=channel jar_cache=promoted timeline: %s%n",
-                    second.getStartTimeInMillis() - scheduledSecond, LaunchTimeline.since(scheduledSecond, second.getBuiltOnStr()));
+            // Both agents' phases (max = the slower one): where the wait before this agent was ready went.
+            System.out.printf("bench queue_to_start millis=%d launcher=channel jar_cache=promoted agent_phases=%s timeline: %s%n",
+                    second.getStartTimeInMillis() - scheduledSecond, Engines.get().current(cloud.name).timings().summaries(),
+                    LaunchTimeline.since(scheduledSecond, second.getBuiltOnStr()));
             j.assertBuildStatus(Result.SUCCESS, second);
             j.assertLogContains("warmed by jenkins-warm-cache-1", second);
             String secondAgent = second.getBuiltOnStr();
