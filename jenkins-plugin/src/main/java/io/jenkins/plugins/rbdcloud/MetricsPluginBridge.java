@@ -39,10 +39,11 @@ public final class MetricsPluginBridge extends MetricProvider {
     static final String PREFIX = "rbd-cloud.";
     static final long PERIOD_SECONDS = 30;
 
-    /** The last value read of every series this bridge registered. */
-    private final Map<String, Double> values = new ConcurrentHashMap<>();
-    /** The cloud of every series this bridge registered. */
-    private final Map<String, String> clouds = new HashMap<>();
+    /** A registered series: its cloud, and the value last read. */
+    private record Series(String cloud, double value) {}
+
+    /** Every series this bridge registered, by gauge name. */
+    private final Map<String, Series> series = new ConcurrentHashMap<>();
     private volatile boolean scheduled;
 
     /** Nothing fixed: the series depend on the configured clouds, so they are registered as they appear. */
@@ -65,7 +66,7 @@ public final class MetricsPluginBridge extends MetricProvider {
 
     /** Reads every running engine's metrics and registers the series not seen before; drops those of clouds gone. */
     synchronized void refresh() {
-        Map<String, Double> now = new HashMap<>();
+        Map<String, Series> now = new HashMap<>();
         Set<String> running = new HashSet<>();
         for (Cloud c : Jenkins.get().clouds) {
             RbdCloudEngine engine = c instanceof RbdCloud ? Engines.get().current(c.name) : null;
@@ -74,25 +75,26 @@ public final class MetricsPluginBridge extends MetricProvider {
             }
             running.add(c.name);
             for (Sample s : read(c.name, engine)) {
-                String name = name(c.name, s);
-                now.put(name, s.value());
-                clouds.put(name, c.name);
+                now.put(name(c.name, s), new Series(c.name, s.value()));
             }
         }
         MetricRegistry registry = Metrics.metricRegistry();
-        values.putAll(now);
-        for (String name : now.keySet()) {
-            if (!registry.getNames().contains(name)) {
-                registry.register(name, (Gauge<Double>) () -> values.get(name));
+        now.forEach((name, latest) -> {
+            // Registered once, when first seen; getMetrics() is a view, not a copy of every name.
+            if (series.put(name, latest) == null && !registry.getMetrics().containsKey(name)) {
+                registry.register(name, (Gauge<Double>) () -> {
+                    Series s = series.get(name);
+                    return s == null ? null : s.value();
+                });
             }
-        }
-        for (String name : List.copyOf(values.keySet())) {
-            if (!now.containsKey(name) && !running.contains(clouds.get(name))) {
-                registry.remove(name);
-                values.remove(name);
-                clouds.remove(name);
+        });
+        series.entrySet().removeIf(e -> {
+            boolean gone = !now.containsKey(e.getKey()) && !running.contains(e.getValue().cloud());
+            if (gone) {
+                registry.remove(e.getKey());
             }
-        }
+            return gone;
+        });
     }
 
     private static List<Sample> read(String cloud, RbdCloudEngine engine) {

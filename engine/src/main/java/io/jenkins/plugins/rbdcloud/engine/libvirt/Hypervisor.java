@@ -441,11 +441,11 @@ public final class Hypervisor implements AutoCloseable {
         return uri;
     }
 
-    @Override
     /**
      * Closes the connection once the calls using it have returned; after {@link #CLOSE_WAIT} with
      * a call still stuck in libvirt, leaves it open rather than free it under that call.
      */
+    @Override
     public void close() {
         synchronized (this) {
             closed = true;
