@@ -178,6 +178,17 @@ public final class RbdCloudEngine implements AutoCloseable {
     }
 
     /**
+     * Ends an agent before its build has a result (a Pipeline {@code node} block's agent) when its
+     * template keeps failed agents running ({@code onFailure=keep:<d>}): the guest keeps running, out
+     * of Jenkins, until the build decides with {@link #complete} (failed: kept until the template's
+     * deadline; succeeded: promoted when the template asks, else deleted). Undecided, reconciliation
+     * removes it at the returned deadline ({@code now} plus the hold limit), also after a restart.
+     */
+    public CompletableFuture<Instant> endAndKeep(String agent, Instant now) {
+        return async(() -> ending.keepUntilDecided(takeForEnding(agent), now));
+    }
+
+    /**
      * Ends an agent before its build has a result (a Pipeline {@code node} block's agent): the guest
      * is trimmed and frozen per the template's consistency, its disk snapshotted while frozen, the
      * domain destroyed, and the disk kept with that snapshot, tagged held until {@code now} plus the

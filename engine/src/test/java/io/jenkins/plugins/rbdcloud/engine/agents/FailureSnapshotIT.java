@@ -210,4 +210,46 @@ class FailureSnapshotIT {
         assertEquals(List.of(), fx.domains());
         assertEquals(List.of(), fx.disks("kept"));
     }
+
+    @Test
+    @Order(5)
+    void aPipelinesAgentIsKeptWhileItsBuildGoesOnThenTheResultDecides() throws Exception {
+        TemplateSettings t = fx.promoting("kept").onFailure(FailurePolicy.keep(Duration.ofMinutes(30))).build();
+        Instant now = Instant.now();
+        try (RbdCloudEngine engine = RbdCloudEngine.start(fx.settings(List.of(t), b -> b), EngineOptions.defaults())) {
+            // A node block ended, its build goes on and then fails: kept running all along, then until keep:30m.
+            String failed = engine.provision("kept").ready().get(90, TimeUnit.SECONDS).name();
+            assertEquals(now.plus(Duration.ofHours(2)), engine.endAndKeep(failed, now).get(60, TimeUnit.SECONDS),
+                    "undecided, it is kept until the hold limit");
+            assertEquals(List.of(failed), fx.domains(), "the agent keeps running while its build goes on");
+            ReconcileReport undecided = engine.reconcile(Set.of(), now.plus(Duration.ofMinutes(90))).get(60, TimeUnit.SECONDS);
+            assertEquals(List.of(), undecided.removedDomains(), undecided.toString());
+            CompletionReport c = engine.complete(failed, false, EngineFixture.BUILD).get(60, TimeUnit.SECONDS);
+            assertEquals(TerminationReport.DiskFate.KEPT_FOR_DEBUGGING, c.termination().disk(), c.toString());
+            assertEquals(List.of(failed), fx.domains());
+            ReconcileReport due = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofMinutes(31))).get(90, TimeUnit.SECONDS);
+            assertEquals(1, due.removedDomains().size(), "the template's deadline, not the hold limit, ends it: " + due);
+            assertEquals(List.of(), fx.domains());
+            Thread.sleep(1000); // a domain event is delivered on libvirt's event thread
+            assertEquals(List.of(), engine.status(Instant.now()).failures(), "its removal at the deadline is no failure");
+
+            // The same, and the build succeeds: its disk is promoted, and no keep deadline travels with it.
+            String ok = engine.provision("kept").ready().get(90, TimeUnit.SECONDS).name();
+            engine.endAndKeep(ok, Instant.now()).get(60, TimeUnit.SECONDS);
+            CompletionReport p = engine.complete(ok, true, EngineFixture.BUILD).get(120, TimeUnit.SECONDS);
+            System.out.println(p);
+            assertEquals(fx.golden + "@v2", p.promotedVersion().orElseThrow(), p.toString());
+            assertEquals(List.of(), fx.domains());
+            String next = engine.provision("kept").ready().get(90, TimeUnit.SECONDS).name();
+            assertEquals(Optional.empty(), fx.agentsPool().metaGet(next, "rbd-cloud.kept-until"),
+                    "an agent of the promoted version is not kept");
+            ReconcileReport r = engine.reconcile(Set.of(next), Instant.now().plus(Duration.ofHours(3))).get(90, TimeUnit.SECONDS);
+            assertEquals(List.of(), r.removedDomains(), r.toString());
+            engine.terminate(next).get(90, TimeUnit.SECONDS);
+            engine.maintainImages(Instant.now()).get(180, TimeUnit.SECONDS);
+            EngineFixture.eventually(Duration.ofSeconds(30), () -> fx.disks("kept").isEmpty());
+        }
+        assertEquals(List.of(), fx.domains());
+        assertEquals(List.of(), fx.disks("kept"));
+    }
 }

@@ -74,11 +74,39 @@ public final class AgentEnding {
     }
 
     /**
+     * An agent of a template that keeps failed agents ({@code keep:<d>}) whose build has no result
+     * yet (a Pipeline {@code node} block ended): it keeps running, out of Jenkins, until the build
+     * decides through {@link #complete}, at the latest until {@code now} plus the hold limit (then
+     * reconciliation removes it, as it drops an undecided held disk). Returns that deadline; when
+     * tagging fails the agent is deleted and the exception says why.
+     */
+    public Instant keepUntilDecided(AgentRecord agent, Instant now) {
+        if (!(agent.template().onFailure().policy() instanceof FailurePolicy.Keep) || agent.debugOf() != null
+                || agent.handle() == null || agent.disk() == null) {
+            throw new IllegalArgumentException("agent " + agent.name() + " is not kept on failure (template "
+                    + agent.template().name() + " has onFailure=" + agent.template().onFailure().policy().word() + ")");
+        }
+        Instant until = now.plus(ctx.options().holdLimit());
+        try {
+            held.failures().keepRunning(agent, Optional.empty(), "awaiting its build's result", until);
+        } catch (RuntimeException e) {
+            terminate(agent);
+            throw e;
+        }
+        return until;
+    }
+
+    /**
      * Ends an agent whose build's result is known: held and promoted when {@code success}, the
-     * template asks and its policy allows {@code provenance}, otherwise deleted.
+     * template asks and its policy allows {@code provenance}, otherwise deleted. An agent kept
+     * while its build went on ({@link #keepUntilDecided}) is kept again until the template's
+     * deadline when the build failed, and released first otherwise.
      */
     public CompletionReport complete(AgentRecord agent, boolean success, Provenance provenance) {
         Instant t0 = ctx.now();
+        if (success && agent.keptUntil() != null && agent.debugOf() == null && agent.disk() != null) {
+            held.failures().release(agent);
+        }
         if (!success && agent.template().onFailure().policy() instanceof FailurePolicy.Keep k && agent.handle() != null
                 && agent.disk() != null) {
             Optional<TerminationReport> kept = keepRunning(agent, provenance, t0.plus(k.keep()), t0);

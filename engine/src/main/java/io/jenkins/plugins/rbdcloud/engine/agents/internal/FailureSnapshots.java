@@ -71,6 +71,19 @@ public final class FailureSnapshots {
         agent.keptUntil(until);
     }
 
+    /**
+     * A kept agent whose build succeeded after all (a Pipeline's, kept while its build went on):
+     * no longer kept, so that its disk is held, promoted or deleted like any other. The tags go
+     * first: a held disk, and a version promoted from it, must not carry a keep deadline.
+     */
+    void release(AgentRecord agent) {
+        RbdPool pool = ctx.agentsPool();
+        pool.metaRemove(agent.disk(), FailureTags.KEPT_UNTIL);
+        pool.metaRemove(agent.disk(), FailureTags.REASON);
+        pool.metaRemove(agent.disk(), FailureTags.BUILD);
+        agent.keptUntil(null);
+    }
+
     /** Keeps the newest {@code cap} of the template's failure snapshots (always {@code kept}); removes the rest. */
     private void dropOldest(String template, int cap, String kept) {
         List<FailureSnapshot> mine = new ArrayList<>(list().stream().filter(f -> f.template().equals(template))

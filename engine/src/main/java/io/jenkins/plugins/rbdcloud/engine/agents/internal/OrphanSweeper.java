@@ -71,6 +71,7 @@ public final class OrphanSweeper {
             List<String> removedDomains = new ArrayList<>();
             for (ListedObject d : plan.domains()) {
                 DomainRef ref = domainRefs.get(d.name());
+                d.ownership().ifPresent(o -> stopWatching(o.agent()));
                 try {
                     ref.node().hypervisor().remove(ref.uuid(), Teardown.DESTROY_TIMEOUT);
                     removedDomains.add(ref.node().name() + "/" + d.name());
@@ -115,6 +116,17 @@ public final class OrphanSweeper {
         } catch (RuntimeException | Error e) {
             failures.add("reconciliation: " + ProvisionJob.describe(e));
             return new ReconcileReport(List.of(), List.of(), List.of(), failures, 0, now.plus(ctx.options().reconcileInterval()));
+        }
+    }
+
+    /**
+     * A debug or kept agent whose deadline passed is ending: its domain's removal is no sickness
+     * (other registered agents are known, never in the plan).
+     */
+    private void stopWatching(String agent) {
+        AgentRecord a = ctx.agents().get(agent);
+        if (a != null && a.keptUntil() != null) {
+            a.state(AgentRecord.State.ENDING);
         }
     }
 
