@@ -190,6 +190,16 @@ public final class AgentTemplate implements Describable<AgentTemplate> {
         return "snapshot".equals(onFailure);
     }
 
+    /** How long a failed build's agent is kept running ({@code keep:<d>}); empty for other policies or an unusable value. */
+    java.util.Optional<java.time.Duration> keepOnFailure() {
+        try {
+            return FailurePolicy.parse("onFailure", onFailure) instanceof FailurePolicy.Keep k
+                    ? java.util.Optional.of(k.keep()) : java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Whether agents of this template satisfy {@code label}. Unlabelled builds never get one: agents are exclusive. */
     boolean matches(Label label) {
         return label != null && label.matches(Label.parse(labelString));

@@ -25,8 +25,9 @@ import java.util.logging.Logger;
  * to the next golden version (or drops it), anything else keeps it as a failure snapshot when the
  * template says so ({@link FailureSnapshotAction} on the build) or drops it. A
  * Pipeline's {@code node} block ends before its build has a result, a freestyle build after: one
- * path for both. A decision lost to a controller restart is no leak: the engine drops a held disk
- * when its hold limit passes.
+ * path for both. With {@code onFailure=keep:<d>} the whole agent, not its disk, waits for the
+ * result, running ({@link KeptAgentAction} on a failed build). A decision lost to a controller
+ * restart is no leak: the engine drops a held disk, or a waiting agent, when its hold limit passes.
  */
 @Extension
 @SuppressWarnings("rawtypes")
@@ -34,8 +35,11 @@ public final class PromotionDecisions extends RunListener<Run> {
 
     private static final Logger LOG = Logger.getLogger(PromotionDecisions.class.getName());
 
-    /** One held agent disk: the cloud that holds it, the agent's name, and whether success promotes it. */
-    private record Held(String cloud, String agent, boolean promote) {
+    /**
+     * One held agent disk: the cloud that holds it, the agent's name, and whether success promotes it;
+     * {@code kept} when the whole agent is kept running instead ({@code onFailure=keep:<d>}), else null.
+     */
+    private record Held(String cloud, String agent, boolean promote, RbdAgent kept) {
     }
 
     /** How long the end of a build waits to write the decision into its log. */
@@ -44,9 +48,12 @@ public final class PromotionDecisions extends RunListener<Run> {
     /** Run id → the agents' disks it decides. */
     private static final Map<String, Set<Held>> PENDING = new ConcurrentHashMap<>();
 
-    /** {@code agent}'s disk is held: promote or drop it when {@code run} completes (at once if it has). */
-    static void awaitResult(Run<?, ?> run, String cloud, String agent, boolean promote) {
-        PENDING.computeIfAbsent(run.getExternalizableId(), k -> ConcurrentHashMap.newKeySet()).add(new Held(cloud, agent, promote));
+    /**
+     * {@code agent}'s disk is held, or the whole agent {@code kept} running: promote, keep or drop it
+     * when {@code run} completes (at once if it has).
+     */
+    static void awaitResult(Run<?, ?> run, String cloud, String agent, boolean promote, RbdAgent kept) {
+        PENDING.computeIfAbsent(run.getExternalizableId(), k -> ConcurrentHashMap.newKeySet()).add(new Held(cloud, agent, promote, kept));
         if (!run.isBuilding()) {
             decide(run, null); // a freestyle build completed before its agent ended
         }
@@ -76,12 +83,15 @@ public final class PromotionDecisions extends RunListener<Run> {
                         + " is dropped when its hold ends");
                 continue;
             }
-            String what = (success && h.promote() ? "promoting" : success ? "dropping" : "ending") + " the disk of " + h.agent()
-                    + " (build " + run.getResult() + ")";
+            String what = (success && h.promote() ? "promoting" : success ? "dropping" : h.kept() != null ? "keeping" : "ending")
+                    + (h.kept() != null ? " the agent " : " the disk of ") + h.agent() + " (build " + run.getResult() + ")";
             if (log != null) {
                 log.println("rbd-cloud: " + what);
             }
-            CompletableFuture<String> decided = success && h.promote()
+            CompletableFuture<String> decided = h.kept() != null
+                    ? engine.complete(h.agent(), success, provenance)
+                            .thenApply(c -> success ? RbdAgent.describe(c) : KeptAgentAction.attach(run, h.kept()))
+                    : success && h.promote()
                     ? engine.promoteHeld(h.agent(), provenance).thenApply(RbdAgent::describe)
                     : success ? engine.dropHeld(h.agent()).thenApply(t -> "dropped the disk of " + h.agent() + " (" + t.disk() + ")")
                     : FailureSnapshotAction.keepOrDrop(engine, run, h.agent(), provenance);

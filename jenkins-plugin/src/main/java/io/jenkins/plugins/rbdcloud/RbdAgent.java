@@ -43,8 +43,10 @@ public final class RbdAgent extends AbstractCloudSlave {
     private final boolean snapshotOnSuccess;
     /** onFailure=snapshot: the disk is held too, and a failed build keeps it (false in nodes saved before). */
     private final boolean snapshotOnFailure;
-    /** onFailure=keep:&lt;d&gt;: a failed freestyle build's agent keeps running for inspection. */
+    /** onFailure=keep:&lt;d&gt;: a failed build's agent keeps running for inspection. */
     private final boolean keepOnFailure;
+    /** For how long (keep:&lt;d&gt;); 0 in nodes saved before it was recorded. */
+    private final long keepSeconds;
     /** Provisioning phase → milliseconds, kept so the agent page survives a controller restart. */
     private final LinkedHashMap<String, Long> phaseMillis = new LinkedHashMap<>();
 
@@ -59,6 +61,7 @@ public final class RbdAgent extends AbstractCloudSlave {
         this.snapshotOnSuccess = template.isSnapshotOnSuccess();
         this.snapshotOnFailure = template.isSnapshotOnFailure();
         this.keepOnFailure = template.getOnFailure() != null && template.getOnFailure().startsWith("keep:");
+        this.keepSeconds = template.keepOnFailure().map(Duration::toSeconds).orElse(0L);
         agent.phases().forEach((phase, d) -> phaseMillis.put(phase.name().toLowerCase(java.util.Locale.ROOT), d.toMillis()));
     }
 
@@ -176,15 +179,20 @@ public final class RbdAgent extends AbstractCloudSlave {
         CompletableFuture<String> ending;
         if (keepOnFailure && run != null && !run.isBuilding() && run.getResult() != hudson.model.Result.SUCCESS) {
             // The result is known (a freestyle build): the engine keeps the agent running until its deadline.
-            ending = engine.complete(name, false, BuildProvenance.of(run)).thenApply(c -> "kept " + name
-                    + " running for inspection (onFailure keep): reach it with rbd-cloud agents exec " + name
-                    + "; it is deleted at its deadline");
+            ending = engine.complete(name, false, BuildProvenance.of(run)).thenApply(c -> KeptAgentAction.attach(run, this));
+        } else if (keepOnFailure && run != null && run.isBuilding()) {
+            // A Pipeline node block: no result yet. The agent keeps running until the build decides.
+            ending = engine.endAndKeep(name, Instant.now()).thenApply(until -> {
+                PromotionDecisions.awaitResult(run, cloudName, name, snapshotOnSuccess, this);
+                return "ended " + name + " in Jenkins: kept running until " + run.getFullDisplayName()
+                        + " has a result (at the latest until " + until + ")";
+            });
         } else if ((snapshotOnSuccess || snapshotOnFailure) && run != null) {
             ending = engine.endAndHold(name, Instant.now()).thenApply(h -> {
                 if (!h.held()) {
                     return "ended " + name + ": holding its disk failed (" + h.failure().orElse("unknown") + "), deleted";
                 }
-                PromotionDecisions.awaitResult(run, cloudName, name, snapshotOnSuccess);
+                PromotionDecisions.awaitResult(run, cloudName, name, snapshotOnSuccess, null);
                 return "ended " + name + ": disk held for " + run.getFullDisplayName() + " to decide (snapshot in "
                         + h.snapshotTook().toMillis() + " ms, build wrote " + h.buildWrittenBytes() + " bytes)";
             });
@@ -201,6 +209,11 @@ public final class RbdAgent extends AbstractCloudSlave {
             failure.printStackTrace(listener.error("ending " + name + " failed; reconciliation retries the deletion"));
             LOG.log(Level.WARNING, "ending rbd-cloud agent " + name + " failed", failure);
         });
+    }
+
+    /** How long a failed build's agent is kept running (keep:&lt;d&gt;), when known. */
+    java.util.Optional<Duration> keptFor() {
+        return keepSeconds > 0 ? java.util.Optional.of(Duration.ofSeconds(keepSeconds)) : java.util.Optional.empty();
     }
 
     static String describe(io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport r) {

@@ -99,8 +99,8 @@ final class DevCloud implements AutoCloseable {
         }
     }
 
-    /** The cloud {@code name}, with template {@code template} for label {@code label} on this golden image. */
-    RbdCloud cloud(JenkinsRule j, String name, AgentTemplate template) throws IOException {
+    /** The cloud {@code name}, with {@code templates} (each for its own label) on this golden image. */
+    RbdCloud cloud(JenkinsRule j, String name, AgentTemplate... templates) throws IOException {
         SystemCredentialsProvider creds = SystemCredentialsProvider.getInstance();
         creds.getCredentials().add(new StringCredentialsImpl(CredentialsScope.SYSTEM, "ceph-key", "controller",
                 Secret.fromString(env.cephKey())));
@@ -123,7 +123,7 @@ final class DevCloud implements AutoCloseable {
         RbdCloud cloud = new RbdCloud(name);
         cloud.setCeph(ceph);
         cloud.setHypervisors(List.of(hv));
-        cloud.setTemplates(List.of(template));
+        cloud.setTemplates(List.of(templates));
         cloud.setMaxAgents(2);
         j.jenkins.clouds.add(cloud);
         j.jenkins.save();

@@ -9,6 +9,7 @@ import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
@@ -35,7 +36,9 @@ class PipelineAgentIT {
         try (DevCloud dev = DevCloud.withAgentImage(j, env, dir)) {
             AgentTemplate tiny = dev.template("tiny", "tiny", "channel");
             DevCloud.promoting(tiny, "warm use broken"); // broken may promote: only its FAILURE keeps it out
-            dev.cloud(j, "e2e-pipeline", tiny);
+            AgentTemplate kept = dev.template("kept", "kept", "channel");
+            kept.setOnFailure("keep:30m");
+            dev.cloud(j, "e2e-pipeline", tiny, kept);
 
             WorkflowJob warm = j.createProject(WorkflowJob.class, "warm");
             warm.setDefinition(new CpsFlowDefinition("""
@@ -68,6 +71,26 @@ class PipelineAgentIT {
             ChannelAgentIT.await(Duration.ofMinutes(2), () -> engine.held().join().isEmpty(), "the failed build's disk dropped");
             assertEquals(3, dev.currentVersion(), "a failed build promoted its disk");
             assertTrue(dev.versions().stream().noneMatch(v -> v.version() > 3), "a failed build made a version: " + dev.versions());
+            // onFailure=keep: the node block's agent keeps running while its build goes on, and for
+            // inspection once it failed; the build's page says where it is and how to reach it.
+            WorkflowJob inspect = j.createProject(WorkflowJob.class, "inspect");
+            inspect.setDefinition(new CpsFlowDefinition(
+                    "node('kept') { sh 'echo evidence of $BUILD_TAG > evidence' }\nerror 'failed after the node block'", true));
+            WorkflowRun inspected = j.assertBuildStatus(hudson.model.Result.FAILURE, inspect.scheduleBuild2(0));
+            ChannelAgentIT.await(Duration.ofMinutes(2), () -> inspected.getAction(KeptAgentAction.class) != null,
+                    "the failed build names its kept agent");
+            KeptAgentAction k = inspected.getAction(KeptAgentAction.class);
+            assertTrue(k.getUntil().toInstant().isAfter(Instant.now().plus(Duration.ofMinutes(25))), "kept for 30m: " + k.getUntil());
+            assertEquals(List.of(k.getAgent()), engine.agents().stream().map(a -> a.name()).toList(), "the agent keeps running");
+            var evidence = engine.exec(k.getAgent(), Duration.ofSeconds(30), "/bin/cat",
+                    "/var/lib/jenkins-agent/workspace/inspect/evidence").get(60, TimeUnit.SECONDS);
+            assertEquals("evidence of jenkins-inspect-1\n", evidence.stdoutText(), "what the build wrote is there to inspect");
+            try (JenkinsRule.WebClient wc = j.createWebClient()) {
+                String page = wc.getPage(inspected).asNormalizedText();
+                assertTrue(page.contains("rbd-cloud agents exec " + k.getAgent()), page);
+            }
+            engine.terminate(k.getAgent()).get(2, TimeUnit.MINUTES); // the admin is done early
+
             // Nothing leaks: the second build's agent ends too (after its build completed: held, then
             // promoted at once), and the engine finds nothing Jenkins does not know.
             ChannelAgentIT.await(Duration.ofMinutes(2), () -> j.jenkins.getNodes().stream().noneMatch(n -> n instanceof RbdAgent),
