@@ -160,6 +160,33 @@ class GoldenImportCloneIT {
         assertImageEquals(raw1, fx.agents, d2, null);
     }
 
+    /**
+     * librbd copies a version's metadata into each clone. A version promoted from a held agent disk
+     * carries that disk's hold and ownership tags until its flatten strips them; an agent cloned in
+     * between must not look held (listed as a held disk, kept by reconciliation until the hold ends).
+     */
+    @Test
+    void anAgentDiskDoesNotInheritTheTagsItsVersionCopiedFromAHeldDisk() throws Exception {
+        String g = fx.golden("inherit");
+        gi.importFile(g, fx.rawFile("i.raw", 8L * MiB, 9, 0), ImportProgress.NONE);
+        String image = GoldenNames.versionImage(g, 1);
+        Map<String, String> own = fx.images.metaList(image);
+        // What a native promotion leaves on the version until the flatten: the held disk's tags.
+        fx.images.metaSetAll(image, Map.of(Ownership.META_PREFIX + "held-until", "2026-12-04T09:00:00Z",
+                Ownership.META_PREFIX + "held-at", "2026-12-04T07:00:00Z", Ownership.META_PREFIX + "kept-until",
+                "2026-12-04T09:00:00Z", Ownership.META_PREFIX + "agent", "tiny-old123"));
+        String d = fx.disk("agent");
+
+        gi.cloneForAgent(fx.agents, new AgentCloneRequest(g, 0, d, 8L * MiB, "cloud1", "tmpl", "agent-3"));
+
+        Map<String, String> meta = fx.agents.metaList(d);
+        for (String key : List.of("held-until", "held-at", "kept-until")) {
+            assertFalse(meta.containsKey(Ownership.META_PREFIX + key), key + " inherited: " + meta);
+        }
+        assertEquals("agent-3", meta.get(Ownership.META_PREFIX + "agent"), "its own ownership tags win");
+        own.forEach((k, v) -> assertEquals(v, fx.images.metaList(image).get(k), "the version keeps its own " + k));
+    }
+
     @Test
     void refusesUnprotectedNonRawMissingAndTooSmall() throws Exception {
         String g = fx.golden("refuse");

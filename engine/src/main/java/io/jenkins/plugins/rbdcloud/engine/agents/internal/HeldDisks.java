@@ -201,12 +201,8 @@ public final class HeldDisks {
     /** Held disks of this controller and cloud, by agent name. */
     public List<HeldDisk> list() {
         List<HeldDisk> out = new ArrayList<>();
-        // A clone of a version promoted from a held disk inherits that disk's tags (librbd copies
-        // image metadata into clones) until the version is flattened: an ended agent of that version
-        // whose disk is still being removed is no held disk.
-        Set<String> removing = ctx.pendingUndos().all();
         for (String name : ctx.agentsPool().list()) {
-            if (!AgentNames.isAgentName(name) || ctx.agents().containsKey(name) || removing.contains(name)) {
+            if (!AgentNames.isAgentName(name) || ctx.agents().containsKey(name)) {
                 continue;
             }
             try {

@@ -198,11 +198,6 @@ public final class PendingUndos {
         return names(false);
     }
 
-    /** Every agent with something left to remove, failed or under way. */
-    public Set<String> all() {
-        return Set.copyOf(entries.keySet());
-    }
-
     private Set<String> names(boolean failed) {
         return entries.values().stream().filter(e -> {
             synchronized (e) {

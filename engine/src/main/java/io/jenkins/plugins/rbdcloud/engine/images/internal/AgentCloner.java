@@ -45,7 +45,8 @@ public final class AgentCloner {
         if (n == 0) {
             throw new GoldenImageException("golden image " + req.golden() + " has no current version");
         }
-        GoldenVersion v = clonableVersion(req.golden(), n, current == n, req.testBoot());
+        Clonable c = clonableVersion(req.golden(), n, current == n, req.testBoot());
+        GoldenVersion v = c.version();
         if (req.sizeBytes() < v.sizeBytes()) {
             throw new GoldenImageException("agent disk size " + req.sizeBytes() + " is smaller than " + v.label() + " ("
                     + v.sizeBytes() + " bytes)");
@@ -63,6 +64,14 @@ public final class AgentCloner {
             Map<String, String> tags = new LinkedHashMap<>();
             owner.toMap().forEach((k, val) -> tags.put(Ownership.META_PREFIX + k, val));
             agents.metaSetAll(req.disk(), tags);
+            // A version not flattened yet still carries the tags librbd copied from the agent disk
+            // it was promoted from (held, kept), and librbd copied them on into this clone, where
+            // they would make it look held or kept. Only in that window: no cost otherwise.
+            for (String key : c.inheritedKeys()) {
+                if (!tags.containsKey(key)) {
+                    agents.metaRemove(req.disk(), key);
+                }
+            }
             undo.commit();
             return new AgentDisk(disk, snap, owner);
         } catch (RuntimeException | Error e) {
@@ -71,12 +80,15 @@ public final class AgentCloner {
         }
     }
 
+    /** A version checked clonable, and the keys its image inherited from an agent disk (see {@link VersionMeta#inherited}). */
+    private record Clonable(GoldenVersion version, java.util.List<String> inheritedKeys) {}
+
     /**
      * Version n, checked clonable: its state and format read fresh from its metadata (a retired
      * version is refused at once), the unchanging rest (size, protected raw snapshot) from
      * {@link VersionFacts} once checked for this image id.
      */
-    private GoldenVersion clonableVersion(String golden, int n, boolean current, boolean testBoot) {
+    private Clonable clonableVersion(String golden, int n, boolean current, boolean testBoot) {
         RbdPool images = store.images();
         String image = GoldenNames.versionImage(golden, n);
         VersionFacts.Facts known = store.versionFacts().last(image).orElse(null);
@@ -103,14 +115,16 @@ public final class AgentCloner {
         }
         ImageSpec snap = v.snapshot();
         requireRawTag(snap, VersionMeta.field(meta, VersionMeta.FORMAT));
+        java.util.List<String> inherited = meta.entrySet().stream()
+                .filter(e -> VersionMeta.inherited(image, e.getKey(), e.getValue())).map(Map.Entry::getKey).toList();
         if (facts != null) {
-            return v;
+            return new Clonable(v, inherited);
         }
         requireProtected(images, snap);
         requireRawData(images, snap);
         long size = images.stat(image).size();
         store.versionFacts().put(image, new VersionFacts.Facts(id, size));
-        return VersionMeta.parse(images.name(), golden, n, meta, current, size);
+        return new Clonable(VersionMeta.parse(images.name(), golden, n, meta, current, size), inherited);
     }
 
     private static void sameCluster(RbdPool agents, RbdPool images) {

@@ -213,13 +213,9 @@ public final class Flattener {
      */
     public void stripInherited(String image) {
         RbdPool images = store.images();
-        String ownChecksum = image.substring(image.lastIndexOf('.') + 1) + "#"; // bound to this version: v<N>#<snap id>
         for (Map.Entry<String, String> e : images.metaList(image).entrySet()) {
-            String key = e.getKey();
-            boolean own = VersionMeta.OWN_KEYS.contains(key)
-                    || key.equals(VersionMeta.CONTENT_CHECKSUM) && e.getValue().startsWith(ownChecksum);
-            if (key.startsWith(io.jenkins.plugins.rbdcloud.engine.Ownership.META_PREFIX) && !own) {
-                images.metaRemove(image, key);
+            if (VersionMeta.inherited(image, e.getKey(), e.getValue())) {
+                images.metaRemove(image, e.getKey());
             }
         }
     }

@@ -76,6 +76,17 @@ public final class VersionMeta {
 
     public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES, PROVENANCE, REJECTED, EARLY_READERS);
 
+    /**
+     * Whether {@code key} of the version image {@code versionImage} is one librbd copied from the
+     * agent disk the version was promoted from (that disk's ownership, hold or keep tags), not one
+     * of the version's own.
+     */
+    public static boolean inherited(String versionImage, String key, String value) {
+        String ownChecksum = versionImage.substring(versionImage.lastIndexOf('.') + 1) + "#"; // v<N>#<snap id>
+        boolean own = OWN_KEYS.contains(key) || key.equals(CONTENT_CHECKSUM) && value.startsWith(ownChecksum);
+        return key.startsWith(Ownership.META_PREFIX) && !own;
+    }
+
     private static final Pattern SPEC = Pattern.compile("([^/@]+)/([^/@]+)@([^/@]+)");
     private static final Pattern FIELD = Pattern.compile("[a-z-]+=[^;=]*");
 
