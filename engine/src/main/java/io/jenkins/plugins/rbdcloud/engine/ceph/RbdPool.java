@@ -424,16 +424,26 @@ public final class RbdPool {
      * metadata (ownership tags included) until it is removed.
      */
     public SortedMap<String, String> trashMetaList(String id) {
+        try (RbdImageHandle h = openTrashed(id)) {
+            return h.call("image-meta list", () -> NativeLists.metaList(h));
+        }
+    }
+
+    /** The snapshots of a trashed image, read through its id (librbd will not remove a trashed image that has any). */
+    public List<SnapInfo> trashSnaps(String id) {
+        try (RbdImageHandle h = openTrashed(id)) {
+            return h.call("snap ls", () -> NativeLists.snaps(h));
+        }
+    }
+
+    private RbdImageHandle openTrashed(String id) {
         ImageSpec target = ImageSpec.of(name, "trash:" + RbdNames.imageId(id));
-        RbdImageHandle h = poolCall("open read-only", target, () -> {
+        return poolCall("open read-only", target, () -> {
             PointerByReference image = new PointerByReference();
             NativeCalls.check(LIB.rbd_open_by_id_read_only(ioctx.getPointer(), id, image, null), "open read-only", target);
             // rados-java's RbdImage keeps a pointer to the handle, as rbd_open fills it, not the handle itself.
             return track(target, true, new RbdImage(image.getPointer(), target.image()));
         });
-        try (h) {
-            return h.call("image-meta list", () -> NativeLists.metaList(h));
-        }
     }
 
     public List<TrashEntry> trashList() {

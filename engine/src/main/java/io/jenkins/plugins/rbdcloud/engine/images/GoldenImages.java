@@ -241,6 +241,15 @@ public final class GoldenImages implements AutoCloseable {
     }
 
     /**
+     * Removes a trashed agent disk ({@code imageId}, trashed as {@code name}) whose only snapshots
+     * are promotion snapshots no version reads (left by a promotion that died before its version
+     * was made). False, and the disk left in the trash, when that cannot be shown now.
+     */
+    public boolean reapTrashedAgentDisk(RbdPool agents, String imageId, String name) {
+        return flattener.reapTrashedAgentDisk(agents, imageId, name);
+    }
+
+    /**
      * Agent disks ({@code pool/image}) that flattening versions still depend on. Do not remove
      * them: move them to the trash instead, and {@link #completeFlattens()} purges them.
      */

@@ -4,6 +4,7 @@ import io.jenkins.plugins.rbdcloud.engine.agents.MaintenanceReport;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.AgentNames;
 import io.jenkins.plugins.rbdcloud.engine.agents.policy.TemplatePins;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
@@ -75,9 +76,22 @@ public final class ImageMaintenance {
     private int purgeTrash(Instant now) {
         Set<String> templates = ctx.settings().templates().stream().map(TemplateSettings::name).collect(Collectors.toSet());
         Set<String> pinned = ctx.catalog().pinnedAgentDisks().stream().map(ImageSpec::image).collect(Collectors.toSet());
-        List<TrashEntry> gone = ctx.agentsPool().trashPurge(now, e -> AgentNames.isAgentName(e.name())
+        java.util.function.Predicate<TrashEntry> ours = e -> AgentNames.isAgentName(e.name())
                 && templates.contains(AgentNames.templateOf(e.name())) && !pinned.contains(e.name())
-                && !ctx.agents().containsKey(e.name()) && DiskOwnership.isOurs(ctx, e));
-        return gone.size();
+                && !ctx.agents().containsKey(e.name()) && DiskOwnership.isOurs(ctx, e);
+        int reaped = 0;
+        for (TrashEntry e : ctx.agentsPool().trashList()) {
+            // librbd does not remove a trashed image that has snapshots: a promotion that died
+            // before its version was made leaves its snapshot on the disk.
+            try {
+                if (e.userTrashed() && e.isExpired(now) && ours.test(e) && !ctx.agentsPool().trashSnaps(e.id()).isEmpty()
+                        && ctx.catalog().reapTrashedAgentDisk(ctx.agentsPool(), e.id(), e.name())) {
+                    reaped++;
+                }
+            } catch (RbdNotFoundException gone) {
+                // purged meanwhile
+            }
+        }
+        return reaped + ctx.agentsPool().trashPurge(now, ours).size();
     }
 }

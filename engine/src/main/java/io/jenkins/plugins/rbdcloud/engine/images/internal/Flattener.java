@@ -102,7 +102,9 @@ public final class Flattener {
                 failures.add("list versions of " + golden + ": " + describe(e));
                 continue;
             }
-            for (GoldenVersion v : versions) {
+            // Newest first: a version's agent disk may be an early reader of the one before it,
+            // released only when the newer one completes.
+            for (GoldenVersion v : versions.reversed()) {
                 try {
                     if (v.state() == VersionState.FLATTENING) {
                         done.add(flatten(golden, v.version()));
@@ -114,8 +116,81 @@ public final class Flattener {
                             + describe(e));
                 }
             }
+            removeHalfMade(golden, versions, failures);
         }
         return done;
+    }
+
+    /**
+     * Version images that are listed but whose header cannot be opened: a promotion, import or
+     * restore killed while cloning or creating one. Nothing makes a version without the golden
+     * image's catalog lock, so under it such an image is nobody's work in progress.
+     */
+    private void removeHalfMade(String golden, List<GoldenVersion> listed, List<String> failures) {
+        Set<Integer> readable = new java.util.HashSet<>();
+        listed.forEach(v -> readable.add(v.version()));
+        List<Integer> broken = store.versionNumbers(golden).stream().filter(n -> !readable.contains(n)).toList();
+        if (broken.isEmpty()) {
+            return;
+        }
+        CatalogLock.Held held = store.lock().tryAcquire(golden);
+        if (held == null) {
+            return; // a promotion or import is under way: the next pass
+        }
+        try (held) {
+            for (int n : broken) {
+                String image = GoldenNames.versionImage(golden, n);
+                try {
+                    store.images().metaList(image);
+                } catch (RbdNotFoundException headerMissing) {
+                    try {
+                        store.images().remove(image);
+                    } catch (RbdNotFoundException gone) {
+                        // removed meanwhile
+                    } catch (RuntimeException e) {
+                        failures.add("remove half-made version image " + image + ": " + describe(e));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Removes a trashed agent disk whose only snapshots are promotion snapshots that no version
+     * reads: a promotion killed before its version was made leaves one, and librbd does not remove
+     * a trashed image that has snapshots. Each snapshot's golden image is locked meanwhile, so no
+     * promotion of it is under way. False, and the disk left in the trash, when any snapshot is
+     * another kind, a golden image is busy, or a version still reads one.
+     */
+    public boolean reapTrashedAgentDisk(RbdPool pool, String imageId, String name) {
+        List<io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo> snaps = pool.trashSnaps(imageId);
+        List<CatalogLock.Held> locks = new ArrayList<>();
+        try {
+            for (io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo s : snaps) {
+                Optional<String> version = GoldenNames.promotedVersionOf(s.name());
+                if (version.isEmpty()) {
+                    return false;
+                }
+                CatalogLock.Held held = store.lock().tryAcquire(version.get().substring(0, version.get().lastIndexOf('@')));
+                if (held == null) {
+                    return false;
+                }
+                locks.add(held);
+            }
+            String restored = name; // its own name: moved back, it is still found as the agent's disk
+            pool.trashRestore(imageId, restored);
+            for (io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo s : snaps) {
+                if (!pool.children(restored, s.name()).isEmpty()) {
+                    pool.trashMove(restored, java.time.Duration.ZERO);
+                    return false;
+                }
+            }
+            snaps.forEach(s -> CatalogStore.removeSnap(pool, restored, s.name()));
+            pool.remove(restored);
+            return true;
+        } finally {
+            locks.forEach(CatalogLock.Held::close);
+        }
     }
 
     /** The clones of version {@code n}'s snapshot now, as {@code pool/image}. */
