@@ -76,6 +76,7 @@ class KilledPromotionLeftoversIT {
         gi.cloneForAgent(fx.agents, new AgentCloneRequest(g, 0, orphan, 8L * MiB, "c", "t", "a1"));
         gi.cloneForAgent(fx.agents, new AgentCloneRequest(g, 0, read, 8L * MiB, "c", "t", "a2"));
         // A promotion to v7 died after its snapshot (no version made); another one's snapshot has a clone.
+        fx.agents.snapCreate(orphan, GoldenNames.promoteSnap(g, 6)); // two died on this disk
         fx.agents.snapCreate(orphan, GoldenNames.promoteSnap(g, 7));
         fx.agents.snapCreate(read, GoldenNames.promoteSnap(g, 8));
         String reader = fx.disk("reader");

@@ -164,14 +164,18 @@ public final class Flattener {
      */
     public boolean reapTrashedAgentDisk(RbdPool pool, String imageId, String name) {
         List<io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo> snaps = pool.trashSnaps(imageId);
+        Set<String> goldens = new java.util.TreeSet<>();
+        for (io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo s : snaps) {
+            Optional<String> version = GoldenNames.promotedVersionOf(s.name());
+            if (version.isEmpty()) {
+                return false;
+            }
+            goldens.add(version.get().substring(0, version.get().lastIndexOf('@')));
+        }
         List<CatalogLock.Held> locks = new ArrayList<>();
         try {
-            for (io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo s : snaps) {
-                Optional<String> version = GoldenNames.promotedVersionOf(s.name());
-                if (version.isEmpty()) {
-                    return false;
-                }
-                CatalogLock.Held held = store.lock().tryAcquire(version.get().substring(0, version.get().lastIndexOf('@')));
+            for (String golden : goldens) {
+                CatalogLock.Held held = store.lock().tryAcquire(golden);
                 if (held == null) {
                     return false;
                 }
