@@ -70,8 +70,17 @@ public final class GoldenNames {
      * for any other name (snapshot names on an agent disk are whatever its clones and users made).
      */
     public static Optional<String> promotedVersionOf(String snap) {
+        return promoteSnapMatch(snap).map(m -> m.group(1) + "@v" + m.group(2));
+    }
+
+    /** The golden image a promotion snapshot's name says the disk was promoted into; empty for any other name. */
+    public static Optional<String> promotedGoldenOf(String snap) {
+        return promoteSnapMatch(snap).map(m -> m.group(1));
+    }
+
+    private static Optional<Matcher> promoteSnapMatch(String snap) {
         Matcher m = PROMOTE_SNAP.matcher(snap);
-        return m.matches() && isValid(m.group(1)) ? Optional.of(m.group(1) + "@v" + m.group(2)) : Optional.empty();
+        return m.matches() && isValid(m.group(1)) ? Optional.of(m) : Optional.empty();
     }
 
     private static final String PROMOTE_SNAP_PREFIX = "rbd-cloud.promote.";

@@ -16,9 +16,11 @@ class GoldenNamesTest {
     @Test
     void aPromotionSnapshotNameSaysItsVersionAndNothingElseDoes() {
         assertEquals(Optional.of("ubuntu-24@v3"), GoldenNames.promotedVersionOf(GoldenNames.promoteSnap("ubuntu-24", 3)));
+        assertEquals(Optional.of("ubuntu-24"), GoldenNames.promotedGoldenOf(GoldenNames.promoteSnap("ubuntu-24", 3)));
         for (String hostile : List.of("rbd-cloud.promote.a.b.v3", "rbd-cloud.promote..v1", "rbd-cloud.promote.x.v0",
                 "rbd-cloud.promote.x.v9999999999", "rbd-cloud.promote.X.v1", "rbd-cloud.promote.x.v1 ", "v1", "rbd-cloud.promote.x")) {
             assertEquals(Optional.empty(), GoldenNames.promotedVersionOf(hostile), hostile);
+            assertEquals(Optional.empty(), GoldenNames.promotedGoldenOf(hostile), hostile);
         }
     }
 

@@ -4,6 +4,7 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.ChildInfo;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
+import io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo;
 import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
@@ -163,14 +164,14 @@ public final class Flattener {
      * another kind, a golden image is busy, or a version still reads one.
      */
     public boolean reapTrashedAgentDisk(RbdPool pool, String imageId, String name) {
-        List<io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo> snaps = pool.trashSnaps(imageId);
+        List<SnapInfo> snaps = pool.trashSnaps(imageId);
         Set<String> goldens = new java.util.TreeSet<>();
-        for (io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo s : snaps) {
-            Optional<String> version = GoldenNames.promotedVersionOf(s.name());
-            if (version.isEmpty()) {
+        for (SnapInfo s : snaps) {
+            Optional<String> golden = GoldenNames.promotedGoldenOf(s.name());
+            if (golden.isEmpty()) {
                 return false;
             }
-            goldens.add(version.get().substring(0, version.get().lastIndexOf('@')));
+            goldens.add(golden.get());
         }
         List<CatalogLock.Held> locks = new ArrayList<>();
         try {
@@ -183,7 +184,7 @@ public final class Flattener {
             }
             String restored = name; // its own name: moved back, it is still found as the agent's disk
             pool.trashRestore(imageId, restored);
-            for (io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo s : snaps) {
+            for (SnapInfo s : snaps) {
                 if (!pool.children(restored, s.name()).isEmpty()) {
                     pool.trashMove(restored, java.time.Duration.ZERO);
                     return false;
@@ -327,7 +328,7 @@ public final class Flattener {
 
     /** Like {@link CatalogStore#removeSnap}, but a missing IMAGE is an error: the caller then looks in the trash. */
     private static void removeSnapOrThrow(RbdPool pool, String image, String snap) {
-        for (io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo s : pool.snaps(image)) {
+        for (SnapInfo s : pool.snaps(image)) {
             if (s.name().equals(snap)) {
                 if (s.isProtected()) {
                     pool.snapUnprotect(image, snap);
