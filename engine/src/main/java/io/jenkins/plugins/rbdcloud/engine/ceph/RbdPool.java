@@ -436,13 +436,51 @@ public final class RbdPool {
         }
     }
 
+    /**
+     * Clones of a trashed image's snapshot, in any pool this user can read (trashed clones
+     * included), read through the image's id: whether a snapshot is still read can be decided
+     * without restoring the image.
+     */
+    public List<ChildInfo> trashChildren(String id, String snap) {
+        try (RbdImageHandle h = openTrashed(id, true, RbdNames.snapshot(snap))) {
+            return h.call("children", () -> NativeLists.children(h));
+        }
+    }
+
+    /**
+     * Removes a snapshot of a trashed image through its id (unprotecting it first), so the image
+     * never leaves the trash: a caller killed half-way leaves it there, where the trash purge
+     * finds it, instead of under some name nothing looks at. A snapshot already gone is no error.
+     *
+     * @throws RbdBusyException the snapshot still has clones
+     */
+    public void trashSnapRemove(String id, String snap) {
+        RbdNames.snapshot(snap);
+        try (RbdImageHandle h = openTrashed(id, false, null)) {
+            for (SnapInfo s : h.call("snap ls", () -> NativeLists.snaps(h))) {
+                if (s.name().equals(snap)) {
+                    if (s.isProtected()) {
+                        snapCall(h, "snap unprotect", snap, img -> img.snapUnprotect(snap));
+                    }
+                    snapCall(h, "snap remove", snap, img -> img.snapRemove(snap));
+                }
+            }
+        }
+    }
+
     private RbdImageHandle openTrashed(String id) {
+        return openTrashed(id, true, null);
+    }
+
+    private RbdImageHandle openTrashed(String id, boolean readOnly, String snap) {
         ImageSpec target = ImageSpec.of(name, "trash:" + RbdNames.imageId(id));
-        return poolCall("open read-only", target, () -> {
+        String operation = readOnly ? "open read-only" : "open";
+        return poolCall(operation, target, () -> {
             PointerByReference image = new PointerByReference();
-            NativeCalls.check(LIB.rbd_open_by_id_read_only(ioctx.getPointer(), id, image, null), "open read-only", target);
+            NativeCalls.check(readOnly ? LIB.rbd_open_by_id_read_only(ioctx.getPointer(), id, image, snap)
+                    : LIB.rbd_open_by_id(ioctx.getPointer(), id, image, snap), operation, target);
             // rados-java's RbdImage keeps a pointer to the handle, as rbd_open fills it, not the handle itself.
-            return track(target, true, new RbdImage(image.getPointer(), target.image()));
+            return track(snap == null ? target : target.at(snap), readOnly, new RbdImage(image.getPointer(), target.image()));
         });
     }
 

@@ -245,8 +245,8 @@ public final class GoldenImages implements AutoCloseable {
      * are promotion snapshots no version reads (left by a promotion that died before its version
      * was made). False, and the disk left in the trash, when that cannot be shown now.
      */
-    public boolean reapTrashedAgentDisk(RbdPool agents, String imageId, String name) {
-        return flattener.reapTrashedAgentDisk(agents, imageId, name);
+    public boolean reapTrashedAgentDisk(RbdPool agents, String imageId) {
+        return flattener.reapTrashedAgentDisk(agents, imageId);
     }
 
     /**

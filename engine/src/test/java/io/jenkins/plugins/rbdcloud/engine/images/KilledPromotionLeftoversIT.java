@@ -84,17 +84,33 @@ class KilledPromotionLeftoversIT {
         String orphanId = fx.agents.trashMove(orphan, Duration.ZERO);
         String readId = fx.agents.trashMove(read, Duration.ZERO);
 
-        assertTrue(gi.reapTrashedAgentDisk(fx.agents, orphanId, orphan), "the unread snapshot's disk reaped");
-        assertFalse(gi.reapTrashedAgentDisk(fx.agents, readId, read), "a read snapshot's disk reaped");
+        // Killed between its two snapshots' removals: the disk is still in the trash, under no name.
+        java.util.concurrent.atomic.AtomicInteger snapsRemoved = new java.util.concurrent.atomic.AtomicInteger();
+        try (GoldenImages dying = fx.catalog(CatalogFixture.options().steps(step -> {
+            if (step.equals("reap-trashed-agent-snap") && snapsRemoved.incrementAndGet() == 2) {
+                throw new IllegalStateException("killed at " + step);
+            }
+        }).build())) {
+            IllegalStateException killed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> dying.reapTrashedAgentDisk(fx.agents, orphanId));
+            assertEquals("killed at reap-trashed-agent-snap", killed.getMessage());
+        }
+        assertFalse(fx.agents.exists(orphan), "taken out of the trash");
+        assertTrue(fx.agents.list().stream().noneMatch(n -> n.contains(orphanId)), "restored under a private name");
+        assertEquals(1, fx.agents.trashSnaps(orphanId).size(), "one snapshot removed before the kill");
+
+        assertTrue(gi.reapTrashedAgentDisk(fx.agents, orphanId), "the unread snapshot's disk reaped");
+        assertFalse(gi.reapTrashedAgentDisk(fx.agents, readId), "a read snapshot's disk reaped");
 
         List<TrashEntry> trash = fx.agents.trashList();
         assertTrue(trash.stream().noneMatch(e -> e.id().equals(orphanId)), "still in the trash: " + trash);
         Optional<TrashEntry> kept = trash.stream().filter(e -> e.id().equals(readId)).findFirst();
-        assertEquals(Optional.of(read), kept.map(TrashEntry::name), "the read disk is back in the trash under its name: " + trash);
+        assertEquals(Optional.of(read), kept.map(TrashEntry::name), "the read disk is still in the trash under its name: " + trash);
+        assertFalse(fx.agents.exists(read), "the read disk was taken out of the trash");
         assertEquals(1, fx.agents.trashSnaps(readId).size());
 
         // Clean up: the reader, then the read disk.
         fx.agents.remove(reader);
-        assertTrue(gi.reapTrashedAgentDisk(fx.agents, readId, read), "unread now");
+        assertTrue(gi.reapTrashedAgentDisk(fx.agents, readId), "unread now");
     }
 }

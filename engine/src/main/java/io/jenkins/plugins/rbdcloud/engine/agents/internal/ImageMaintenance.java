@@ -85,7 +85,7 @@ public final class ImageMaintenance {
             // before its version was made leaves its snapshot on the disk.
             try {
                 if (e.userTrashed() && e.isExpired(now) && ours.test(e) && !ctx.agentsPool().trashSnaps(e.id()).isEmpty()
-                        && ctx.catalog().reapTrashedAgentDisk(ctx.agentsPool(), e.id(), e.name())) {
+                        && ctx.catalog().reapTrashedAgentDisk(ctx.agentsPool(), e.id())) {
                     reaped++;
                 }
             } catch (RbdNotFoundException gone) {

@@ -53,6 +53,8 @@ public interface LibRbd extends Library {
     int rbd_trash_restore(Pointer io, String id, String name);
     /** Opens an image by id, also one in the trash (its header and metadata stay until it is removed). */
     int rbd_open_by_id_read_only(Pointer io, String id, PointerByReference image, String snapName);
+    /** The same, read-write: snapshots of a trashed image can be removed through it. */
+    int rbd_open_by_id(Pointer io, String id, PointerByReference image, String snapName);
 
     // --- image properties ---
     int rbd_get_id(Pointer image, byte[] id, long idLen);

@@ -163,7 +163,7 @@ public final class Flattener {
      * promotion of it is under way. False, and the disk left in the trash, when any snapshot is
      * another kind, a golden image is busy, or a version still reads one.
      */
-    public boolean reapTrashedAgentDisk(RbdPool pool, String imageId, String name) {
+    public boolean reapTrashedAgentDisk(RbdPool pool, String imageId) {
         List<SnapInfo> snaps = pool.trashSnaps(imageId);
         Set<String> goldens = new java.util.TreeSet<>();
         for (SnapInfo s : snaps) {
@@ -182,16 +182,18 @@ public final class Flattener {
                 }
                 locks.add(held);
             }
-            String restored = name; // its own name: moved back, it is still found as the agent's disk
-            pool.trashRestore(imageId, restored);
+            // Decided and done in the trash, through the image id: killed half-way, the disk is
+            // still a trashed agent disk, which the next pass (or the purge) finds.
             for (SnapInfo s : snaps) {
-                if (!pool.children(restored, s.name()).isEmpty()) {
-                    pool.trashMove(restored, java.time.Duration.ZERO);
+                if (!pool.trashChildren(imageId, s.name()).isEmpty()) {
                     return false;
                 }
             }
-            snaps.forEach(s -> CatalogStore.removeSnap(pool, restored, s.name()));
-            pool.remove(restored);
+            for (SnapInfo s : snaps) {
+                store.step("reap-trashed-agent-snap");
+                pool.trashSnapRemove(imageId, s.name());
+            }
+            pool.trashRemove(imageId, true);
             return true;
         } finally {
             locks.forEach(CatalogLock.Held::close);
@@ -303,9 +305,8 @@ public final class Flattener {
     /**
      * Removes the promotion snapshot from the agent disk. The disk may have been moved to the
      * trash meanwhile (deleting a pinned disk does that), also between the look-up by name and the
-     * removal: then it is found in the trash by the image id the version recorded, restored under a
-     * private name, the snapshot removed, and the disk removed for good. A namesake with another
-     * image id is left alone.
+     * removal: then it is found in the trash by the image id the version recorded and released
+     * there. A namesake with another image id is left alone.
      */
     void releaseAgentSnap(ImageSpec snap, String imageId) {
         if (!GoldenNames.isPromoteSnap(snap.snapshot())) {
@@ -338,16 +339,18 @@ public final class Flattener {
         }
     }
 
-    private static void releaseFromTrash(RbdPool pool, String imageId, String snap) {
+    /**
+     * Releases the snapshot of a trashed agent disk and removes the disk once it has no other
+     * snapshot, without taking it out of the trash: killed between the two, the disk is still
+     * there, unpinned once its version is ready, and the trash purge or the next pass removes it.
+     */
+    private void releaseFromTrash(RbdPool pool, String imageId, String snap) {
         for (TrashEntry e : pool.trashList()) {
             if (e.id().equals(imageId)) {
-                String restored = "rbd-cloud.reap." + imageId;
-                pool.trashRestore(imageId, restored);
-                CatalogStore.removeSnap(pool, restored, snap);
-                if (pool.snaps(restored).isEmpty()) {
-                    pool.remove(restored);
-                } else {
-                    pool.trashMove(restored, java.time.Duration.ZERO);
+                pool.trashSnapRemove(imageId, snap);
+                store.step("remove-released-agent-disk");
+                if (pool.trashSnaps(imageId).isEmpty()) {
+                    pool.trashRemove(imageId, true);
                 }
                 return;
             }
