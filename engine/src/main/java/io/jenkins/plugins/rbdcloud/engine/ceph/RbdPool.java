@@ -451,8 +451,8 @@ public final class RbdPool {
      * Removes a snapshot of a trashed image through its id (unprotecting it first), so the image
      * never leaves the trash: a caller killed half-way leaves it there, where the trash purge
      * finds it, instead of under some name nothing looks at. A snapshot already gone is no error.
-     *
-     * @throws RbdBusyException the snapshot still has clones
+     * Like {@link #snapRemove}, one that clones still read lives on hidden until they are gone (and
+     * the image cannot be removed meanwhile): check {@link #trashChildren} first.
      */
     public void trashSnapRemove(String id, String snap) {
         RbdNames.snapshot(snap);

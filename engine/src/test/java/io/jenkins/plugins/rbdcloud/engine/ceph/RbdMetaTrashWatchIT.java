@@ -142,6 +142,34 @@ class RbdMetaTrashWatchIT extends CephItBase {
         assertEquals("v".repeat(200) + 39, all.get("rbd-cloud.k39"));
     }
 
+    /** A trashed image's snapshots are read, and removed, through its id: it never has to leave the trash. */
+    @Test
+    void snapshotsOfATrashedImageAreListedWithTheirClonesAndRemovedInTheTrash() {
+        String name = scratch.create(pool, env.uniqueName("trsnap"), MiB);
+        pool.snapCreate(name, "read");
+        pool.snapCreate(name, "unread");
+        pool.snapProtect(name, "unread");
+        String clone = env.uniqueName("trclone");
+        pool.clone(name, "read", pool, clone);
+        String id = scratch.trackTrash(pool, pool.trashMove(name, Duration.ZERO));
+        scratch.track(pool, clone); // after the trash entry: removed before it
+
+        assertEquals(List.of(clone), pool.trashChildren(id, "read").stream().map(c -> c.spec().image()).toList());
+        assertEquals(List.of(), pool.trashChildren(id, "unread"));
+        pool.trashSnapRemove(id, "unread"); // protected: unprotected first
+        pool.trashSnapRemove(id, "unread"); // already gone: nothing to do
+        assertEquals(List.of("read"), pool.trashSnaps(id).stream().map(SnapInfo::name).toList());
+        assertFalse(pool.exists(name), "taken out of the trash");
+
+        pool.remove(clone);
+        pool.trashSnapRemove(id, "read");
+        assertEquals(List.of(), pool.trashSnaps(id));
+        pool.trashRemove(id, true); // librbd removes a trashed image once it has no snapshots
+        assertTrue(pool.trashList().stream().noneMatch(e -> e.id().equals(id)));
+        assertThrows(RbdNotFoundException.class, () -> pool.trashSnapRemove(id, "read"));
+        assertThrows(IllegalArgumentException.class, () -> pool.trashSnapRemove("../" + id, "read"), "not an image id");
+    }
+
     @Test
     void trashMoveRestoreRemoveAndPurge() {
         String name = scratch.create(pool, env.uniqueName("trash"), MiB);

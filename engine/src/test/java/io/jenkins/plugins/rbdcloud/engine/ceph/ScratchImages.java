@@ -27,7 +27,7 @@ final class ScratchImages implements AutoCloseable {
         return name;
     }
 
-    /** Tracks a trash entry, removed with force. */
+    /** Tracks a trash entry, removed with force (its snapshots first, through its id). */
     synchronized String trackTrash(RbdPool pool, String id) {
         items.push(new Item(pool, null, id));
         return id;
@@ -41,6 +41,7 @@ final class ScratchImages implements AutoCloseable {
             try {
                 if (it.trashId() != null) {
                     if (it.pool().trashList().stream().anyMatch(e -> e.id().equals(it.trashId()))) {
+                        it.pool().trashSnaps(it.trashId()).forEach(s -> it.pool().trashSnapRemove(it.trashId(), s.name()));
                         it.pool().trashRemove(it.trashId(), true);
                     }
                 } else if (it.pool().exists(it.image())) {
