@@ -39,12 +39,11 @@ class GoldenImportCloneIT {
     @BeforeEach
     void setUp(DevEnv env) throws IOException {
         fx = new CatalogFixture(env);
-        gi = fx.catalog(CatalogFixture.options().build());
+        gi = fx.catalog(); // closed by fx.close()
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        gi.close();
         fx.close();
     }
 

@@ -35,12 +35,11 @@ class KilledPromotionLeftoversIT {
     @BeforeEach
     void setUp(DevEnv env) throws IOException {
         fx = new CatalogFixture(env);
-        gi = fx.catalog(CatalogFixture.options().build());
+        gi = fx.catalog(); // closed by fx.close()
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        gi.close();
         fx.close();
     }
 

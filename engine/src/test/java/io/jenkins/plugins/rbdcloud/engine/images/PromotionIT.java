@@ -38,14 +38,13 @@ class PromotionIT {
     @BeforeEach
     void setUp(DevEnv env) throws IOException {
         fx = new CatalogFixture(env);
-        gi = fx.catalog(CatalogFixture.options().build());
+        gi = fx.catalog(); // closed by fx.close()
         golden = fx.golden("promo");
         gi.importFile(golden, fx.rawFile("base.raw", 16L * MiB, 11, 0, 9), ImportProgress.NONE);
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        gi.close();
         fx.close();
     }
 
