@@ -5,7 +5,6 @@ import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.ceph.SnapInfo;
-import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
@@ -343,17 +342,24 @@ public final class Flattener {
      * Releases the snapshot of a trashed agent disk and removes the disk once it has no other
      * snapshot, without taking it out of the trash: killed between the two, the disk is still
      * there, unpinned once its version is ready, and the trash purge or the next pass removes it.
+     * Killed inside librbd's removal, after the header went, the entry stays in the trash and can
+     * no longer be opened: the id this version recorded is what names it, so the removal is
+     * finished (nothing the trash purge could do: without a header it cannot read the tags).
      */
     private void releaseFromTrash(RbdPool pool, String imageId, String snap) {
-        for (TrashEntry e : pool.trashList()) {
-            if (e.id().equals(imageId)) {
-                pool.trashSnapRemove(imageId, snap);
-                store.step("remove-released-agent-disk");
-                if (pool.trashSnaps(imageId).isEmpty()) {
-                    pool.trashRemove(imageId, true);
-                }
-                return;
-            }
+        if (pool.trashList().stream().noneMatch(e -> e.id().equals(imageId))) {
+            return;
+        }
+        boolean otherSnaps;
+        try {
+            pool.trashSnapRemove(imageId, snap);
+            store.step("remove-released-agent-disk");
+            otherSnaps = !pool.trashSnaps(imageId).isEmpty();
+        } catch (RbdNotFoundException headerGone) {
+            otherSnaps = false;
+        }
+        if (!otherSnaps) {
+            pool.trashRemove(imageId, true);
         }
     }
 

@@ -13,6 +13,7 @@ import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
+import io.jenkins.plugins.rbdcloud.engine.testing.ScratchPool;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,29 @@ class ReleaseAgentSnapIT {
                 assertTrue(agents.trashList().stream().noneMatch(e -> e.id().equals(id)), "the next pass removed it");
             } finally {
                 cleanUp(agents, disk, id);
+            }
+        }
+    }
+
+    @Test
+    void aDiskWhoseRemovalWasKilledAfterItsHeaderWentIsFinishedFromTheRecordedId(DevEnv env) {
+        try (CephCluster cluster = connect(env)) {
+            RbdPool agents = cluster.pool(env.agentsPool());
+            String disk = env.uniqueName("headless");
+            String snap = promotedDisk(agents, disk);
+            String id = agents.trashMove(disk, Duration.ZERO);
+            // What librbd's removal leaves when killed after it removed the header: a trash entry nothing can open.
+            ScratchPool.run(env, "rados", "-p", agents.name(), "rm", "rbd_header." + id);
+            try {
+                org.junit.jupiter.api.Assertions.assertThrows(io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException.class,
+                        () -> agents.trashSnaps(id));
+                new Flattener(new CatalogStore(cluster.pool(env.imagesPool()), CatalogOptions.builder("it-controller").build()))
+                        .releaseAgentSnap(ImageSpec.of(agents.name(), disk, snap), id);
+                assertTrue(agents.trashList().stream().noneMatch(e -> e.id().equals(id)), "the trash entry stayed");
+            } finally {
+                if (agents.trashList().stream().anyMatch(e -> e.id().equals(id))) {
+                    agents.trashRemove(id, true);
+                }
             }
         }
     }
