@@ -112,4 +112,31 @@ class KilledPromotionLeftoversIT {
         fx.agents.remove(reader);
         assertTrue(gi.reapTrashedAgentDisk(fx.agents, readId), "unread now");
     }
+
+    @Test
+    void aVersionKilledBeforeItsTagsReleasesTheDiskItWasClonedFromNotTheOneItsInheritedInfoNames() throws Exception {
+        String g = fx.golden("untagged");
+        gi.importFile(g, fx.rawFile("u.raw", 8L * MiB, 3, 0), ImportProgress.NONE);
+        String a = fx.disk("agent");
+        gi.cloneForAgent(fx.agents, new AgentCloneRequest(g, 0, a, 8L * MiB, "c", "t", "a"));
+        gi.promote(g, fx.agents, a);
+        gi.completeFlattens(g); // v2 ready: its info names a (by image id) as its source
+        String b = fx.disk("agent");
+        gi.cloneForAgent(fx.agents, new AgentCloneRequest(g, 0, b, 8L * MiB, "c", "t", "b")); // carries v2's info
+        // A promotion of b to v3 killed after the clone, before its tags: v3 carries v2's info too.
+        fx.agents.snapCreate(b, GoldenNames.promoteSnap(g, 3));
+        fx.agents.clone(b, GoldenNames.promoteSnap(g, 3), fx.images, GoldenNames.versionImage(g, 3));
+        String bId = fx.agents.trashMove(b, Duration.ZERO);
+        // a, meanwhile, was moved to the trash by an operator who keeps it restorable for an hour.
+        String aId = fx.agents.trashMove(a, Duration.ofHours(1));
+
+        List<String> failures = new ArrayList<>();
+        gi.completeFlattens(failures);
+        assertEquals(List.of(), failures);
+        assertFalse(fx.images.list().contains(GoldenNames.versionImage(g, 3)), "the killed promotion's version stayed");
+        assertTrue(fx.agents.trashList().stream().anyMatch(e -> e.id().equals(aId)),
+                "a disk the leftover's inherited info named was removed from the trash");
+        assertEquals(1, fx.agents.trashSnaps(bId).size(), "b keeps its snapshot for the reap (its name was not looked up by a's id)");
+        assertTrue(gi.reapTrashedAgentDisk(fx.agents, bId), "b, whose snapshot nothing reads now, reaped");
+    }
 }

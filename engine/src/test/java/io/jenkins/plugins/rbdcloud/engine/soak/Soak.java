@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The soak's driver, started by {@code dev/soak} on its private environment: an engine of its own
  * (the controller), N cycles ({@link SoakCycle}) by {@code --parallel} workers, then the end: undos
  * awaited, ONE reconciliation (at now + the grace, as the controller's periodic one would be by
- * then) and image upkeep. Writes its figures to {@code --result} as shell variables; dev/soak then
+ * then) and image upkeep (after a catalog lock lease). Writes its figures to {@code --result} as shell variables; dev/soak then
  * counts what is left by listing libvirt and Ceph itself. In test scope: fault injection does not
  * ship with the engine.
  */
@@ -185,6 +185,12 @@ public final class Soak {
         Instant later = Instant.now().plus(settings.reconcileGrace()).plusSeconds(60);
         ReconcileReport r = engine.reconcile(Set.of(), later).get(5, TimeUnit.MINUTES);
         System.out.println("soak: reconciliation: " + r);
+        // A promotion killed just before the end holds its golden image's catalog lock until the
+        // lock's lease runs out (Ceph's clock, not one to pass in), and upkeep leaves its leftovers
+        // to the first pass after that, as the controller's next periodic one would be by then.
+        Duration lease = io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions.defaults(settings.ownerId()).lockLease();
+        System.out.println("soak: waiting out the catalog lock's lease (" + lease.toSeconds() + " s) of a promotion killed at the end");
+        Thread.sleep(lease.plusSeconds(5).toMillis());
         MaintenanceReport m = engine.maintainImages(later).get(10, TimeUnit.MINUTES);
         System.out.println("soak: image upkeep: " + m);
         return engine.usage().total();

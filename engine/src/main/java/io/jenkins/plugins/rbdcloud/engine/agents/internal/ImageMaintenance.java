@@ -80,18 +80,24 @@ public final class ImageMaintenance {
                 && templates.contains(AgentNames.templateOf(e.name())) && !pinned.contains(e.name())
                 && !ctx.agents().containsKey(e.name()) && DiskOwnership.isOurs(ctx, e);
         int reaped = 0;
+        Set<String> withSnaps = new java.util.HashSet<>();
         for (TrashEntry e : ctx.agentsPool().trashList()) {
             // librbd does not remove a trashed image that has snapshots: a promotion that died
-            // before its version was made leaves its snapshot on the disk.
+            // before its version was made leaves its snapshot on the disk. One not reaped now (its
+            // golden image locked by a promotion, maybe a dead one until its lease runs out) waits
+            // for the next pass rather than fail the purge.
             try {
-                if (e.userTrashed() && e.isExpired(now) && ours.test(e) && !ctx.agentsPool().trashSnaps(e.id()).isEmpty()
-                        && ctx.catalog().reapTrashedAgentDisk(ctx.agentsPool(), e.id())) {
-                    reaped++;
+                if (e.userTrashed() && e.isExpired(now) && ours.test(e) && !ctx.agentsPool().trashSnaps(e.id()).isEmpty()) {
+                    if (ctx.catalog().reapTrashedAgentDisk(ctx.agentsPool(), e.id())) {
+                        reaped++;
+                    } else {
+                        withSnaps.add(e.id());
+                    }
                 }
             } catch (RbdNotFoundException gone) {
                 // purged meanwhile
             }
         }
-        return reaped + ctx.agentsPool().trashPurge(now, ours).size();
+        return reaped + ctx.agentsPool().trashPurge(now, ours.and(e -> !withSnaps.contains(e.id()))).size();
     }
 }

@@ -278,12 +278,16 @@ public final class Flattener {
     public void removeWithSource(String golden, int n) {
         String image = GoldenNames.versionImage(golden, n);
         Map<String, String> meta = store.images().metaList(image);
-        // Died before tagging: the parent is the agent disk's promotion snapshot.
-        Optional<ImageSpec> source = VersionMeta.source(meta, golden, n).or(() -> store.images().parent(image)
+        Optional<ImageSpec> recorded = VersionMeta.source(meta, golden, n);
+        // Died before tagging: the parent is the agent disk's promotion snapshot, and the info key
+        // (its source id included) is the one librbd copied from the agent disk, naming another
+        // version's source: no id then, so only the disk under that name is released.
+        Optional<ImageSpec> source = recorded.or(() -> store.images().parent(image)
                 .filter(p -> p.snapshot().equals(GoldenNames.promoteSnap(golden, n))));
+        String sourceId = recorded.isPresent() ? VersionMeta.field(meta, VersionMeta.SOURCE_ID) : null;
         store.removeVersionImage(image);
         if (source.isPresent()) {
-            releaseAgentSnap(source.get(), VersionMeta.field(meta, VersionMeta.SOURCE_ID));
+            releaseAgentSnap(source.get(), sourceId);
         }
     }
 
