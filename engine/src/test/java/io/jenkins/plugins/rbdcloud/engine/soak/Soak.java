@@ -26,9 +26,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * The soak's driver, started by {@code dev/soak} on its private environment: an engine of its own
  * (the controller), N cycles ({@link SoakCycle}) by {@code --parallel} workers, then the end: undos
- * awaited, ONE reconciliation (at now + the grace, as the controller's periodic one would be by
- * then) and image upkeep (after a catalog lock lease). Writes its figures to {@code --result} as shell variables; dev/soak then
- * counts what is left by listing libvirt and Ceph itself. In test scope: fault injection does not
+ * awaited, then reconciliation (at now + the grace, as the controller's periodic one would be by
+ * then) and image upkeep (after a catalog lock's lease) until a pass finds nothing to do. Writes
+ * its figures to {@code --result} as shell variables; dev/soak then counts what is left by listing
+ * libvirt and Ceph itself. In test scope: fault injection does not
  * ship with the engine.
  */
 public final class Soak {
@@ -173,27 +174,53 @@ public final class Soak {
         }
     }
 
-    /** Pending undos awaited, agents still known ended, one reconciliation and image upkeep; returns the reservations left. */
+    /**
+     * Pending undos awaited, agents still known ended, then the controller's periodic work
+     * (reconciliation, image upkeep) until a pass finds nothing to do; returns the reservations left.
+     */
     private static int end(RbdCloudEngine engine, CloudSettings settings, SoakStats stats) throws Exception {
         engine.awaitUndos(Duration.ofMinutes(2), p -> {});
         for (Agent a : engine.agents()) {
             stats.surprise("agent " + a.name() + " still known to the engine at the end");
             engine.terminate(a.name()).exceptionally(e -> null).get(150, TimeUnit.SECONDS);
         }
-        // The controller reconciles every minute; objects of ours it does not know are removed once
-        // older than the grace. One reconciliation as it will be then stands for all of those.
-        Instant later = Instant.now().plus(settings.reconcileGrace()).plusSeconds(60);
-        ReconcileReport r = engine.reconcile(Set.of(), later).get(5, TimeUnit.MINUTES);
-        System.out.println("soak: reconciliation: " + r);
         // A promotion killed just before the end holds its golden image's catalog lock until the
         // lock's lease runs out (Ceph's clock, not one to pass in), and upkeep leaves its leftovers
         // to the first pass after that, as the controller's next periodic one would be by then.
         Duration lease = io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions.defaults(settings.ownerId()).lockLease();
         System.out.println("soak: waiting out the catalog lock's lease (" + lease.toSeconds() + " s) of a promotion killed at the end");
         Thread.sleep(lease.plusSeconds(5).toMillis());
-        MaintenanceReport m = engine.maintainImages(later).get(10, TimeUnit.MINUTES);
-        System.out.println("soak: image upkeep: " + m);
+        // The controller reconciles every minute and keeps its images up; objects of ours it does
+        // not know are removed once older than the grace (passed as "later"). A pass can leave work
+        // to the next one that only then is possible: a version still read by an agent whose disk
+        // was being removed stays flattening, a hypervisor that failed just before is skipped for a
+        // while. So passes run until one finds nothing to do, at most five; what is left then leaked.
+        for (int pass = 1; pass <= END_PASSES; pass++) {
+            engine.awaitUndos(Duration.ofMinutes(2), p -> {});
+            Instant later = Instant.now().plus(settings.reconcileGrace()).plusSeconds(60);
+            ReconcileReport r = engine.reconcile(Set.of(), later).get(5, TimeUnit.MINUTES);
+            System.out.println("soak: reconciliation (pass " + pass + "): " + r);
+            MaintenanceReport m = engine.maintainImages(later).get(10, TimeUnit.MINUTES);
+            System.out.println("soak: image upkeep (pass " + pass + "): " + m);
+            if (quiet(r, m) && engine.pendingUndos().isEmpty()) {
+                break;
+            }
+            Thread.sleep(END_PASS_INTERVAL.toMillis());
+        }
         return engine.usage().total();
+    }
+
+    private static final int END_PASSES = 5;
+    private static final Duration END_PASS_INTERVAL = Duration.ofSeconds(20);
+
+    /**
+     * A pass that removed, flattened and purged nothing, and failed nowhere. Retired versions are
+     * listed on every pass while they have clones, so they do not count.
+     */
+    private static boolean quiet(ReconcileReport r, MaintenanceReport m) {
+        return r.failures().isEmpty() && r.removedDomains().isEmpty() && r.removedDisks().isEmpty()
+                && r.removedSecrets().isEmpty() && m.failures().isEmpty() && m.flattened().isEmpty()
+                && m.removed().values().stream().allMatch(List::isEmpty) && m.purgedTrash() == 0;
     }
 
     /** The engine's log (every undo, with stack traces) to a file: the console keeps the soak's own lines. */
