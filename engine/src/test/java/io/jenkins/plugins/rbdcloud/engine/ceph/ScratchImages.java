@@ -41,7 +41,11 @@ final class ScratchImages implements AutoCloseable {
             try {
                 if (it.trashId() != null) {
                     if (it.pool().trashList().stream().anyMatch(e -> e.id().equals(it.trashId()))) {
-                        it.pool().trashSnaps(it.trashId()).forEach(s -> it.pool().trashSnapRemove(it.trashId(), s.name()));
+                        try {
+                            it.pool().trashSnaps(it.trashId()).forEach(s -> it.pool().trashSnapRemove(it.trashId(), s.name()));
+                        } catch (RbdNotFoundException headerGone) {
+                            // half-removed already: the removal below finishes it
+                        }
                         it.pool().trashRemove(it.trashId(), true);
                     }
                 } else if (it.pool().exists(it.image())) {
