@@ -2,11 +2,13 @@ package io.jenkins.plugins.rbdcloud.engine.images.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephConfig;
 import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
+import io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException;
 import io.jenkins.plugins.rbdcloud.engine.ceph.RbdPool;
 import io.jenkins.plugins.rbdcloud.engine.ceph.TrashEntry;
 import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
@@ -43,7 +45,7 @@ class ReleaseAgentSnapIT {
                 }
             }).build();
             try {
-                new Flattener(new CatalogStore(cluster.pool(env.imagesPool()), options))
+                flattener(cluster, env, options)
                         .releaseAgentSnap(ImageSpec.of(agents.name(), disk, snap), id);
                 assertTrue(trashed.get(), "the disk went to the trash in between");
                 assertFalse(agents.exists(disk));
@@ -70,8 +72,8 @@ class ReleaseAgentSnapIT {
                 }
             }).build();
             try {
-                Flattener dying = new Flattener(new CatalogStore(cluster.pool(env.imagesPool()), killing));
-                IllegalStateException killed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                Flattener dying = flattener(cluster, env, killing);
+                IllegalStateException killed = assertThrows(IllegalStateException.class,
                         () -> dying.releaseAgentSnap(ImageSpec.of(agents.name(), disk, snap), id));
                 assertEquals("killed at remove-released-agent-disk", killed.getMessage());
                 assertFalse(agents.exists(disk), "restored under its name");
@@ -80,7 +82,7 @@ class ReleaseAgentSnapIT {
                         "the disk is still in the trash under its name");
                 assertTrue(agents.trashSnaps(id).isEmpty(), "the snapshot was released before the kill");
 
-                new Flattener(new CatalogStore(cluster.pool(env.imagesPool()), CatalogOptions.builder("it-controller").build()))
+                flattener(cluster, env, CatalogOptions.builder("it-controller").build())
                         .releaseAgentSnap(ImageSpec.of(agents.name(), disk, snap), id);
                 assertTrue(agents.trashList().stream().noneMatch(e -> e.id().equals(id)), "the next pass removed it");
             } finally {
@@ -99,9 +101,9 @@ class ReleaseAgentSnapIT {
             // What librbd's removal leaves when killed after it removed the header: a trash entry nothing can open.
             ScratchPool.run(env, "rados", "-p", agents.name(), "rm", "rbd_header." + id);
             try {
-                org.junit.jupiter.api.Assertions.assertThrows(io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException.class,
+                assertThrows(RbdNotFoundException.class,
                         () -> agents.trashSnaps(id));
-                new Flattener(new CatalogStore(cluster.pool(env.imagesPool()), CatalogOptions.builder("it-controller").build()))
+                flattener(cluster, env, CatalogOptions.builder("it-controller").build())
                         .releaseAgentSnap(ImageSpec.of(agents.name(), disk, snap), id);
                 assertTrue(agents.trashList().stream().noneMatch(e -> e.id().equals(id)), "the trash entry stayed");
             } finally {
@@ -110,6 +112,11 @@ class ReleaseAgentSnapIT {
                 }
             }
         }
+    }
+
+    /** A flattener over the dev cluster's images pool with {@code options} (step hooks). */
+    private static Flattener flattener(CephCluster cluster, DevEnv env, CatalogOptions options) {
+        return new Flattener(new CatalogStore(cluster.pool(env.imagesPool()), options));
     }
 
     private static CephCluster connect(DevEnv env) {
