@@ -9,7 +9,7 @@ import java.util.Optional;
  * @param name           golden image name
  * @param currentVersion the version new agents get (0 when there is none yet)
  * @param versions       all versions, retired ones included
- * @param cloneDepth     clone depth of the current version (0 = standalone; an agent clone sits one deeper)
+ * @param cloneDepth     clone depth of the current version (0 = standalone; an agent clone sits one deeper, or as deep while a promoted version has no snapshot of its own)
  */
 public record GoldenImage(String name, int currentVersion, List<GoldenVersion> versions, int cloneDepth) {
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.rbdcloud.engine.config.TemplateSettings;
-import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
 import io.jenkins.plugins.rbdcloud.engine.images.PruneResult;
 import io.jenkins.plugins.rbdcloud.engine.images.VersionState;
@@ -41,10 +40,17 @@ class PromotionGuardIT {
     private EngineFixture fx;
     /** Agents the engines planned: the builds' and the candidates' test boots. */
     private final List<String> launched = new CopyOnWriteArrayList<>();
+    /** Told each provisioning step an agent finished, before its next one starts. */
+    private volatile java.util.function.BiConsumer<String, String> onStep = (agent, step) -> {};
     private final AgentLifecycleListener planned = new AgentLifecycleListener() {
         @Override
         public void planned(String agent, String template, String hypervisor) {
             launched.add(agent);
+        }
+
+        @Override
+        public void stepDone(String agent, String step, Duration took) {
+            onStep.accept(agent, step);
         }
     };
 
@@ -127,18 +133,22 @@ class PromotionGuardIT {
     @Order(4)
     void aCandidateThatDoesNotBootIsRejectedAndCurrentNeverMoves() throws Exception {
         int before = fx.catalog.show(fx.golden).currentVersion();
-        String next = GoldenNames.versionImage(fx.golden, before + 1);
         AtomicBoolean broken = new AtomicBoolean();
-        // By hand, through the clone the promotion makes, before its version snapshot: the root
+        // By hand, through the candidate's test boot's own clone of it, before that boots: the root
         // filesystem's first 64 MiB (superblock, group descriptors) read as zeros.
-        EngineOptions.Builder breaking = EngineOptions.builder().catalogSteps(step -> {
-            if (step.equals("snapshot-version") && broken.compareAndSet(false, true)) {
-                fx.cluster.pool(fx.env.imagesPool()).discard(next, 0, 64L << 20);
-            }
-        });
         launched.clear();
-        CompletionReport r = build(fx.promoting("broken").startTimeout(Duration.ofSeconds(120)).build(), 1, EngineFixture.BUILD,
-                breaking);
+        onStep = (agent, step) -> {
+            if (step.equals("clone") && launched.size() == 2 && agent.equals(launched.get(1)) && broken.compareAndSet(false, true)) {
+                fx.cluster.pool(fx.env.agentsPool()).discard(agent, 0, 64L << 20);
+            }
+        };
+        CompletionReport r;
+        try {
+            r = build(fx.promoting("broken").startTimeout(Duration.ofSeconds(120)).build(), 1, EngineFixture.BUILD,
+                    EngineOptions.builder());
+        } finally {
+            onStep = (agent, step) -> {};
+        }
         assertTrue(broken.get(), "the candidate was broken");
         assertEquals(Optional.empty(), r.promotedVersion(), r.toString());
         assertTrue(r.promotionFailure().orElseThrow().contains("failed its test boot and is kept as rejected"), r.toString());

@@ -78,14 +78,19 @@ class PromotionIT {
         assertTrue(v.sourceChecksum().isEmpty());
         assertEquals(2, gi.show(golden).cloneDepth());
         assertEquals(List.of(ImageSpec.of(fx.agents.name(), d)), pinnedHere());
-        // Bootable now: an agent cloned from v2 sees the promoted data.
+        // Bootable now, before the version has a snapshot of its own: an agent cloned from v2 is a
+        // clone of the agent disk's promotion snapshot (the same data) and sees the promoted data.
+        ImageSpec promotionSnap = ImageSpec.of(fx.agents.name(), d, GoldenNames.promoteSnap(golden, 2));
+        assertEquals(promotionSnap, v.snapshot());
+        assertTrue(fx.images.snaps(GoldenNames.versionImage(golden, 2)).isEmpty(), "no second snapshot on the critical path");
         String next = fx.disk("next");
         gi.cloneForAgent(fx.agents, new AgentCloneRequest(golden, 0, next, 16L * MiB, "c", "t", "next"));
+        assertEquals(java.util.Optional.of(promotionSnap), fx.agents.parent(next));
         assertMark(next);
+        assertEquals(1, gi.children(gi.show(golden).current().orElseThrow()).size(), "the version image is no agent of it");
 
         // That agent runs (QEMU holds its disk open) while the version is flattened and the agent
-        // disk is deleted. librbd keeps the parent chain it opened: the disk it promoted from must
-        // stay while it runs, or it reads older data (before: the mark was gone here).
+        // disk is deleted: the disk it is a clone of must stay while it runs.
         try (RbdImageHandle running = fx.agents.open(next)) {
             assertArrayEquals(MARK, running.read(MiB, MARK.length));
             // The agent disk is deleted meanwhile: it is pinned, so it goes to the trash.
@@ -94,6 +99,15 @@ class PromotionIT {
             gi.completeFlattens(golden);
             assertEquals(List.of(ImageSpec.of(fx.agents.name(), d)), pinnedHere(), "kept while an early clone runs");
             assertArrayEquals(MARK, running.read(MiB, MARK.length), "what the running agent reads");
+            // The flatten made the version's own snapshot: new agents are clones of it from now on.
+            GoldenVersion flattening = gi.show(golden).current().orElseThrow();
+            assertEquals(VersionState.FLATTENING, flattening.state());
+            assertEquals(ImageSpec.of(fx.images.name(), GoldenNames.versionImage(golden, 2), "v2"), flattening.snapshot());
+            String after = fx.disk("after");
+            gi.cloneForAgent(fx.agents, new AgentCloneRequest(golden, 0, after, 16L * MiB, "c", "t", "after"));
+            assertEquals(java.util.Optional.of(flattening.snapshot()), fx.agents.parent(after));
+            assertMark(after);
+            CatalogFixture.removeImage(fx.agents, after);
         }
         // The early clone ends: now the version no longer needs the agent disk.
         CatalogFixture.removeImage(fx.agents, next);
@@ -157,9 +171,40 @@ class PromotionIT {
     }
 
     @Test
+    void aFlattenKilledAtAnyOfItsStepsIsCompletedByTheNextPass() {
+        for (String killAt : List.of("snapshot-version", "protect", "clone-from-version", "release-agent-snap")) {
+            String d = agentDisk();
+            int n = gi.promote(golden, fx.agents, d).version().version();
+            String image = GoldenNames.versionImage(golden, n);
+            try (GoldenImages killed = fx.catalog(CatalogFixture.options().steps(step -> {
+                if (step.equals(killAt)) {
+                    throw new IllegalStateException("killed at " + step);
+                }
+            }).build())) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> killed.completeFlattens(golden));
+                assertTrue(e.getMessage().contains(killAt), e.getMessage());
+            }
+            // Meanwhile agents get the promoted data, from whichever snapshot the version names now.
+            String next = fx.disk("next");
+            gi.cloneForAgent(fx.agents, new AgentCloneRequest(golden, 0, next, 16L * MiB, "c", "t", "next"));
+            assertMark(next);
+            CatalogFixture.removeImage(fx.agents, next);
+
+            gi.completeFlattens(golden);
+            GoldenVersion v = gi.show(golden).version(n).orElseThrow();
+            assertEquals(VersionState.READY, v.state(), killAt);
+            assertEquals(ImageSpec.of(fx.images.name(), image, "v" + n), v.snapshot(), killAt);
+            assertTrue(fx.images.snaps(image).stream().allMatch(x -> x.isProtected()), killAt);
+            assertEquals(1, fx.images.snaps(image).size(), killAt);
+            assertTrue(fx.agents.snaps(d).isEmpty(), killAt + ": the agent disk's snapshot is released");
+        }
+    }
+
+    @Test
     void failureAtAnyStepLeavesCurrentAndNoOrphans() {
         String d = agentDisk();
-        for (String failAt : List.of("snapshot-agent-disk", "clone", "tag", "snapshot-version", "protect", "state", "mark-current")) {
+        // The version's own snapshot ("snapshot-version", "protect") is made by its flatten, not here.
+        for (String failAt : List.of("snapshot-agent-disk", "clone", "tag", "state", "mark-current")) {
             try (GoldenImages failing = fx.catalog(CatalogFixture.options().steps(step -> {
                 if (step.equals(failAt)) {
                     throw new IllegalStateException("injected failure before " + step);
@@ -301,23 +346,38 @@ class PromotionIT {
         String a = agentDisk();
         gi.promote(golden, fx.agents, a);
         assertEquals(2, gi.show(golden).cloneDepth());
-        // b is a clone of v2, which is still a clone of a: a v3 from b would be 4 deep.
+        // b is a clone of v2's agent disk a (v2 has no snapshot of its own yet): it reads through
+        // a and v1, and a v3 from it would be 3 deep. Completing v2's flatten does not shorten
+        // b's chain, so v3 is flattened before it becomes current.
         String b = agentDisk();
+        assertEquals(java.util.Optional.of(ImageSpec.of(fx.agents.name(), a, GoldenNames.promoteSnap(golden, 2))),
+                fx.agents.parent(b));
         GoldenVersion v3 = gi.promote(golden, fx.agents, b).version();
-
-        // v2 was flattened first; it keeps a's disk only while b, cloned from it before, exists.
+        assertEquals(VersionState.READY, v3.state());
+        assertEquals(0, gi.show(golden).cloneDepth());
+        assertTrue(fx.agents.snaps(b).isEmpty());
+        // v2's flatten ran first and made its snapshot; it keeps a's snapshot while b, a clone of it, exists.
         assertTrue(fx.images.parent(GoldenNames.versionImage(golden, 2)).isEmpty(), "v2 was flattened first");
-        assertEquals(VersionState.FLATTENING, v3.state());
+        assertEquals(VersionState.FLATTENING, gi.show(golden).version(2).orElseThrow().state());
+        CatalogFixture.removeImage(fx.agents, b);
+        gi.completeFlattens(golden);
+        assertEquals(VersionState.READY, gi.show(golden).version(2).orElseThrow().state());
+        assertTrue(fx.agents.snaps(a).isEmpty());
+
+        // From a standalone version: metadata only, and 2 deep.
+        String c = agentDisk();
+        assertEquals(VersionState.FLATTENING, gi.promote(golden, fx.agents, c).version().state());
         assertEquals(2, gi.show(golden).cloneDepth());
 
         // With a maximum of 1 the new version itself is flattened before it becomes current.
-        String c = agentDisk();
+        gi.completeFlattens(golden);
+        String e = agentDisk();
         try (GoldenImages shallow = fx.catalog(CatalogFixture.options().maxCloneDepth(1).build())) {
-            GoldenVersion v4 = shallow.promote(golden, fx.agents, c).version();
-            assertEquals(VersionState.READY, v4.state());
+            GoldenVersion v5 = shallow.promote(golden, fx.agents, e).version();
+            assertEquals(VersionState.READY, v5.state());
             assertEquals(0, shallow.show(golden).cloneDepth());
         }
-        assertTrue(fx.agents.snaps(c).isEmpty());
+        assertTrue(fx.agents.snaps(e).isEmpty());
     }
 
     @Test
@@ -343,9 +403,10 @@ class PromotionIT {
         Promotion p = gi.promoteSnapshot(golden, fx.agents, d, "held");
         assertEquals(2, p.version().version());
         assertEquals(List.of(GoldenNames.promoteSnap(golden, 2)), fx.agents.snaps(d).stream().map(s -> s.name()).toList());
-        try (RbdImageHandle v2 = fx.images.openReadOnly(GoldenNames.versionImage(golden, 2), "v2")) {
-            assertArrayEquals(MARK, v2.read(MiB, MARK.length), "the snapshot's data, not what came after");
-        }
+        String next = fx.disk("next");
+        gi.cloneForAgent(fx.agents, new AgentCloneRequest(golden, 0, next, 16L * MiB, "c", "t", "next"));
+        assertMark(next); // the snapshot's data, not what came after
+        CatalogFixture.removeImage(fx.agents, next);
         gi.completeFlattens(golden);
         assertTrue(fx.agents.snaps(d).isEmpty(), "released after the flatten");
     }

@@ -231,6 +231,27 @@ class ReplicationIT {
     }
 
     @Test
+    void aVersionPromotedMomentsAgoIsSentOnceItsFlattenMadeItsSnapshot() throws IOException {
+        String g = dst.track(src.track(env.uniqueName("fresh")));
+        src.importRaw(g, 8L * MiB, 3, 0);
+        String disk = g + "-agent";
+        src.catalog.cloneForAgent(src.agents, new AgentCloneRequest(g, 0, disk, 8L * MiB, "it-cloud", "it", "agent"));
+        try {
+            src.catalog.promote(g, src.agents, disk); // current at once; its flatten has not run
+            ReplicationException e = assertThrows(ReplicationException.class, () -> replicate(g, ReplicationOptions.defaults()));
+            assertTrue(e.getMessage().contains("v2 of golden image " + g + " is current but has no snapshot of its own yet"),
+                    e.getMessage());
+            assertFalse(dst.catalog.list().contains(g), "nothing was sent");
+
+            src.catalog.completeFlattens(g);
+            assertEquals(2, replicate(g, ReplicationOptions.defaults()).current());
+        } finally {
+            CatalogStore.removeImage(src.agents, disk);
+            src.catalog.completeFlattens(g);
+        }
+    }
+
+    @Test
     void pruneOnlyWhenAskedAndNeverAVersionWithClones() throws IOException {
         String g = dst.track(env.uniqueName("prune"));
         src.importRaw(g, 16L * MiB, 10, 0);

@@ -18,11 +18,13 @@ import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.store.VersionFacts;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Makes an agent disk: a clone of a golden version's protected snapshot in the agents pool,
- * grown to the requested size and tagged with its owner. No catalog lock: it only reads the
+ * Makes an agent disk: a clone of a golden version's protected snapshot in the agents pool (or,
+ * until a promoted version's flatten has made that, of the agent disk snapshot it was promoted
+ * from: {@link GoldenVersion#snapshot()} names it), grown to the requested size and tagged with its owner. No catalog lock: it only reads the
  * catalog, and a version with clones cannot be removed (its snapshot is protected). Per clone it
  * reads the catalog's {@code current} and the version's metadata fresh (no image opens), checks
  * the rest once per version, then clones and writes the ownership tags in one call.
@@ -56,7 +58,7 @@ public final class AgentCloner {
                 store.options().clock().instant());
         Undo undo = new Undo();
         try {
-            ImageSpec disk = images.clone(snap.image(), snap.snapshot(), agents, req.disk());
+            ImageSpec disk = pool(snap).clone(snap.image(), snap.snapshot(), agents, req.disk());
             undo.push(() -> CatalogStore.removeImage(agents, req.disk()));
             if (req.sizeBytes() > v.sizeBytes()) {
                 agents.resize(req.disk(), req.sizeBytes());
@@ -66,8 +68,11 @@ public final class AgentCloner {
             agents.metaSetAll(req.disk(), tags);
             // A version not flattened yet still carries the tags librbd copied from the agent disk
             // it was promoted from (held, kept), and librbd copied them on into this clone, where
-            // they would make it look held or kept. Only in that window: no cost otherwise.
-            for (String key : c.inheritedKeys()) {
+            // they would make it look held or kept. Only in that window: no cost otherwise. Cloned
+            // from the agent disk's snapshot itself: the keys that disk carries now.
+            List<String> inherited = fromSource(snap) ? agents.metaList(req.disk()).keySet().stream()
+                    .filter(k -> k.startsWith(Ownership.META_PREFIX)).toList() : c.inheritedKeys();
+            for (String key : inherited) {
                 if (!tags.containsKey(key)) {
                     agents.metaRemove(req.disk(), key);
                 }
@@ -81,7 +86,7 @@ public final class AgentCloner {
     }
 
     /** A version checked clonable, and the keys its image inherited from an agent disk (see {@link VersionMeta#inherited}). */
-    private record Clonable(GoldenVersion version, java.util.List<String> inheritedKeys) {}
+    private record Clonable(GoldenVersion version, List<String> inheritedKeys) {}
 
     /**
      * Version n, checked clonable: its state and format read fresh from its metadata (a retired
@@ -115,16 +120,28 @@ public final class AgentCloner {
         }
         ImageSpec snap = v.snapshot();
         requireRawTag(snap, VersionMeta.field(meta, VersionMeta.FORMAT));
-        java.util.List<String> inherited = meta.entrySet().stream()
+        List<String> inherited = meta.entrySet().stream()
                 .filter(e -> VersionMeta.inherited(image, e.getKey(), e.getValue())).map(Map.Entry::getKey).toList();
         if (facts != null) {
             return new Clonable(v, inherited);
         }
-        requireProtected(images, snap);
-        requireRawData(images, snap);
+        if (!fromSource(snap)) {
+            // An agent disk's promotion snapshot is not protected: format-2 clones need no protection.
+            requireProtected(images, snap);
+        }
+        requireRawData(pool(snap), snap);
         long size = images.stat(image).size();
         store.versionFacts().put(image, new VersionFacts.Facts(id, size));
         return new Clonable(VersionMeta.parse(images.name(), golden, n, meta, current, size), inherited);
+    }
+
+    /** Whether {@code snap} is not the version's own snapshot but the agent disk snapshot it is a clone of. */
+    private static boolean fromSource(ImageSpec snap) {
+        return GoldenNames.isPromoteSnap(snap.snapshot());
+    }
+
+    private RbdPool pool(ImageSpec snap) {
+        return fromSource(snap) ? store.images().cluster().pool(snap.pool()) : store.images();
     }
 
     private static void sameCluster(RbdPool agents, RbdPool images) {

@@ -52,13 +52,15 @@ public final class Flattener {
             }
             stripInherited(image);
             String recorded = meta.get(VersionMeta.EARLY_READERS); // an own key: stripInherited keeps it
+            boolean fromSource = VersionMeta.cloneSource(meta, golden, n).isPresent();
             boolean stillRead;
             if (images.parent(image).isPresent()) {
                 images.flatten(image);
                 // Clones made before this point opened the version as a clone of the agent disk, and
                 // librbd reads through the parent chain it opened for as long as they run: removing
                 // that disk now would hand them other data (seen: older files, ext4 "Bad message").
-                List<String> early = readers(image, n);
+                // A version agents were cloned from the agent disk for has no such clones.
+                List<String> early = fromSource ? List.of() : readers(image, n);
                 stillRead = !early.isEmpty();
                 if (stillRead) {
                     recorded = String.join(",", early);
@@ -67,13 +69,19 @@ public final class Flattener {
             } else {
                 stillRead = stillRead(image, n, recorded);
             }
-            if (stillRead) {
+            if (fromSource) {
+                ownSnapshot(image, n);
+                store.step("clone-from-version");
+                images.metaRemove(image, VersionMeta.CLONE_FROM); // new agents are clones of the version from here on
+            }
+            Optional<ImageSpec> source = VersionMeta.source(meta, golden, n);
+            String sourceId = VersionMeta.field(meta, VersionMeta.SOURCE_ID);
+            if (stillRead || source.isPresent() && sourceStillRead(source.get(), sourceId)) {
                 return store.version(golden, n); // still flattening, as far as the agent disk goes: next pass
             }
             images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
-            Optional<ImageSpec> source = VersionMeta.source(meta, golden, n);
             if (source.isPresent()) {
-                releaseAgentSnap(source.get(), VersionMeta.field(meta, VersionMeta.SOURCE_ID));
+                releaseAgentSnap(source.get(), sourceId);
             }
             store.setState(golden, n, VersionState.READY);
             if (recorded != null) {
@@ -196,6 +204,43 @@ public final class Flattener {
             return true;
         } finally {
             locks.forEach(CatalogLock.Held::close);
+        }
+    }
+
+    /** The version's own snapshot, made and protected unless it already is (a pass killed half-way). */
+    private void ownSnapshot(String image, int n) {
+        RbdPool images = store.images();
+        String snap = GoldenNames.versionSnap(n);
+        Optional<SnapInfo> made = images.snaps(image).stream().filter(x -> x.name().equals(snap)).findFirst();
+        if (made.isEmpty()) {
+            store.step("snapshot-version");
+            images.snapCreateProtected(image, snap, () -> store.step("protect"));
+        } else if (!made.get().isProtected()) {
+            images.snapProtect(image, snap);
+        }
+    }
+
+    /**
+     * Whether agents still are clones of the agent disk snapshot {@code snap} itself (made while
+     * their version had no snapshot of its own): the disk and the snapshot stay until they are
+     * gone. Looked up by name, or in the trash by the recorded image id.
+     */
+    private boolean sourceStillRead(ImageSpec snap, String imageId) {
+        RbdPool pool = store.images().cluster().pool(snap.pool());
+        try {
+            if (imageId == null || pool.stat(snap.image()).id().equals(imageId)) {
+                return !pool.children(snap.image(), snap.snapshot()).isEmpty();
+            }
+        } catch (RbdNotFoundException gone) {
+            // not under its name (trashed), or the snapshot is released already
+        }
+        if (imageId == null || pool.trashList().stream().noneMatch(e -> e.id().equals(imageId))) {
+            return false;
+        }
+        try {
+            return !pool.trashChildren(imageId, snap.snapshot()).isEmpty();
+        } catch (RbdNotFoundException gone) {
+            return false;
         }
     }
 

@@ -96,7 +96,7 @@ public final class Importer {
                 store.step("tag");
                 Map<String, String> info = promoter.info(n, "import", 0);
                 info.put(VersionMeta.CHECKSUM, checksum != null ? checksum : "sha256:" + HexFormat.of().formatHex(digest.digest()));
-                promoter.tag(image, info, io.jenkins.plugins.rbdcloud.engine.images.PromotionRecord.NONE);
+                promoter.tag(image, info, io.jenkins.plugins.rbdcloud.engine.images.PromotionRecord.NONE, false);
                 images.metaSet(image, VersionMeta.USED_BYTES, Long.toString(images.usedBytes(image)));
                 promoter.finishVersion(golden, n, lock);
                 promoter.publish(golden, n, VersionState.READY, lock);

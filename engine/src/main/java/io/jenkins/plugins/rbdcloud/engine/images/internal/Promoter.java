@@ -43,8 +43,10 @@ public final class Promoter {
     }
 
     /**
-     * Native path: snapshot the agent disk, clone it into the images pool, snapshot and protect
-     * the clone, mark it current. Metadata only, unless the chain would exceed the maximum depth.
+     * Native path: snapshot the agent disk, clone it into the images pool, mark the clone current;
+     * agents are cloned from the agent disk's snapshot until the flatten has made the version's own
+     * snapshot ({@link VersionMeta#CLONE_FROM}). Metadata only, unless the chain would exceed the
+     * maximum depth: then the version is flattened and snapshotted before it is published.
      *
      * @param fromSnap an existing snapshot of the disk to promote instead of a new one of its head
      *                 (renamed to the promotion snapshot, renamed back if the promotion fails), or null
@@ -86,10 +88,12 @@ public final class Promoter {
                 info.put(VersionMeta.SOURCE, ImageSpec.of(agents.name(), disk, agentSnap).toString());
                 info.put(VersionMeta.SOURCE_ID, diskInfo.id());
                 written(info, record);
-                tag(image, info, record);
+                // Agents clone the agent disk's snapshot until the flatten has made the version's own:
+                // the same data, one snapshot fewer before the version is current.
+                tag(image, info, record, !flattenNow);
 
-                finishVersion(golden, n, lock);
                 if (flattenNow) {
+                    finishVersion(golden, n, lock);
                     store.step("flatten");
                     flattener.stripInherited(image);
                     images.flatten(image);
@@ -101,9 +105,13 @@ public final class Promoter {
                 undo.commit();
                 if (!candidate) {
                     // Built from what was written: reading it back would cost three more image opens.
-                    return VersionMeta.parse(images.name(), golden, n, Map.of(VersionMeta.STATE, state.metaValue(),
-                        VersionMeta.VERSION, golden + "@v" + n, VersionMeta.INFO, VersionMeta.encode(info),
-                        VersionMeta.PROVENANCE, provenance(record)), true, diskInfo.size());
+                    Map<String, String> written = new LinkedHashMap<>(Map.of(VersionMeta.STATE, state.metaValue(),
+                            VersionMeta.VERSION, golden + "@v" + n, VersionMeta.INFO, VersionMeta.encode(info),
+                            VersionMeta.PROVENANCE, provenance(record)));
+                    if (!flattenNow) {
+                        written.put(VersionMeta.CLONE_FROM, VersionMeta.FROM_SOURCE);
+                    }
+                    return VersionMeta.parse(images.name(), golden, n, written, true, diskInfo.size());
                 }
             } catch (RuntimeException | Error e) {
                 if (undoUnlessPublished(golden, n, undo, e)) {
@@ -143,7 +151,7 @@ public final class Promoter {
                 store.step("tag");
                 Map<String, String> info = info(n, "copy:" + disk, parentVersion(golden, agents, disk));
                 written(info, record);
-                tag(image, info, record);
+                tag(image, info, record, false);
 
                 store.step("copy");
                 try (RbdImageHandle src = agents.openReadOnly(disk, agentSnap); RbdImageHandle dst = images.open(image)) {
@@ -210,14 +218,20 @@ public final class Promoter {
     }
 
     /**
-     * Writes the info and provenance keys: one metadata call. The state is not written yet: until
-     * {@link #publish} sets the version label, the image reads as {@code creating} whatever
-     * state librbd copied into it from the clone's parent.
+     * Writes the info and provenance keys (and, with {@code fromSource}, {@link VersionMeta#CLONE_FROM}):
+     * one metadata call. The state is not written yet: until {@link #publish} sets the version
+     * label, the image reads as {@code creating} whatever state librbd copied into it from the
+     * clone's parent.
      */
-    void tag(String image, Map<String, String> info, PromotionRecord record) {
+    void tag(String image, Map<String, String> info, PromotionRecord record, boolean fromSource) {
         // The provenance is always written, empty when unknown: librbd copied the parent's into the clone.
-        store.images().metaSetAll(image, Map.of(VersionMeta.INFO, VersionMeta.encode(info), VersionMeta.PROVENANCE,
-                provenance(record)));
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put(VersionMeta.INFO, VersionMeta.encode(info));
+        keys.put(VersionMeta.PROVENANCE, provenance(record));
+        if (fromSource) {
+            keys.put(VersionMeta.CLONE_FROM, VersionMeta.FROM_SOURCE);
+        }
+        store.images().metaSetAll(image, keys);
     }
 
     private static String provenance(PromotionRecord record) {

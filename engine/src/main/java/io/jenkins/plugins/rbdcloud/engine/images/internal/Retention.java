@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rbdcloud.engine.images.internal;
 
 import io.jenkins.plugins.rbdcloud.engine.ceph.ChildInfo;
+import io.jenkins.plugins.rbdcloud.engine.ceph.ImageSpec;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenImageException;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenVersion;
@@ -147,7 +148,11 @@ public final class Retention {
     /** Clones of the version's snapshot (trashed ones included); none when the snapshot is gone. */
     public List<ChildInfo> children(GoldenVersion v) {
         try {
-            return store.images().children(v.snapshot().image(), v.snapshot().snapshot());
+            // The snapshot agents are cloned from: the version's own, or its agent disk's until the
+            // flatten made that (the version image itself is one more clone of it until then).
+            ImageSpec self = ImageSpec.of(store.images().name(), GoldenNames.versionImage(v.golden(), v.version()));
+            return store.images().cluster().pool(v.snapshot().pool()).children(v.snapshot().image(), v.snapshot().snapshot())
+                    .stream().filter(c -> !c.spec().equals(self)).toList();
         } catch (io.jenkins.plugins.rbdcloud.engine.ceph.RbdNotFoundException e) {
             // no snapshot (a leftover): nothing can be cloned from it
             return List.of();

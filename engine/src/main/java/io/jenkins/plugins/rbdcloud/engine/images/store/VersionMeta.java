@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * <p>A version image carries four keys: {@link #STATE}, {@link #VERSION} (its own label),
  * {@link #INFO} (the provenance as one {@code field=value;...} record, so a promotion writes it
  * in one metadata call — each call opens the image and takes its exclusive lock) and
- * {@link #USED_BYTES}.
+ * {@link #USED_BYTES}; a promoted one also {@link #CLONE_FROM} until its flatten made its snapshot.
  */
 public final class VersionMeta {
 
@@ -74,7 +74,16 @@ public final class VersionMeta {
      */
     public static final String EARLY_READERS = PREFIX + "early-readers";
 
-    public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES, PROVENANCE, REJECTED, EARLY_READERS);
+    /**
+     * {@value #FROM_SOURCE} on a version promoted natively until its flatten made its own snapshot:
+     * agents are cloned from its {@link #SOURCE} (the same data: the version image is an unwritten
+     * clone of it), so the promotion is current without a second snapshot on its critical path.
+     */
+    public static final String CLONE_FROM = PREFIX + "clone-from";
+    public static final String FROM_SOURCE = "source";
+
+    public static final Set<String> OWN_KEYS = Set.of(STATE, VERSION, INFO, USED_BYTES, PROVENANCE, REJECTED, EARLY_READERS,
+            CLONE_FROM);
 
     /**
      * Whether {@code key} of the version image {@code versionImage} is one librbd copied from the
@@ -132,7 +141,8 @@ public final class VersionMeta {
         Map<String, String> info = decode(meta.get(INFO));
         Optional<ImageSpec> pinned = dependsOnAgentDisk(state) ? source(meta, golden, n) : Optional.empty();
         boolean measured = state == VersionState.READY || state == VersionState.RETIRED;
-        return new GoldenVersion(golden, n, ImageSpec.of(pool, GoldenNames.versionImage(golden, n), GoldenNames.versionSnap(n)),
+        ImageSpec own = ImageSpec.of(pool, GoldenNames.versionImage(golden, n), GoldenNames.versionSnap(n));
+        return new GoldenVersion(golden, n, cloneSource(meta, golden, n).orElse(own),
                 state, current, instant(info.get(CREATED_AT)), info.getOrDefault(CREATED_BY, "unknown"),
                 Optional.ofNullable(info.get(CHECKSUM)), (int) number(info.get(PARENT_VERSION)), sizeBytes,
                 measured ? number(meta.get(USED_BYTES)) : 0, pinned,
@@ -145,6 +155,18 @@ public final class VersionMeta {
     private static boolean dependsOnAgentDisk(VersionState s) {
         return s == VersionState.FLATTENING || s == VersionState.CREATING || s == VersionState.CANDIDATE
                 || s == VersionState.REJECTED;
+    }
+
+    /**
+     * The agent disk snapshot agents of version n are cloned from while its own snapshot is not
+     * made yet ({@link #CLONE_FROM}); empty once it is, or when the recorded source is not this
+     * version's own promotion snapshot.
+     */
+    public static Optional<ImageSpec> cloneSource(Map<String, String> meta, String golden, int n) {
+        if (!FROM_SOURCE.equals(meta.get(CLONE_FROM))) {
+            return Optional.empty();
+        }
+        return source(meta, golden, n);
     }
 
     /** A rejection reason as stored, or as read back: printable, one line, bounded (it is shown to people). */

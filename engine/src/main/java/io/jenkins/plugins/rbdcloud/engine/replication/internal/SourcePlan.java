@@ -5,6 +5,8 @@ import io.jenkins.plugins.rbdcloud.engine.images.CatalogOptions;
 import io.jenkins.plugins.rbdcloud.engine.images.GoldenNames;
 import io.jenkins.plugins.rbdcloud.engine.images.StepHook;
 import io.jenkins.plugins.rbdcloud.engine.images.store.CatalogStore;
+import io.jenkins.plugins.rbdcloud.engine.images.store.VersionMeta;
+import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationException;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationProgress;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationResult.Action;
 import io.jenkins.plugins.rbdcloud.engine.replication.ReplicationResult.VersionOutcome;
@@ -52,7 +54,9 @@ public final class SourcePlan {
         CatalogView view = new CatalogView(source, golden);
         List<CatalogView.Entry> usable = view.entries().stream().filter(e -> e.isPublished() && e.state().isUsable()).toList();
         String origin = source.cluster().fsid() + "/" + source.name() + "/" + golden; // as GoldenReplication.origin
-        SourcePlan plan = new SourcePlan(view, store.current(golden), origin, usable);
+        int current = store.current(golden);
+        requireOwnSnapshot(view, current);
+        SourcePlan plan = new SourcePlan(view, current, origin, usable);
         int base = 0;
         for (CatalogView.Entry e : usable) {
             byte[] theirs = held.apply(e.version());
@@ -69,6 +73,22 @@ public final class SourcePlan {
             base = e.version();
         }
         return plan;
+    }
+
+    /**
+     * A version promoted moments ago is current before its flatten has made its snapshot (agents
+     * are cloned from its agent disk's meanwhile): there is nothing to send yet, and the target
+     * must not be told to make it current. Refused with that reason, rather than "not sent".
+     */
+    private static void requireOwnSnapshot(CatalogView view, int current) {
+        Optional<CatalogView.Entry> e = current == 0 ? Optional.empty() : view.find(current);
+        if (e.isPresent() && e.get().snapId() < 0 && e.get().state().isUsable()
+                && VersionMeta.cloneSource(e.get().meta(), view.golden(), current).isPresent()) {
+            throw new ReplicationException("v" + current + " of golden image "
+                    + view.golden() + " is current but has no snapshot of its own yet: it was promoted moments ago and its "
+                    + "flatten makes that snapshot (the engine's background flatten, or image maintenance); nothing was sent. "
+                    + "Run this again once it is flattened");
+        }
     }
 
     @FunctionalInterface
