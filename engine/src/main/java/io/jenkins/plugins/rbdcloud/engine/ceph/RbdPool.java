@@ -99,12 +99,16 @@ public final class RbdPool {
     }
 
     public ImageInfo stat(String image) {
-        return withImage(image, true, h -> h.call("info", () -> {
+        return withImage(image, true, RbdPool::info);
+    }
+
+    private static ImageInfo info(RbdImageHandle h) {
+        return h.call("info", () -> {
             RbdImageInfo info = h.rbdImage().stat();
             byte[] id = new byte[128];
             h.check(LIB.rbd_get_id(h.ptr(), id, id.length), "info");
             return new ImageInfo(h.spec(), Native.toString(id), info.size, info.obj_size, h.features(), NativeLists.parent(h));
-        }));
+        });
     }
 
     /**
@@ -208,6 +212,26 @@ public final class RbdPool {
     public void snapCreate(String image, String snap) {
         RbdNames.snapshot(snap);
         withImage(image, false, h -> snapCall(h, "snap create", snap, img -> img.snapCreate(snap)));
+    }
+
+    /**
+     * {@link #stat}, then a new snapshot {@code snap} (or, when {@code renameFrom} is not null, that
+     * snapshot renamed to {@code snap}), through one open: opening a clone opens its parents too,
+     * which is most of what either costs.
+     */
+    public ImageInfo statAndSnapshot(String image, String snap, String renameFrom) {
+        RbdNames.snapshot(snap);
+        return withImage(image, false, h -> {
+            ImageInfo info = info(h);
+            if (renameFrom == null) {
+                snapCall(h, "snap create", snap, img -> img.snapCreate(snap));
+            } else {
+                RbdNames.snapshot(renameFrom);
+                h.call("snap rename to " + snap, h.spec().at(renameFrom), () -> NativeCalls.check(
+                        LIB.rbd_snap_rename(h.ptr(), renameFrom, snap), "snap rename to " + snap, h.spec().at(renameFrom)));
+            }
+            return info;
+        });
     }
 
     /**

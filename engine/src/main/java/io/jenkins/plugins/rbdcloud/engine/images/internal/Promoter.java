@@ -66,18 +66,17 @@ public final class Promoter {
         }
         try (CatalogLock.Held lock = store.acquire(golden)) {
             store.requireGolden(golden);
-            ImageInfo diskInfo = agents.stat(disk);
-            boolean flattenNow = false;
-            if (store.depthFromParent(golden, diskInfo.parent()) + 1 > store.options().maxCloneDepth()) {
-                flattener.completeFor(golden);
-                flattenNow = store.depth(agents, disk) + 1 > store.options().maxCloneDepth();
-            }
             int n = store.nextVersion(golden);
             String image = GoldenNames.versionImage(golden, n);
             String agentSnap = GoldenNames.promoteSnap(golden, n);
             Undo undo = new Undo();
             try {
-                snapshotAgentDisk(undo, agents, disk, agentSnap, fromSnap);
+                ImageInfo diskInfo = snapshotAgentDisk(undo, agents, disk, agentSnap, fromSnap);
+                boolean flattenNow = false;
+                if (store.depthFromParent(golden, diskInfo.parent()) + 1 > store.options().maxCloneDepth()) {
+                    flattener.completeFor(golden);
+                    flattenNow = store.depth(agents, disk) + 1 > store.options().maxCloneDepth();
+                }
 
                 store.step("clone");
                 agents.clone(disk, agentSnap, images, image);
@@ -190,21 +189,24 @@ public final class Promoter {
         }
     }
 
-    /** The promotion snapshot: a new one of the disk's head, or {@code fromSnap} renamed (null: none given). */
-    private void snapshotAgentDisk(Undo undo, RbdPool agents, String disk, String agentSnap, String fromSnap) {
+    /**
+     * The promotion snapshot: a new one of the disk's head, or {@code fromSnap} renamed (null: none
+     * given); and the disk's info, read through the same open.
+     */
+    private ImageInfo snapshotAgentDisk(Undo undo, RbdPool agents, String disk, String agentSnap, String fromSnap) {
         store.step("snapshot-agent-disk");
+        ImageInfo info = agents.statAndSnapshot(disk, agentSnap, fromSnap);
         if (fromSnap == null) {
-            agents.snapCreate(disk, agentSnap);
             undo.push(() -> CatalogStore.removeSnap(agents, disk, agentSnap));
-            return;
+            return info;
         }
-        agents.snapRename(disk, fromSnap, agentSnap);
         undo.push(() -> {
             // The copy path releases the snapshot once copied: only one still there goes back.
             if (agents.snaps(disk).stream().anyMatch(x -> x.name().equals(agentSnap))) {
                 agents.snapRename(disk, agentSnap, fromSnap);
             }
         });
+        return info;
     }
 
     /** The provenance every new version records in its info key. */
