@@ -49,7 +49,7 @@ class AgentsBench {
      */
     @Test
     void provisionAndTerminate(DevEnv env) throws Exception {
-        int runs = Integer.getInteger("bench.runs", 20);
+        int runs = Integer.getInteger("bench.runs", 40); // libvirt's create alone spreads 470-860 ms here
         int terminateRuns = Integer.getInteger("bench.terminateRuns", 9); // the destroy alone varies by a second here
         Map<String, Long> at = new ConcurrentHashMap<>(); // "<agent> <event>" -> System.nanoTime()
         AgentLifecycleListener listener = new AgentLifecycleListener() {
