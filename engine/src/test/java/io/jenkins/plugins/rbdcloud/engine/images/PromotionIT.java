@@ -201,6 +201,28 @@ class PromotionIT {
     }
 
     @Test
+    void anAgentCloneThatRacesTheFlattenClonesTheVersionsOwnSnapshot() {
+        String d = agentDisk();
+        gi.promote(golden, fx.agents, d); // v2: agents are clones of d's promotion snapshot until its flatten
+        AtomicBoolean raced = new AtomicBoolean();
+        // The flatten runs between the clone's read of v2 and its call to librbd, and releases the
+        // snapshot that read named (nothing else was cloned from it).
+        try (GoldenImages racing = fx.catalog(CatalogFixture.options().steps(step -> {
+            if (step.equals("clone-agent") && raced.compareAndSet(false, true)) {
+                gi.completeFlattens(golden);
+            }
+        }).build())) {
+            String next = fx.disk("next");
+            racing.cloneForAgent(fx.agents, new AgentCloneRequest(golden, 0, next, 16L * MiB, "c", "t", "next"));
+            assertTrue(raced.get());
+            assertTrue(fx.agents.snaps(d).isEmpty(), "the snapshot the first read named was released");
+            assertEquals(java.util.Optional.of(ImageSpec.of(fx.images.name(), GoldenNames.versionImage(golden, 2), "v2")),
+                    fx.agents.parent(next));
+            assertMark(next);
+        }
+    }
+
+    @Test
     void failureAtAnyStepLeavesCurrentAndNoOrphans() {
         String d = agentDisk();
         // The version's own snapshot ("snapshot-version", "protect") is made by its flatten, not here.

@@ -40,6 +40,14 @@ public final class AgentCloner {
     }
 
     public AgentDisk cloneForAgent(RbdPool agents, AgentCloneRequest req) {
+        AgentDisk made = cloneOnce(agents, req, false);
+        // Null: the version named its agent disk's snapshot, and its flatten released that between
+        // the read and the clone (no lock between them, by design). Read again: it names its own now.
+        return made != null ? made : cloneOnce(agents, req, true);
+    }
+
+    /** The agent disk; null when the agent disk snapshot the version named is gone and {@code lastTry} is false. */
+    private AgentDisk cloneOnce(RbdPool agents, AgentCloneRequest req, boolean lastTry) {
         RbdPool images = store.images();
         sameCluster(agents, images);
         int current = (int) VersionMeta.number(store.catalogMeta(req.golden()).get(VersionMeta.CURRENT));
@@ -58,7 +66,16 @@ public final class AgentCloner {
                 store.options().clock().instant());
         Undo undo = new Undo();
         try {
-            ImageSpec disk = pool(snap).clone(snap.image(), snap.snapshot(), agents, req.disk());
+            store.step("clone-agent");
+            ImageSpec disk;
+            try {
+                disk = pool(snap).clone(snap.image(), snap.snapshot(), agents, req.disk());
+            } catch (RbdNotFoundException gone) {
+                if (fromSource(snap) && !lastTry) {
+                    return null;
+                }
+                throw gone;
+            }
             undo.push(() -> CatalogStore.removeImage(agents, req.disk()));
             if (req.sizeBytes() > v.sizeBytes()) {
                 agents.resize(req.disk(), req.sizeBytes());
