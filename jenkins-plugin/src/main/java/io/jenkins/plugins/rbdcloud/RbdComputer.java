@@ -1,10 +1,13 @@
 package io.jenkins.plugins.rbdcloud;
 
+import hudson.EnvVars;
 import hudson.model.Executor;
 import hudson.model.Queue;
 import hudson.model.Run;
 import hudson.slaves.AbstractCloudComputer;
+import hudson.util.Secret;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -37,6 +40,25 @@ public final class RbdComputer extends AbstractCloudComputer<RbdAgent> {
         if (old != null && old != guard) {
             old.cancel(false);
         }
+    }
+
+    /**
+     * The agent's environment with its template's launch variables ({@code env}) in it. A channel
+     * agent's agent.jar starts at boot, before the engine hands the guest those values, so its own
+     * process environment lacks them; builds get them here, the same values for either launcher.
+     */
+    @Override
+    public EnvVars getEnvironment() throws IOException, InterruptedException {
+        EnvVars env = super.getEnvironment();
+        RbdAgent node = getNode();
+        RbdCloud cloud = node == null ? null : RbdCloud.named(node.getCloudName());
+        AgentTemplate template = cloud == null ? null : cloud.template(node.getTemplateName());
+        if (template != null) {
+            for (EnvVar v : template.getEnv()) {
+                env.put(v.getName(), Secret.toString(v.getValue()));
+            }
+        }
+        return env;
     }
 
     /** The build of the last task that ran here, or null before the first one ended. */

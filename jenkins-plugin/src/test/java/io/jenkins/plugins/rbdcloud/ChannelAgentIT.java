@@ -13,6 +13,7 @@ import hudson.model.Label;
 import hudson.model.Node;
 import hudson.model.Result;
 import hudson.tasks.Shell;
+import hudson.util.Secret;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
@@ -22,6 +23,7 @@ import io.jenkins.plugins.rbdcloud.engine.testing.DevEnvironmentExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -51,11 +53,13 @@ class ChannelAgentIT {
         try (DevCloud dev = DevCloud.withAgentImage(j, env, dir)) {
             AgentTemplate tiny = dev.template("tiny", "tiny", "channel");
             DevCloud.promoting(tiny, "warm-cache use-cache");
+            // A launch value: the guest gets it after its agent.jar started (at boot, before the agent is ready).
+            tiny.setEnv(List.of(new EnvVar("RBD_CLOUD_PROXY", Secret.fromString("http://proxy.example:3128"))));
             RbdCloud cloud = dev.cloud(j, "e2e", tiny);
 
             FreeStyleProject warm = j.createFreeStyleProject("warm-cache");
             warm.setAssignedLabel(Label.get("tiny"));
-            warm.getBuildersList().add(new Shell("uname -a\nmkdir -p \"$HOME/cache\"\necho \"warmed by $BUILD_TAG\" > \"$HOME/cache/marker\""));
+            warm.getBuildersList().add(new Shell("uname -a\nmkdir -p \"$HOME/cache\"\necho \"warmed by $BUILD_TAG\" > \"$HOME/cache/marker\"\necho \"proxy=$RBD_CLOUD_PROXY\""));
             long scheduled = System.currentTimeMillis();
             FreeStyleBuild first = warm.scheduleBuild2(0).get(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             j.assertBuildStatus(Result.SUCCESS, first);
@@ -67,6 +71,7 @@ class ChannelAgentIT {
                     first.getStartTimeInMillis() - scheduled, Engines.get().current(cloud.name).timings().summaries(),
                     LaunchTimeline.since(scheduled, firstAgent));
             assertTrue(firstAgent.startsWith("tiny-"), firstAgent);
+            j.assertLogContains("proxy=http://proxy.example:3128", first); // the template's env reaches the build
             // The launch log says where the handshake's time went, call by call.
             assertTrue(LaunchTimeline.handshake(firstAgent).matches("Handshake took .*channel up after .*SlaveVersion .*"),
                     LaunchTimeline.handshake(firstAgent));
