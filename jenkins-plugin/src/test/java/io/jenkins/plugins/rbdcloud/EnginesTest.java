@@ -45,4 +45,18 @@ class EnginesTest {
         assertNull(engines.lastError("kept"));
         assertTrue(!engines.starting("kept") && engines.current("kept") == null);
     }
+
+    @Test
+    void savingACloudStartsItsEngineBeforeAnyBuildAsks(JenkinsRule j) throws Exception {
+        Engines engines = Engines.get();
+        RbdCloud cloud = new RbdCloud("rbd-saved");
+        assertNull(engines.lastError(cloud.name));
+        j.jenkins.clouds.add(cloud); // saves Jenkins' configuration, as the cloud pages and JCasC do
+        // No provisioning review happened: the save alone tried to start it (and it says why it cannot here).
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (engines.lastError(cloud.name) == null && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        assertNotNull(engines.lastError(cloud.name), "the engine was not started when the cloud was saved");
+    }
 }
