@@ -133,22 +133,27 @@ public final class Engines {
     private void startInBackground(String cloudName, CloudSettings settings) {
         Start start = new Start(settings, new CompletableFuture<>());
         if (!closed && starting.putIfAbsent(cloudName, start) == null) {
+            LOG.info(() -> "rbd-cloud " + cloudName + ": starting its engine");
             Computer.threadPoolForRemoting.submit(() -> start(cloudName, start));
         }
     }
 
     private void start(String cloudName, Start start) {
         CloudSettings settings = start.settings();
+        long began = System.nanoTime();
         try {
             RbdCloudEngine engine = RbdCloudEngine.start(settings, EngineOptions.builder()
                     .launchValues(agent -> launchValues(cloudName)).listener(AgentLifecycleListeners.of(new SickAgents(cloudName), new BuildFigures(cloudName))).build());
             // Agents of an earlier engine (before a restart or a settings change) keep working through this one.
+            long connected = System.nanoTime();
             AdoptionReport adopted = engine.adopt(Instant.now()).join();
             LOG.info(() -> "rbd-cloud " + cloudName + ": adopted " + adopted.adopted() + ", skipped " + adopted.skipped()
                     + (adopted.failures().isEmpty() ? "" : ", failures " + adopted.failures()));
             Entry old = running.put(cloudName, new Entry(settings, engine));
             failed.remove(cloudName);
-            LOG.info(() -> "rbd-cloud " + cloudName + ": engine started");
+            long adoptedAt = System.nanoTime();
+            LOG.info(() -> String.format("rbd-cloud %s: engine started in %.1f s (connected in %.1f s, adoption %.1f s)", cloudName,
+                    (adoptedAt - began) / 1e9, (connected - began) / 1e9, (adoptedAt - connected) / 1e9));
             if (old != null) {
                 old.engine().close();
             }
