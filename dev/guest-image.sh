@@ -282,6 +282,26 @@ cmd_start() {
   log "built guest image from kernel $kver in $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s: $GUEST_DIR"
 }
 
+# train_aot_cache TREE: the channel entry's AOT cache (JDK 24+, JEP 483), recorded by one rehearsal
+# run of the image's own Java runtime on its own jars (a chroot into TREE, so paths, sizes and
+# times are the ones the guest sees) with the options rbd-cloud-agent.sh uses. The guest's JVM then
+# maps those classes already parsed, verified and linked instead of loading them from agent.jar.
+# A runtime that cannot make one (older than 24) leaves none, and the agent starts without it.
+train_aot_cache() {
+  local tree=$1 aot=/opt/jenkins/rbd-cloud-channel-agent.aot
+  need_cmd unshare util-linux
+  # The runtime finds its libraries through /proc/self/exe ($ORIGIN): the chroot needs a /proc.
+  if ! unshare -m sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" /opt/java/bin/java \
+        -XX:+IgnoreUnrecognizedVMOptions -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=100 -XX:+UseSerialGC \
+        -XX:AOTCacheOutput="$2" \
+        -cp /opt/jenkins/agent.jar:/opt/jenkins/rbd-cloud-channel-agent.jar RbdCloudChannelAgent --rehearse' \
+        sh "$tree" "$aot" </dev/null >"$tree/tmp/aot-training.log" 2>&1; then
+    log "no AOT cache for the channel entry (training failed: $(tail -n 1 "$tree/tmp/aot-training.log"))"
+  fi
+  rm -f "$tree/tmp/aot-training.log"
+  [ ! -f "$tree$aot" ] || chmod 0644 "$tree$aot"
+}
+
 # agent-image [--prefill-jars LIST] AGENT_JAR OUT [SIZE]: the test guest with AGENT_JAR at
 # /opt/jenkins/agent.jar, the way an admin bakes the controller's /jnlpJars/agent.jar into a golden
 # image. LIST names jars (one path per line) to put into the agent user's remoting jar cache with
@@ -316,6 +336,7 @@ cmd_agent_image() {
       die "compiling RbdCloudChannelAgent against $jar failed"
     "$JDK/bin/jar" --create --file "$work/rootfs/opt/jenkins/rbd-cloud-channel-agent.jar" -C "$work/classes" . ||
       die "packing rbd-cloud-channel-agent.jar failed"
+    train_aot_cache "$work/rootfs"
   fi
   if [ -n "$prefill" ]; then
     local cache=$work/rootfs/var/lib/jenkins-agent/.jenkins/cache/jars

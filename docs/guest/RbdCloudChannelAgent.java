@@ -1,8 +1,17 @@
+import hudson.remoting.Callable;
 import hudson.remoting.Channel;
+import hudson.remoting.ChannelBuilder;
 import hudson.remoting.Launcher;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jenkinsci.remoting.RoleChecker;
 
 /**
  * The guest side of rbd-cloud's channel launcher: remoting over standard input (the FIFO
@@ -17,6 +26,13 @@ import java.io.OutputStream;
  * <li>agent.jar's start-up for other modes: a work directory with its own log files and an SSL
  * socket factory, unused over a local port.</li>
  * </ul>
+ * With {@code --rehearse} it runs a <em>rehearsal</em> instead and exits: a remoting channel between
+ * two ends inside this JVM, negotiated like the real one, with a call each way. An image build
+ * records that run into the JVM's AOT cache ({@code -XX:AOTCacheOutput}, Java 24+; see
+ * guest-image.sh), so the classes a real handshake needs are mapped at every start already parsed,
+ * verified and linked. (Rehearsing at every start instead cost a TCG guest more CPU time than it
+ * saved: its vCPU is busy booting until the controller attaches, so there is no idle time to hide
+ * it in.) A rehearsal that fails or takes over {@value #REHEARSAL_SECONDS} s is given up.
  * Remoting's jar cache is its default (~/.jenkins/cache/jars), where prefill-jar-cache.sh puts the
  * controller's jars.
  *
@@ -27,12 +43,18 @@ import java.io.OutputStream;
  */
 public final class RbdCloudChannelAgent {
 
+    static final int REHEARSAL_SECONDS = 60;
+
     private RbdCloudChannelAgent() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--rehearse")) {
+            // An image build's training run (-XX:AOTCacheOutput): the rehearsal, then exit.
+            System.exit(rehearse() ? 0 : 1);
+        }
         if (args.length != 0) {
-            System.err.println("usage: java -cp agent.jar:rbd-cloud-channel-agent.jar RbdCloudChannelAgent (no arguments)");
+            System.err.println("usage: java -cp agent.jar:rbd-cloud-channel-agent.jar RbdCloudChannelAgent [--rehearse]");
             System.exit(2);
         }
         OutputStream port = new FileOutputStream(FileDescriptor.out);
@@ -40,5 +62,64 @@ public final class RbdCloudChannelAgent {
         System.setOut(System.err);
         // Binary mode (the controller negotiates), pinging the controller as agent.jar does.
         Launcher.main(System.in, port, Channel.Mode.BINARY, true, null); // exits the JVM when the channel ends
+    }
+
+    /** One loopback channel, set up and used as the real one is; never touches the port. */
+    static boolean rehearse() {
+        long started = System.nanoTime();
+        ExecutorService threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "rehearsal");
+            t.setDaemon(true);
+            return t;
+        });
+        PipedInputStream agentIn = new PipedInputStream(65536);
+        PipedInputStream controllerIn = new PipedInputStream(65536);
+        try {
+            PipedOutputStream toAgent = new PipedOutputStream(agentIn);
+            PipedOutputStream toController = new PipedOutputStream(controllerIn);
+            // Both ends negotiate at once, as agent.jar and the controller do.
+            Future<Channel> agentEnd = threads.submit(() -> new ChannelBuilder("rehearsal-agent", threads)
+                    .withMode(Channel.Mode.BINARY).build(agentIn, toController));
+            Future<String> calls = threads.submit(() -> {
+                Channel controller = new ChannelBuilder("rehearsal-controller", threads)
+                        .withMode(Channel.Mode.BINARY).build(controllerIn, toAgent);
+                Channel agent = agentEnd.get();
+                String version = controller.call(new JavaVersion()) + agent.call(new JavaVersion());
+                controller.close();
+                agent.close();
+                controller.join();
+                agent.join();
+                return version;
+            });
+            calls.get(REHEARSAL_SECONDS, TimeUnit.SECONDS);
+            System.err.printf("rbd-cloud: remoting rehearsed in %.1f s%n", (System.nanoTime() - started) / 1e9);
+            return true;
+        } catch (Exception | LinkageError e) {
+            System.err.println("rbd-cloud: remoting rehearsal given up (the channel works without it): " + e);
+            return false;
+        } finally {
+            threads.shutdownNow();
+            try {
+                agentIn.close();
+                controllerIn.close();
+            } catch (java.io.IOException e) {
+                // nothing reads them any more
+            }
+        }
+    }
+
+    /** What the rehearsal calls: small, but through remoting's whole request path. */
+    static final class JavaVersion implements Callable<String, RuntimeException> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String call() {
+            return System.getProperty("java.version");
+        }
+
+        @Override
+        public void checkRoles(RoleChecker checker) {
+            // Only between the two ends of the rehearsal, inside this JVM.
+        }
     }
 }

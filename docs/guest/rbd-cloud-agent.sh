@@ -12,14 +12,20 @@ PORT=/dev/virtio-ports/io.jenkins.rbd-cloud.agent.0
 RUN_AS=${RBD_CLOUD_AGENT_USER:-jenkins}
 WORKDIR=${RBD_CLOUD_AGENT_WORKDIR:-/var/lib/jenkins-agent}
 JAVA=${RBD_CLOUD_JAVA:-java}
-# JVM options for agent.jar (word-split). The default suits a small guest: C1 only (C2's
-# compilations cost more than they give in a short-lived agent, most of all on an emulated CPU),
-# the serial collector (one or two vCPUs), and options an older Java does not know are ignored.
-JAVA_OPTS=${RBD_CLOUD_JAVA_OPTS:--XX:+IgnoreUnrecognizedVMOptions -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
+# JVM options for agent.jar (word-split). The default suits a small guest: C1 only, and only for
+# methods 100 times hotter than usual (under emulation every compiled method is new code the CPU
+# emulator must translate again: compiling what the start and the handshake run a few times cost
+# more than interpreting it; hot loops of long builds are still compiled), the serial collector
+# (one or two vCPUs), and options an older Java does not know are ignored.
+JAVA_OPTS=${RBD_CLOUD_JAVA_OPTS:--XX:+IgnoreUnrecognizedVMOptions -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=100 -XX:+UseSerialGC}
 AGENT_JAR=${RBD_CLOUD_AGENT_JAR:-/opt/jenkins/agent.jar}
 # The channel launcher's own entry to agent.jar (RbdCloudChannelAgent.java, built beside it): where
 # present it replaces `java -jar agent.jar` on the channel and saves Jenkins' stdout evacuation.
 CHANNEL_JAR=${RBD_CLOUD_CHANNEL_JAR:-/opt/jenkins/rbd-cloud-channel-agent.jar}
+# Its AOT cache (Java 24+), where the image has one: the classes of agent.jar and the entry mapped
+# already parsed and linked instead of loaded at every start. A cache that does not match (another
+# Java or agent.jar) is skipped by the JVM with a warning in the log.
+CHANNEL_AOT=${RBD_CLOUD_CHANNEL_AOT:-${CHANNEL_JAR%.jar}.aot}
 LOG=/var/log/rbd-cloud-agent.log
 STATE=/run/rbd-cloud
 
@@ -143,6 +149,7 @@ channel() {
     # The FIFO is opened here, as root, before the user switch: the agent's user needs no access.
     if [ -r "$CHANNEL_JAR" ]; then
       set -- -cp "$AGENT_JAR:$CHANNEL_JAR" RbdCloudChannelAgent
+      [ ! -r "$CHANNEL_AOT" ] || set -- "-XX:AOTCache=$CHANNEL_AOT" "$@"
     else
       set -- -jar "$AGENT_JAR" -workDir "$WORKDIR"
     fi

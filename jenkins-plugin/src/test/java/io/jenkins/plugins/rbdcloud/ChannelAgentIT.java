@@ -59,7 +59,8 @@ class ChannelAgentIT {
 
             FreeStyleProject warm = j.createFreeStyleProject("warm-cache");
             warm.setAssignedLabel(Label.get("tiny"));
-            warm.getBuildersList().add(new Shell("uname -a\nmkdir -p \"$HOME/cache\"\necho \"warmed by $BUILD_TAG\" > \"$HOME/cache/marker\"\necho \"proxy=$RBD_CLOUD_PROXY\""));
+            warm.getBuildersList().add(new Shell("uname -a\nmkdir -p \"$HOME/cache\"\necho \"warmed by $BUILD_TAG\" > \"$HOME/cache/marker\"\necho \"proxy=$RBD_CLOUD_PROXY\"\n"
+                    + "test -r /opt/jenkins/rbd-cloud-channel-agent.aot && echo aot-cache-present\ncat /var/log/rbd-cloud-agent.log"));
             long scheduled = System.currentTimeMillis();
             FreeStyleBuild first = warm.scheduleBuild2(0).get(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             j.assertBuildStatus(Result.SUCCESS, first);
@@ -72,6 +73,9 @@ class ChannelAgentIT {
                     LaunchTimeline.since(scheduled, firstAgent));
             assertTrue(firstAgent.startsWith("tiny-"), firstAgent);
             j.assertLogContains("proxy=http://proxy.example:3128", first); // the template's env reaches the build
+            // The image's AOT cache for the channel entry is there and the agent's JVM mapped it (a mismatch logs "[aot]" errors).
+            j.assertLogContains("aot-cache-present", first);
+            j.assertLogNotContains("[aot]", first);
             // The launch log says where the handshake's time went, call by call.
             assertTrue(LaunchTimeline.handshake(firstAgent).matches("Handshake took .*channel up after .*SlaveVersion .*"),
                     LaunchTimeline.handshake(firstAgent));
