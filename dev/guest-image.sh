@@ -291,9 +291,10 @@ train_aot_cache() {
   local tree=$1 aot=/opt/jenkins/rbd-cloud-channel-agent.aot
   need_cmd unshare util-linux
   # The runtime finds its libraries through /proc/self/exe ($ORIGIN): the chroot needs a /proc.
+  # No perf data file: nothing of the training run is left in the image but the cache.
   if ! unshare -m sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" /opt/java/bin/java \
         -XX:+IgnoreUnrecognizedVMOptions -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=100 -XX:+UseSerialGC \
-        -XX:AOTCacheOutput="$2" \
+        -XX:-UsePerfData -XX:AOTCacheOutput="$2" \
         -cp /opt/jenkins/agent.jar:/opt/jenkins/rbd-cloud-channel-agent.jar RbdCloudChannelAgent --rehearse' \
         sh "$tree" "$aot" </dev/null >"$tree/tmp/aot-training.log" 2>&1; then
     log "no AOT cache for the channel entry (training failed: $(tail -n 1 "$tree/tmp/aot-training.log"))"
