@@ -2,6 +2,8 @@ package io.jenkins.plugins.rbdcloud;
 
 import hudson.model.Action;
 import hudson.model.Run;
+import io.jenkins.plugins.rbdcloud.engine.agents.CompletionReport;
+import io.jenkins.plugins.rbdcloud.engine.agents.TerminationReport;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Date;
@@ -34,8 +36,21 @@ public final class KeptAgentAction implements Action {
     public String getExecCommand() { return "rbd-cloud agents exec " + agent + " -- /bin/sh -c 'CMD'"; }
     public String getConsoleCommand() { return "virsh console " + agent; }
 
+    /**
+     * After the engine was asked to keep {@code agent} running for {@code run}'s failure: shows it on the
+     * build's page when it did, and says what happened instead when it did not (keeping it failed, so
+     * it was deleted). Returns the line for the build's log.
+     */
+    static String attachIfKept(Run<?, ?> run, RbdAgent agent, CompletionReport report) {
+        TerminationReport t = report.termination();
+        if (t.domainRemoved() || t.disk() != TerminationReport.DiskFate.KEPT_FOR_DEBUGGING) {
+            return "could not keep " + agent.getNodeName() + " running for inspection: " + RbdAgent.describe(report);
+        }
+        return attach(run, agent);
+    }
+
     /** Shows on {@code run}'s page that {@code agent} was kept running; returns the line for the build's log. */
-    static String attach(Run<?, ?> run, RbdAgent agent) {
+    private static String attach(Run<?, ?> run, RbdAgent agent) {
         Instant until = agent.keptFor().map(d -> Instant.now().plus(d)).orElse(null);
         run.addOrReplaceAction(new KeptAgentAction(agent.getNodeName(), agent.getHypervisor(),
                 until == null ? 0 : until.toEpochMilli()));

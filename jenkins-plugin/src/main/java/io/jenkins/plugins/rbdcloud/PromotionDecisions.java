@@ -90,7 +90,7 @@ public final class PromotionDecisions extends RunListener<Run> {
             }
             CompletableFuture<String> decided = h.kept() != null
                     ? engine.complete(h.agent(), success, provenance)
-                            .thenApply(c -> success ? RbdAgent.describe(c) : KeptAgentAction.attach(run, h.kept()))
+                            .thenApply(c -> success ? RbdAgent.describe(c) : KeptAgentAction.attachIfKept(run, h.kept(), c))
                     : success && h.promote()
                     ? engine.promoteHeld(h.agent(), provenance).thenApply(RbdAgent::describe)
                     : success ? engine.dropHeld(h.agent()).thenApply(t -> "dropped the disk of " + h.agent() + " (" + t.disk() + ")")

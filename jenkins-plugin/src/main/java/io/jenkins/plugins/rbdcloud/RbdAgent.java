@@ -179,7 +179,7 @@ public final class RbdAgent extends AbstractCloudSlave {
         CompletableFuture<String> ending;
         if (keepOnFailure && run != null && !run.isBuilding() && run.getResult() != hudson.model.Result.SUCCESS) {
             // The result is known (a freestyle build): the engine keeps the agent running until its deadline.
-            ending = engine.complete(name, false, BuildProvenance.of(run)).thenApply(c -> KeptAgentAction.attach(run, this));
+            ending = engine.complete(name, false, BuildProvenance.of(run)).thenApply(c -> KeptAgentAction.attachIfKept(run, this, c));
         } else if (keepOnFailure && run != null && run.isBuilding()) {
             // A Pipeline node block: no result yet. The agent keeps running until the build decides.
             ending = engine.endAndKeep(name, Instant.now()).thenApply(until -> {
