@@ -24,7 +24,9 @@ public final class CloudSaves extends SaveableListener {
         for (Cloud c : jenkins.clouds) {
             if (c instanceof RbdCloud cloud) {
                 // Off the saving thread: reading the cloud's credentials must not happen under a caller's lock.
-                Computer.threadPoolForRemoting.submit(() -> Engines.get().running(cloud));
+                Computer.threadPoolForRemoting.execute(() -> {
+                    Engines.get().running(cloud); // starts it in the background if it is not running
+                });
             }
         }
     }
