@@ -288,15 +288,19 @@ cmd_start() {
 # maps those classes already parsed, verified and linked instead of loading them from agent.jar.
 # A runtime that cannot make one (older than 24) leaves none, and the agent starts without it.
 train_aot_cache() {
-  local tree=$1 aot=/opt/jenkins/rbd-cloud-channel-agent.aot
+  local tree=$1 aot=/opt/jenkins/rbd-cloud-channel-agent.aot opts
   need_cmd unshare util-linux
+  # The script's own default options, read from it: a cache recorded with another collector is
+  # refused by the JVM that runs the agent.
+  opts=$(sed -n 's/^JAVA_OPTS=\${RBD_CLOUD_JAVA_OPTS:-\(.*\)}$/\1/p' "$AGENT_SCRIPT")
+  [ -n "$opts" ] || die "no default JAVA_OPTS=\${RBD_CLOUD_JAVA_OPTS:-...} line in $AGENT_SCRIPT"
   # The runtime finds its libraries through /proc/self/exe ($ORIGIN): the chroot needs a /proc.
-  # No perf data file: nothing of the training run is left in the image but the cache.
-  if ! unshare -m sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" /opt/java/bin/java \
-        -XX:+IgnoreUnrecognizedVMOptions -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=100 -XX:+UseSerialGC \
+  # No perf data file: nothing of the training run is left in the image but the cache. $3 is a
+  # list of words, split on purpose.
+  if ! unshare -m sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" /opt/java/bin/java $3 \
         -XX:-UsePerfData -XX:AOTCacheOutput="$2" \
         -cp /opt/jenkins/agent.jar:/opt/jenkins/rbd-cloud-channel-agent.jar RbdCloudChannelAgent --rehearse' \
-        sh "$tree" "$aot" </dev/null >"$tree/tmp/aot-training.log" 2>&1; then
+        sh "$tree" "$aot" "$opts" </dev/null >"$tree/tmp/aot-training.log" 2>&1; then
     log "no AOT cache for the channel entry (training failed: $(tail -n 1 "$tree/tmp/aot-training.log"))"
   fi
   rm -f "$tree/tmp/aot-training.log"
