@@ -40,6 +40,10 @@ public final class NoDelayProvisionerStrategy extends NodeProvisioner.Strategy {
                 demand++;
             }
         }
+        if (demand > 0) {
+            int availableNow = available, demandNow = demand;
+            LOG.fine(() -> label + ": " + demandNow + " build(s) waiting, " + availableNow + " executor(s) idle, connecting or planned");
+        }
         for (Cloud cloud : Jenkins.get().clouds) {
             if (available >= demand) {
                 break;

@@ -160,6 +160,13 @@ public final class RbdCloud extends Cloud {
             node.whenComplete((n, failure) -> Reviews.suggestNow(state.getLabel()));
             planned.add(new PlannedNode(launch.name(), node, launch.executors()));
         }
+        if (planned.stream().mapToInt(p -> p.numExecutors).sum() < excessWorkload) {
+            // Why a waiting build gets no agent now: capacity in use, or a template backing off.
+            LOG.fine(() -> "rbd-cloud " + name + ": " + planned.size() + " agent(s) planned for " + excessWorkload
+                    + " executor(s) wanted by " + state.getLabel() + "; capacity " + engine.usage() + ", backing off "
+                    + engine.backoffs().keySet());
+            Reviews.retrySoon(state.getLabel());
+        }
         return planned;
     }
 

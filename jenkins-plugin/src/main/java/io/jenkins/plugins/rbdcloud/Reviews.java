@@ -1,7 +1,12 @@
 package io.jenkins.plugins.rbdcloud;
 
 import hudson.model.Label;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import jenkins.model.Jenkins;
+import jenkins.util.Timer;
 
 /**
  * Asks Jenkins' NodeProvisioners to look again now rather than at their next tick (every 10 s,
@@ -10,7 +15,27 @@ import jenkins.model.Jenkins;
  */
 final class Reviews {
 
+    /** How soon a label whose builds got fewer agents than they wanted is looked at again. */
+    static final Duration RETRY = Duration.ofSeconds(2);
+
+    private static final Set<Label> RETRYING = ConcurrentHashMap.newKeySet();
+
     private Reviews() {
+    }
+
+    /**
+     * Looks at {@code label} again in {@link #RETRY}, once however often this is asked meanwhile:
+     * what kept the engine from planning an agent (capacity an ending agent frees, a pool check, a
+     * hypervisor retried, a template's back-off) passes without telling Jenkins, and a waiting
+     * build should not wait for the next 10 s tick on top.
+     */
+    static void retrySoon(Label label) {
+        if (label != null && RETRYING.add(label)) {
+            Timer.get().schedule(() -> {
+                RETRYING.remove(label);
+                label.nodeProvisioner.suggestReviewNow();
+            }, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     static void suggestNow() {

@@ -28,11 +28,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
 import jenkins.metrics.api.Metrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.LogRecorder;
 import org.jvnet.hudson.test.TestExtension;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
@@ -50,7 +52,10 @@ class ChannelAgentIT {
 
     @Test
     void freestyleBuildsRunOnChannelAgentsAndPromoteTheirDisk(JenkinsRule j, DevEnv env, @TempDir Path dir) throws Exception {
-        try (DevCloud dev = DevCloud.withAgentImage(j, env, dir)) {
+        // The provisioning reviews in the output: when a build waited before its agent's launch began, they say why.
+        try (DevCloud dev = DevCloud.withAgentImage(j, env, dir);
+             LogRecorder reviews = new LogRecorder().record(RbdCloud.class, Level.FINE).record(NoDelayProvisionerStrategy.class, Level.FINE)
+                     .record(hudson.slaves.NodeProvisioner.class, Level.FINE)) {
             AgentTemplate tiny = dev.template("tiny", "tiny", "channel");
             DevCloud.promoting(tiny, "warm-cache use-cache");
             // A launch value: the guest gets it after its agent.jar started (at boot, before the agent is ready).
