@@ -302,6 +302,8 @@ train_aot_cache() {
         -cp /opt/jenkins/agent.jar:/opt/jenkins/rbd-cloud-channel-agent.jar RbdCloudChannelAgent --rehearse' \
         sh "$tree" "$aot" "$opts" </dev/null >"$tree/tmp/aot-training.log" 2>&1; then
     log "no AOT cache for the channel entry (training failed: $(tail -n 1 "$tree/tmp/aot-training.log"))"
+  else
+    log "AOT cache for the channel entry recorded ($(sed -n 's/^rbd-cloud: //p' "$tree/tmp/aot-training.log" | tail -n 1))"
   fi
   rm -f "$tree/tmp/aot-training.log"
   [ ! -f "$tree$aot" ] || chmod 0644 "$tree$aot"
@@ -339,6 +341,7 @@ cmd_agent_image() {
     mkdir -p "$work/classes"
     "$JDK/bin/javac" --release 17 -nowarn -cp "$jar" -d "$work/classes" "$REPO_ROOT/docs/guest/RbdCloudChannelAgent.java" ||
       die "compiling RbdCloudChannelAgent against $jar failed"
+    install -m 0644 "$REPO_ROOT/docs/guest/rbd-cloud-handshake-classes.txt" "$work/classes/"
     "$JDK/bin/jar" --create --file "$work/rootfs/opt/jenkins/rbd-cloud-channel-agent.jar" -C "$work/classes" . ||
       die "packing rbd-cloud-channel-agent.jar failed"
     train_aot_cache "$work/rootfs"

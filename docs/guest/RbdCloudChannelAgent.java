@@ -92,7 +92,9 @@ public final class RbdCloudChannelAgent {
                 return version;
             });
             calls.get(REHEARSAL_SECONDS, TimeUnit.SECONDS);
-            System.err.printf("rbd-cloud: remoting rehearsed in %.1f s%n", (System.nanoTime() - started) / 1e9);
+            int loaded = loadHandshakeClasses();
+            System.err.printf("rbd-cloud: remoting rehearsed in %.1f s, %d handshake classes loaded%n",
+                    (System.nanoTime() - started) / 1e9, loaded);
             return true;
         } catch (Exception | LinkageError e) {
             System.err.println("rbd-cloud: remoting rehearsal given up (the channel works without it): " + e);
@@ -107,6 +109,40 @@ public final class RbdCloudChannelAgent {
             }
         }
     }
+
+    /**
+     * Loads (without initialising) the Java and agent.jar classes a real handshake and a build's
+     * first steps load and the loopback rehearsal does not: the classes a Jenkins controller's first
+     * calls need on the agent, listed in {@value #HANDSHAKE_CLASSES} (recorded from a real launch).
+     * In a training run they go into the AOT cache with the rest. A name this runtime or this
+     * agent.jar lacks is skipped: the list is a hint, not a requirement.
+     */
+    static int loadHandshakeClasses() {
+        int loaded = 0;
+        ClassLoader app = ClassLoader.getSystemClassLoader();
+        try (java.io.InputStream in = RbdCloudChannelAgent.class.getResourceAsStream("/" + HANDSHAKE_CLASSES)) {
+            if (in == null) {
+                return 0;
+            }
+            for (String line : new String(in.readNBytes(1 << 20), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                String name = line.strip();
+                if (name.isEmpty() || name.startsWith("#")) {
+                    continue;
+                }
+                try {
+                    Class.forName(name, false, app);
+                    loaded++;
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // another Java or remoting version: nothing to prepare for that one
+                }
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("rbd-cloud: " + HANDSHAKE_CLASSES + " unreadable: " + e);
+        }
+        return loaded;
+    }
+
+    static final String HANDSHAKE_CLASSES = "rbd-cloud-handshake-classes.txt";
 
     /** What the rehearsal calls: small, but through remoting's whole request path. */
     static final class JavaVersion implements Callable<String, RuntimeException> {

@@ -16,8 +16,9 @@ JAVA=${RBD_CLOUD_JAVA:-java}
 # methods 100 times hotter than usual (under emulation every compiled method is new code the CPU
 # emulator must translate again: compiling what the start and the handshake run a few times cost
 # more than interpreting it; hot loops of long builds are still compiled), the serial collector
-# (one or two vCPUs), and options an older Java does not know are ignored.
-JAVA_OPTS=${RBD_CLOUD_JAVA_OPTS:--XX:+IgnoreUnrecognizedVMOptions -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=100 -XX:+UseSerialGC}
+# (one or two vCPUs), no perf data file (a write to the disk at every start that only JDK tools
+# read), and options an older Java does not know are ignored.
+JAVA_OPTS=${RBD_CLOUD_JAVA_OPTS:--XX:+IgnoreUnrecognizedVMOptions -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=100 -XX:+UseSerialGC -XX:-UsePerfData}
 AGENT_JAR=${RBD_CLOUD_AGENT_JAR:-/opt/jenkins/agent.jar}
 # The channel launcher's own entry to agent.jar (RbdCloudChannelAgent.java, built beside it): where
 # present it replaces `java -jar agent.jar` on the channel and saves Jenkins' stdout evacuation.
