@@ -1,7 +1,9 @@
 package io.jenkins.plugins.rbdcloud;
 
 import hudson.model.Label;
+import hudson.model.Queue;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -38,13 +40,23 @@ final class Reviews {
         }
     }
 
+    /**
+     * Reviews the labels builds wait for now. Only those: a review starts Jenkins' one-review-a-second
+     * limit for its label, and a build arriving just after a review it did not need (an engine that
+     * started with the controller, before any build) waited out the rest of that second.
+     */
     static void suggestNow() {
-        Jenkins j = Jenkins.getInstanceOrNull();
-        if (j == null) {
+        if (Jenkins.getInstanceOrNull() == null) {
             return;
         }
-        // Labels only: rbd-cloud agents never take unlabelled builds.
-        for (Label label : j.getLabels()) {
+        Set<Label> waitedFor = new HashSet<>();
+        for (Queue.BuildableItem item : Queue.getInstance().getBuildableItems()) {
+            // Labels only: rbd-cloud agents never take unlabelled builds.
+            if (item.getAssignedLabel() != null) {
+                waitedFor.add(item.getAssignedLabel());
+            }
+        }
+        for (Label label : waitedFor) {
             label.nodeProvisioner.suggestReviewNow();
         }
     }

@@ -7,17 +7,21 @@ import hudson.model.FreeStyleProject;
 import hudson.model.Label;
 import hudson.model.Queue;
 import hudson.slaves.NodeProvisioner;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.LogRecorder;
 import org.jvnet.hudson.test.TestExtension;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /**
  * A label whose builds got fewer agents than they wanted is looked at again within seconds, not at
- * Jenkins' next 10 s tick, and a burst of short plans asks for one review, not one each.
+ * Jenkins' next 10 s tick, and a burst of short plans asks for one review, not one each. An
+ * engine that started reviews the labels builds wait for, and only those.
  */
 @WithJenkins
 class ReviewsTest {
@@ -60,6 +64,39 @@ class ReviewsTest {
         }
         assertEquals(before + 2, counted.of(label), "a later short plan is retried too");
         Queue.getInstance().clear();
+    }
+
+    @Test
+    void anEngineThatStartedReviewsOnlyTheLabelsBuildsWaitFor(JenkinsRule j) throws Exception {
+        // Two labels an rbd-cloud serves (its engine cannot start here: no Ceph), a build waiting for one.
+        RbdCloud cloud = new RbdCloud("rbd-reviews");
+        cloud.setTemplates(List.of(new AgentTemplate("busy", "golden", "rbd-waited-for"),
+                new AgentTemplate("idle", "golden", "rbd-nothing-waits")));
+        j.jenkins.clouds.add(cloud);
+        Label idle = Label.get("rbd-nothing-waits"); // known to Jenkins, as a job's label is
+        FreeStyleProject waiting = j.createFreeStyleProject("waits");
+        waiting.setAssignedLabel(Label.get("rbd-waited-for"));
+        waiting.scheduleBuild2(0);
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (Queue.getInstance().getBuildableItems().isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertTrue(j.jenkins.getLabels().contains(idle), "the cloud serves the idle label");
+        try (LogRecorder reviews = new LogRecorder().record(NodeProvisioner.class, Level.FINE).capture(100)) {
+            Reviews.suggestNow(); // what an engine does once it has started
+            until = System.nanoTime() + 10_000_000_000L;
+            while (reviews.getMessages().stream().noneMatch(m -> m.startsWith("running suggested review for rbd-waited-for"))
+                    && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(500);
+            List<String> seen = reviews.getMessages();
+            assertTrue(seen.stream().anyMatch(m -> m.startsWith("running suggested review for rbd-waited-for")), seen::toString);
+            // A review the idle label did not need would make the next build for it wait out Jenkins' one-a-second limit.
+            assertTrue(seen.stream().noneMatch(m -> m.contains("rbd-nothing-waits")), seen::toString);
+        } finally {
+            Queue.getInstance().clear();
+        }
     }
 
     /** Counts Jenkins' provisioning reviews per label (every review consults every strategy). */
