@@ -2,8 +2,11 @@ package io.jenkins.plugins.rbdcloud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import hudson.model.FreeStyleBuild;
 import hudson.model.Result;
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
@@ -26,7 +29,8 @@ import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
 /**
  * The controller restarts while a Pipeline's {@code sh} step runs on an rbd-cloud channel agent:
  * the engine adopts the running guest, the node reconnects over the channel by itself, and the
- * build resumes and succeeds with no manual step; then nothing is left behind.
+ * build resumes and succeeds with no manual step; then nothing is left behind. After one more
+ * restart, the first build gets its agent without waiting for Jenkins' first provisioning tick.
  */
 @ExtendWith(DevEnvironmentExtension.class)
 class ControllerRestartIT {
@@ -72,6 +76,26 @@ class ControllerRestartIT {
                 j.assertBuildStatus(Result.SUCCESS, b);
                 j.assertLogContains("after-restart on", b);
                 RbdCloudEngine engine = Engines.get().current("e2e-restart");
+                ChannelAgentIT.await(Duration.ofMinutes(2), () -> engine.agents().isEmpty(), "the engine's agents ended");
+                ReconcileReport r = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1))).get(60, TimeUnit.SECONDS);
+                assertEquals(0, r.removedDomains().size(), "leaked domains " + r.removedDomains());
+                assertEquals(0, r.removedDisks().size(), "leaked disks " + r.removedDisks());
+            });
+            sessions.then(j -> {
+                // The first build after a controller start: its agent's launch begins as soon as the engine
+                // (started with Jenkins) is up, not at NodeProvisioner's first tick, 100 s after the start.
+                DevCloud.Run run = DevCloud.unameOn(j, "tiny", "after-start", Duration.ofMinutes(6));
+                FreeStyleBuild b = run.build();
+                long scheduled = run.scheduledMillis();
+                RbdCloudEngine engine = Engines.get().current("e2e-restart");
+                CloudStatus.LaunchEvent launch = engine.status(Instant.now()).launches().stream()
+                        .filter(l -> l.agent().equals(b.getBuiltOnStr())).findFirst().orElseThrow();
+                long launchBegan = launch.at().toEpochMilli() - launch.total().toMillis() - scheduled;
+                long ready = launch.at().toEpochMilli() - scheduled;
+                long queueToStart = run.queueToStartMillis();
+                System.out.printf("bench first_build_after_start queue_to_start millis=%d launch_began=+%d agent_ready=+%d"
+                        + " gap=%d launcher=channel entry=stock-agent.jar%n", queueToStart, launchBegan, ready, queueToStart - ready);
+                assertTrue(launchBegan < 30_000, "the launch began " + launchBegan + " ms after the build was scheduled");
                 ChannelAgentIT.await(Duration.ofMinutes(2), () -> engine.agents().isEmpty(), "the engine's agents ended");
                 ReconcileReport r = engine.reconcile(Set.of(), Instant.now().plus(Duration.ofHours(1))).get(60, TimeUnit.SECONDS);
                 assertEquals(0, r.removedDomains().size(), "leaked domains " + r.removedDomains());

@@ -2,6 +2,11 @@ package io.jenkins.plugins.rbdcloud;
 
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import hudson.model.FreeStyleBuild;
+import hudson.model.FreeStyleProject;
+import hudson.model.Label;
+import hudson.model.Result;
+import hudson.tasks.Shell;
 import hudson.util.Secret;
 import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
 import io.jenkins.plugins.rbdcloud.engine.agents.HeldDisk;
@@ -129,6 +134,28 @@ final class DevCloud implements AutoCloseable {
         j.jenkins.save();
         cloudName = name;
         return cloud;
+    }
+
+    /** A build of {@link #unameOn} and when it was scheduled. */
+    record Run(FreeStyleBuild build, long scheduledMillis) {
+        long queueToStartMillis() {
+            return build.getStartTimeInMillis() - scheduledMillis;
+        }
+    }
+
+    /**
+     * Runs a new freestyle job {@code job} for {@code label} that prints the guest's {@code uname -a}
+     * once, and checks that it succeeded on the test guest.
+     */
+    static Run unameOn(JenkinsRule j, String label, String job, Duration timeout) throws Exception {
+        FreeStyleProject p = j.createFreeStyleProject(job);
+        p.setAssignedLabel(Label.get(label));
+        p.getBuildersList().add(new Shell("uname -a"));
+        long scheduled = System.currentTimeMillis();
+        FreeStyleBuild b = p.scheduleBuild2(0).get(timeout.toSeconds(), TimeUnit.SECONDS);
+        j.assertBuildStatus(Result.SUCCESS, b);
+        j.assertLogContains("rbd-cloud-test", b); // the guest's uname -a
+        return new Run(b, scheduled);
     }
 
     /** A template that boots the test guest directly with the guest-side agent script on the channel. */

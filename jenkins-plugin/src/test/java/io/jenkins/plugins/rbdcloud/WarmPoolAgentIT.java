@@ -8,11 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Computer;
 import hudson.model.FreeStyleBuild;
-import hudson.model.FreeStyleProject;
-import hudson.model.Label;
 import hudson.model.Node;
-import hudson.model.Result;
-import hudson.tasks.Shell;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import io.jenkins.plugins.rbdcloud.engine.testing.DevEnv;
@@ -49,16 +45,11 @@ class WarmPoolAgentIT {
             String warm = warmAgent(j);
             await(Duration.ofMinutes(1), () -> "1 of 1".equals(cloud.warmAgents("tiny")), "the cloud page's warm count");
 
-            FreeStyleProject p = j.createFreeStyleProject("on-warm");
-            p.setAssignedLabel(Label.get("tiny"));
-            p.getBuildersList().add(new Shell("uname -a"));
-            long scheduled = System.currentTimeMillis();
-            FreeStyleBuild b = p.scheduleBuild2(0).get(3, TimeUnit.MINUTES);
-            j.assertBuildStatus(Result.SUCCESS, b);
-            j.assertLogContains("rbd-cloud-test", b); // the guest's uname -a
+            DevCloud.Run run = DevCloud.unameOn(j, "tiny", "on-warm", Duration.ofMinutes(3));
+            FreeStyleBuild b = run.build();
             assertEquals(warm, b.getBuiltOnStr(), "the build ran on the agent that was waiting");
             System.out.printf("bench queue_to_start millis=%d launcher=channel warm_pool=1 (agent connected before the build)%n",
-                    b.getStartTimeInMillis() - scheduled);
+                    run.queueToStartMillis());
 
             // The used one-shot agent ends and a fresh one takes its place.
             await(Duration.ofMinutes(1), () -> j.jenkins.getNode(warm) == null, "the used agent removed");
