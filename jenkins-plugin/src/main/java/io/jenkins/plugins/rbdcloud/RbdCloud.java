@@ -149,7 +149,8 @@ public final class RbdCloud extends Cloud {
         Engines engines = Engines.get();
         RbdCloudEngine engine = engines.running(this);
         if (engine == null) {
-            LOG.fine(() -> "rbd-cloud " + name + ": engine not running (" + engines.lastError(name) + "), nothing planned");
+            LOG.fine(() -> "rbd-cloud " + name + ": engine not running (" + engines.lastError(name) + "), nothing planned for "
+                    + state.getLabel());
             return List.of();
         }
         List<PlannedNode> planned = new ArrayList<>();

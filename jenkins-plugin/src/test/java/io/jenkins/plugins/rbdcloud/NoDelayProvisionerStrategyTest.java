@@ -1,0 +1,101 @@
+package io.jenkins.plugins.rbdcloud;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hudson.model.FreeStyleProject;
+import hudson.model.Label;
+import hudson.model.Queue;
+import hudson.model.queue.CauseOfBlockage;
+import hudson.slaves.Cloud;
+import hudson.slaves.CloudProvisioningListener;
+import hudson.slaves.NodeProvisioner;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.LogRecorder;
+import org.jvnet.hudson.test.TestExtension;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/**
+ * rbd-cloud's provisioning strategy keeps the contract of Jenkins' standard one: a
+ * {@link CloudProvisioningListener} may refuse (quota, maintenance) and is told what was started.
+ */
+@WithJenkins
+class NoDelayProvisionerStrategyTest {
+
+    @Test
+    void aListenerMayRefuseAndIsToldWhatStarted(JenkinsRule j) throws Exception {
+        RbdCloud cloud = new RbdCloud("rbd-strategy");
+        cloud.setTemplates(List.of(new AgentTemplate("refused", "golden", "rbd-refused"),
+                new AgentTemplate("allowed", "golden", "rbd-allowed")));
+        j.jenkins.clouds.add(cloud); // its engine cannot start here (no Ceph settings): provision() plans nothing, and logs that
+        Listener heard = j.jenkins.getExtensionList(CloudProvisioningListener.class).get(Listener.class);
+
+        try (LogRecorder provisions = new LogRecorder().record(RbdCloud.class, Level.FINE).capture(200)) {
+            waitFor(j, "rbd-refused");
+            waitFor(j, "rbd-allowed");
+            await(() -> heard.asked.contains("rbd-refused") && heard.started.contains("rbd-allowed"),
+                    () -> "asked " + heard.asked + ", started " + heard.started);
+            List<String> seen = provisions.getMessages();
+            // The allowed label's build reached the cloud (which had nothing to plan without an engine) ...
+            assertTrue(seen.stream().anyMatch(m -> m.endsWith("nothing planned for rbd-allowed")), seen::toString);
+            // ... the refused one's never did, and no start was announced for it.
+            assertTrue(seen.stream().noneMatch(m -> m.contains("rbd-refused")), seen::toString);
+            assertFalse(heard.started.contains("rbd-refused"), heard.started::toString);
+        } finally {
+            Queue.getInstance().clear();
+        }
+    }
+
+    private static void waitFor(JenkinsRule j, String label) throws Exception {
+        FreeStyleProject p = j.createFreeStyleProject("for-" + label);
+        p.setAssignedLabel(Label.get(label));
+        p.scheduleBuild2(0);
+    }
+
+    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> state) throws InterruptedException {
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("timed out: " + state.get());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Refuses label rbd-refused for rbd-cloud; remembers which labels were asked about and started. */
+    @TestExtension("aListenerMayRefuseAndIsToldWhatStarted")
+    public static final class Listener extends CloudProvisioningListener {
+        final Set<String> asked = ConcurrentHashMap.newKeySet();
+        final Set<String> started = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public CauseOfBlockage canProvision(Cloud cloud, Cloud.CloudState state, int numExecutors) {
+            String label = String.valueOf(state.getLabel());
+            if (cloud instanceof RbdCloud) {
+                asked.add(label);
+            }
+            return cloud instanceof RbdCloud && "rbd-refused".equals(label)
+                    ? new CauseOfBlockage() {
+                        @Override
+                        public String getShortDescription() {
+                            return "the test's quota";
+                        }
+                    }
+                    : null;
+        }
+
+        @Override
+        public void onStarted(Cloud cloud, Label label, Collection<NodeProvisioner.PlannedNode> plannedNodes) {
+            if (cloud instanceof RbdCloud) {
+                started.add(String.valueOf(label));
+            }
+        }
+    }
+}
