@@ -49,7 +49,9 @@ final class SickAgents implements AgentLifecycleListener {
         if (computer != null) {
             for (Executor e : computer.getAllExecutors()) {
                 if (e.isBusy()) {
-                    e.interrupt(Result.FAILURE, new AgentEnded(reason));
+                    AgentEnded cause = new AgentEnded(reason);
+                    SickBuildLogs.told(e, cause);
+                    e.interrupt(Result.FAILURE, cause);
                 }
             }
             computer.disconnect(offline(reason));

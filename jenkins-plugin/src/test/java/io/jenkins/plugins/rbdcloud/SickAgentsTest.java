@@ -46,6 +46,8 @@ class SickAgentsTest {
 
         j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(b));
         j.assertLogContains("rbd-cloud ended agent tiny-abc123: " + WHY, b);
+        // Printed once: by the interruption here, and then not again at the build's end.
+        assertEquals(1, JenkinsRule.getLog(b).split("rbd-cloud ended agent tiny-abc123", -1).length - 1, JenkinsRule.getLog(b));
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (j.jenkins.getNode(agent.getNodeName()) != null && System.nanoTime() < end) {
             Thread.sleep(100);
