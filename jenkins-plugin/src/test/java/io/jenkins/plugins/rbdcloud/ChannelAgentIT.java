@@ -14,6 +14,7 @@ import hudson.model.Node;
 import hudson.model.Result;
 import hudson.tasks.Shell;
 import hudson.util.Secret;
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.agents.ReconcileReport;
 import io.jenkins.plugins.rbdcloud.engine.metrics.Metric;
@@ -55,7 +56,8 @@ class ChannelAgentIT {
         // The provisioning reviews in the output: when a build waited before its agent's launch began, they say why.
         try (DevCloud dev = DevCloud.withAgentImage(j, env, dir);
              LogRecorder reviews = new LogRecorder().record(RbdCloud.class, Level.FINE).record(NoDelayProvisionerStrategy.class, Level.FINE)
-                     .record(hudson.slaves.NodeProvisioner.class, Level.FINE)) {
+                     .record(hudson.slaves.NodeProvisioner.class, Level.FINE);
+             LogRecorder remoting = new LogRecorder().record("hudson.remoting", Level.INFO).quiet().capture(1000)) {
             AgentTemplate tiny = dev.template("tiny", "tiny", "channel");
             DevCloud.promoting(tiny, "warm-cache use-cache");
             // A launch value: the guest gets it after its agent.jar started (at boot, before the agent is ready).
@@ -65,7 +67,10 @@ class ChannelAgentIT {
             FreeStyleProject warm = j.createFreeStyleProject("warm-cache");
             warm.setAssignedLabel(Label.get("tiny"));
             warm.getBuildersList().add(new Shell("uname -a\nmkdir -p \"$HOME/cache\"\necho \"warmed by $BUILD_TAG\" > \"$HOME/cache/marker\"\necho \"proxy=$RBD_CLOUD_PROXY\"\n"
-                    + "test -r /opt/jenkins/rbd-cloud-channel-agent.aot && echo aot-cache-present\ncat /var/log/rbd-cloud-agent.log"));
+                    + "test -r /opt/jenkins/rbd-cloud-channel-agent.aot && echo aot-cache-present\ncat /var/log/rbd-cloud-agent.log\n"
+                    // Jenkins takes an agent offline when its temporary directory has under 1 GiB free: /tmp is on the disk.
+                    + "awk '$2 == \"/tmp\" { print \"tmp-mounted-as\", $3 }' /proc/mounts\n"
+                    + "[ \"$(df -k /tmp | awk 'NR == 2 { print $4 }')\" -ge 1048576 ] && echo tmp-has-1GiB-free"));
             long scheduled = System.currentTimeMillis();
             FreeStyleBuild first = warm.scheduleBuild2(0).get(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             j.assertBuildStatus(Result.SUCCESS, first);
@@ -78,9 +83,16 @@ class ChannelAgentIT {
                     LaunchTimeline.since(scheduled, firstAgent));
             assertTrue(firstAgent.startsWith("tiny-"), firstAgent);
             j.assertLogContains("proxy=http://proxy.example:3128", first); // the template's env reaches the build
+            j.assertLogNotContains("tmp-mounted-as tmpfs", first);
+            j.assertLogContains("tmp-has-1GiB-free", first);
             // The image's AOT cache for the channel entry is there and the agent's JVM mapped it (a mismatch logs "[aot]" errors).
             j.assertLogContains("aot-cache-present", first);
             j.assertLogNotContains("[aot]", first);
+            // Jenkins adds the agent the moment it is ready (a review asked for then), not at NodeProvisioner's next 10 s tick.
+            CloudStatus.LaunchEvent launched = Engines.get().current(cloud.name).status(Instant.now()).launches().stream()
+                    .filter(l -> l.agent().equals(firstAgent)).findFirst().orElseThrow();
+            long addedAfterReady = LaunchTimeline.at(firstAgent, "node_added") - launched.at().toEpochMilli();
+            assertTrue(addedAfterReady < 5000, "the ready agent was added " + addedAfterReady + " ms later");
             // The launch log says where the handshake's time went, call by call.
             assertTrue(LaunchTimeline.handshake(firstAgent).matches("Handshake took .*channel up after .*SlaveVersion .*"),
                     LaunchTimeline.handshake(firstAgent));
@@ -122,6 +134,9 @@ class ChannelAgentIT {
             for (Node n : j.jenkins.getNodes()) {
                 assertNull(n instanceof RbdAgent ? n : null, "an rbd-cloud node is left: " + n);
             }
+            // Two normal one-shot ends: the channel was closed before the guest went, so remoting logged no cut channel.
+            assertTrue(remoting.getMessages().stream().noneMatch(m -> m.startsWith("I/O error in channel")),
+                    remoting.getMessages()::toString);
 
             // The Metrics plugin (an optional dependency) has the engine's figures as gauges.
             MetricsPluginBridge bridge = ExtensionList.lookupSingleton(MetricsPluginBridge.class);

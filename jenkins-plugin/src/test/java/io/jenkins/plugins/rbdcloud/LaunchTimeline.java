@@ -76,6 +76,13 @@ final class LaunchTimeline {
     }
 
     /** The launcher's "Handshake took …" line from the agent's launch log, read when its build started. */
+    /** When {@code event} happened for {@code agent} (epoch milliseconds); -1 when it did not. */
+    static long at(String agent, String event) {
+        Map<String, Long> events = EVENTS.get(agent);
+        Long t = events == null ? null : events.get(event);
+        return t == null ? -1 : t;
+    }
+
     static String handshake(String agent) {
         return launchLog(agent).lines().filter(l -> l.startsWith("Handshake took")).findFirst().orElse("");
     }
