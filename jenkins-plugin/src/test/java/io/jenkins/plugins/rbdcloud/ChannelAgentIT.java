@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import jenkins.metrics.api.Metrics;
 import org.junit.jupiter.api.Test;
@@ -89,8 +90,7 @@ class ChannelAgentIT {
             j.assertLogContains("aot-cache-present", first);
             j.assertLogNotContains("[aot]", first);
             // Jenkins adds the agent the moment it is ready (a review asked for then), not at NodeProvisioner's next 10 s tick.
-            CloudStatus.LaunchEvent launched = Engines.get().current(cloud.name).status(Instant.now()).launches().stream()
-                    .filter(l -> l.agent().equals(firstAgent)).findFirst().orElseThrow();
+            CloudStatus.LaunchEvent launched = DevCloud.launchOf(Engines.get().current(cloud.name), firstAgent);
             long addedAfterReady = LaunchTimeline.at(firstAgent, "node_added") - launched.at().toEpochMilli();
             assertTrue(addedAfterReady < 5000, "the ready agent was added " + addedAfterReady + " ms later");
             // The launch log says where the handshake's time went, call by call.
@@ -168,10 +168,15 @@ class ChannelAgentIT {
     public static class TimelineRuns extends LaunchTimeline.Runs {}
 
     static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
+        await(timeout, condition, () -> what);
+    }
+
+    /** As above, with {@code what} read when the wait times out (the state it waited on, say). */
+    static void await(Duration timeout, BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what.get());
             }
             Thread.sleep(250);
         }

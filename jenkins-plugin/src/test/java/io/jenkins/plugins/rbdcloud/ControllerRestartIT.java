@@ -88,8 +88,7 @@ class ControllerRestartIT {
                 FreeStyleBuild b = run.build();
                 long scheduled = run.scheduledMillis();
                 RbdCloudEngine engine = Engines.get().current("e2e-restart");
-                CloudStatus.LaunchEvent launch = engine.status(Instant.now()).launches().stream()
-                        .filter(l -> l.agent().equals(b.getBuiltOnStr())).findFirst().orElseThrow();
+                CloudStatus.LaunchEvent launch = DevCloud.launchOf(engine, b.getBuiltOnStr());
                 long launchBegan = launch.at().toEpochMilli() - launch.total().toMillis() - scheduled;
                 long ready = launch.at().toEpochMilli() - scheduled;
                 long queueToStart = run.queueToStartMillis();

@@ -9,6 +9,7 @@ import hudson.model.Result;
 import hudson.tasks.Shell;
 import hudson.util.Secret;
 import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
+import io.jenkins.plugins.rbdcloud.engine.agents.CloudStatus;
 import io.jenkins.plugins.rbdcloud.engine.agents.HeldDisk;
 import io.jenkins.plugins.rbdcloud.engine.agents.RbdCloudEngine;
 import io.jenkins.plugins.rbdcloud.engine.ceph.CephCluster;
@@ -156,6 +157,11 @@ final class DevCloud implements AutoCloseable {
         j.assertBuildStatus(Result.SUCCESS, b);
         j.assertLogContains("rbd-cloud-test", b); // the guest's uname -a
         return new Run(b, scheduled);
+    }
+
+    /** The engine's record of how {@code agent}'s launch went (when it ended, its phases). */
+    static CloudStatus.LaunchEvent launchOf(RbdCloudEngine engine, String agent) {
+        return engine.status(Instant.now()).launches().stream().filter(l -> l.agent().equals(agent)).findFirst().orElseThrow();
     }
 
     /** A template that boots the test guest directly with the guest-side agent script on the channel. */

@@ -10,11 +10,11 @@ import hudson.model.queue.CauseOfBlockage;
 import hudson.slaves.Cloud;
 import hudson.slaves.CloudProvisioningListener;
 import hudson.slaves.NodeProvisioner;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -40,8 +40,8 @@ class NoDelayProvisionerStrategyTest {
         try (LogRecorder provisions = new LogRecorder().record(RbdCloud.class, Level.FINE).capture(200)) {
             waitFor(j, "rbd-refused");
             waitFor(j, "rbd-allowed");
-            await(() -> heard.asked.contains("rbd-refused") && heard.started.contains("rbd-allowed"),
-                    () -> "asked " + heard.asked + ", started " + heard.started);
+            ChannelAgentIT.await(Duration.ofSeconds(20), () -> heard.asked.contains("rbd-refused") && heard.started.contains("rbd-allowed"),
+                    () -> "the refused label asked about and the allowed one started: asked " + heard.asked + ", started " + heard.started);
             List<String> seen = provisions.getMessages();
             // The allowed label's build reached the cloud (which had nothing to plan without an engine) ...
             assertTrue(seen.stream().anyMatch(m -> m.endsWith("nothing planned for rbd-allowed")), seen::toString);
@@ -57,16 +57,6 @@ class NoDelayProvisionerStrategyTest {
         FreeStyleProject p = j.createFreeStyleProject("for-" + label);
         p.setAssignedLabel(Label.get(label));
         p.scheduleBuild2(0);
-    }
-
-    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> state) throws InterruptedException {
-        long until = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("timed out: " + state.get());
-            }
-            Thread.sleep(50);
-        }
     }
 
     /** Refuses label rbd-refused for rbd-cloud; remembers which labels were asked about and started. */

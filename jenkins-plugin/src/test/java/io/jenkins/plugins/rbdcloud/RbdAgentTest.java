@@ -121,11 +121,7 @@ class RbdAgentTest {
             }
         });
         double took = (System.nanoTime() - began) / 1e9;
-        long until = System.nanoTime() + 20_000_000_000L;
-        while (lookups.threads.isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(50);
-        }
-        assertFalse(lookups.threads.isEmpty(), "the ending never tried the cloud's engine");
+        ChannelAgentIT.await(Duration.ofSeconds(20), () -> !lookups.threads.isEmpty(), "the ending to try the cloud's engine");
         assertFalse(lookups.threads.contains(Thread.currentThread()), "credentials looked up under the Queue lock");
         assertTrue(took < RbdAgent.ENGINE_WAIT.toSeconds(), "terminate waited for the engine: " + took + " s");
     }

@@ -7,6 +7,7 @@ import hudson.model.FreeStyleProject;
 import hudson.model.Label;
 import hudson.model.Queue;
 import hudson.slaves.NodeProvisioner;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,10 +35,7 @@ class ReviewsTest {
         FreeStyleProject p = j.createFreeStyleProject("waits");
         p.setAssignedLabel(label);
         p.scheduleBuild2(0);
-        long until = System.nanoTime() + 20_000_000_000L;
-        while (Queue.getInstance().getBuildableItems().isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(20);
-        }
+        awaitBuildable();
         assertEquals(1, Queue.getInstance().getBuildableItems().size(), "the build waits for an agent");
         Thread.sleep(1500); // past NodeProvisioner's own one-per-second limit
         int before = counted.of(label);
@@ -77,14 +75,11 @@ class ReviewsTest {
         FreeStyleProject waiting = j.createFreeStyleProject("waits");
         waiting.setAssignedLabel(Label.get("rbd-waited-for"));
         waiting.scheduleBuild2(0);
-        long until = System.nanoTime() + 20_000_000_000L;
-        while (Queue.getInstance().getBuildableItems().isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(20);
-        }
+        awaitBuildable();
         assertTrue(j.jenkins.getLabels().contains(idle), "the cloud serves the idle label");
         try (LogRecorder reviews = new LogRecorder().record(NodeProvisioner.class, Level.FINE).capture(100)) {
             Reviews.suggestNow(); // what an engine does once it has started
-            until = System.nanoTime() + 10_000_000_000L;
+            long until = System.nanoTime() + 10_000_000_000L;
             while (reviews.getMessages().stream().noneMatch(m -> m.startsWith("running suggested review for rbd-waited-for"))
                     && System.nanoTime() < until) {
                 Thread.sleep(20);
@@ -97,6 +92,11 @@ class ReviewsTest {
         } finally {
             Queue.getInstance().clear();
         }
+    }
+
+    private static void awaitBuildable() throws InterruptedException {
+        ChannelAgentIT.await(Duration.ofSeconds(20), () -> !Queue.getInstance().getBuildableItems().isEmpty(),
+                "the scheduled build to wait in the queue");
     }
 
     /** Counts Jenkins' provisioning reviews per label (every review consults every strategy). */
