@@ -11,12 +11,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.CauseOfInterruption;
 import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.durabletask.executors.ContinuableExecutable;
 
 /**
  * Hears from a cloud's engine that it ended a sick agent (watchdog fired, guest crashed, disk I/O
  * error, domain stopped outside rbd-cloud) and ends what Jenkins had running there: every build on
- * the agent fails with the reason in its log, the computer goes offline with the reason, and the
- * node is removed (the guest is gone already). Runs on the engine's event thread: quick, never throws.
+ * the agent fails with the reason in its log (a Pipeline {@code node} block is ended by Pipeline
+ * itself when the node goes, so that {@code retry(conditions: [agent()])} runs it again), the
+ * computer goes offline with the reason, and the node is removed (the guest is gone already). Runs
+ * on the engine's event thread: quick, never throws.
  */
 final class SickAgents implements AgentLifecycleListener {
 
@@ -51,6 +54,13 @@ final class SickAgents implements AgentLifecycleListener {
                 if (e.isBusy()) {
                     AgentEnded cause = new AgentEnded(reason);
                     SickBuildLogs.told(e, cause);
+                    if (e.getCurrentExecutable() instanceof ContinuableExecutable) {
+                        // A Pipeline node block: Pipeline cancels it once the node is removed, with a
+                        // cause retry(conditions: [agent()]) retries. Interrupting its executor would
+                        // cancel it with no cause at all: the placeholder records (and clears) the
+                        // executor's causes before its cancel reads them.
+                        continue;
+                    }
                     e.interrupt(Result.FAILURE, cause);
                 }
             }

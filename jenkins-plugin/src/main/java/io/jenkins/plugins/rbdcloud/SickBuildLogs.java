@@ -3,6 +3,7 @@ package io.jenkins.plugins.rbdcloud;
 import hudson.Extension;
 import hudson.model.Executor;
 import hudson.model.Queue;
+import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.model.listeners.RunListener;
@@ -14,7 +15,8 @@ import jenkins.model.InterruptedBuildAction;
  * Puts why rbd-cloud ended a sick agent into the log of the build that ran on it. Interrupting the
  * build's executor prints it only when the build handles the interruption; a build whose step
  * failed first on the dead channel ("command execution failed") never does, and its log said
- * nothing of the guest. So the build's end prints it, unless the interruption did.
+ * nothing of the guest; a Pipeline {@code node} block is never interrupted (see {@link SickAgents}).
+ * So the build's end prints it, unless the interruption did.
  */
 @Extension
 public final class SickBuildLogs extends RunListener<Run<?, ?>> {
@@ -36,7 +38,11 @@ public final class SickBuildLogs extends RunListener<Run<?, ?>> {
         SickAgents.AgentEnded why = ENDED.remove(run.getExternalizableId());
         InterruptedBuildAction printed = run.getAction(InterruptedBuildAction.class);
         if (why != null && (printed == null || !printed.getCauses().contains(why))) {
-            listener.error(why.getShortDescription());
+            if (run.getResult() == Result.SUCCESS) {
+                listener.getLogger().println(why.getShortDescription()); // retried elsewhere: no error
+            } else {
+                listener.error(why.getShortDescription());
+            }
         }
     }
 }

@@ -10,6 +10,9 @@ import io.jenkins.plugins.rbdcloud.engine.agents.Agent;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.SleepBuilder;
@@ -24,6 +27,21 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 class SickAgentsTest {
 
     private static final String WHY = "the guest's watchdog fired (action poweroff): the guest stopped responding";
+
+    /** A node block whose first attempt prints {@code step-running} and sleeps in a durable sh step, retried when its agent goes. */
+    static final String RETRIED_PIPELINE = """
+            def attempt = 0
+            retry(count: 2, conditions: [agent()]) {
+              attempt++
+              node('tiny') {
+                if (attempt == 1) {
+                  sh 'echo step-running; sleep 600'
+                } else {
+                  sh "echo attempt ${attempt} ran on ${env.NODE_NAME}"
+                }
+              }
+            }
+            """;
 
     @Test
     void aBuildOnAnAgentThatFellSickFailsWithTheReasonInItsLog(JenkinsRule j) throws Exception {
@@ -53,6 +71,33 @@ class SickAgentsTest {
             Thread.sleep(100);
         }
         assertNull(j.jenkins.getNode(agent.getNodeName()), "the node of a guest that is gone is removed");
+    }
+
+    @Test
+    void aPipelineNodeBlockOnAnAgentThatFellSickIsRetriedOnAFreshAgent(JenkinsRule j) throws Exception {
+        AgentTemplate t = new AgentTemplate("tiny", "debian-12", "tiny");
+        RbdAgent first = localAgent(j, t, "tiny-abc123");
+        WorkflowJob p = j.createProject(WorkflowJob.class, "retried");
+        p.setDefinition(new CpsFlowDefinition(RETRIED_PIPELINE, true));
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        j.waitForMessage("step-running", b);
+
+        new SickAgents("ci").sick(first.getNodeName(), WHY);
+        localAgent(j, t, "tiny-def456"); // what the cloud would provision for the retry
+
+        j.assertBuildStatus(Result.SUCCESS, j.waitForCompletion(b));
+        j.assertLogContains("rbd-cloud ended agent tiny-abc123: " + WHY, b);
+        j.assertLogContains("Retrying", b);
+        j.assertLogContains("attempt 2 ran on tiny-def456", b);
+    }
+
+    private static RbdAgent localAgent(JenkinsRule j, AgentTemplate t, String name) throws Exception {
+        Agent guest = new Agent(name, "tiny", 1, "hv1", "debian-12@v1", Instant.now(), Map.of());
+        RbdAgent agent = RbdAgent.of("ci", t, guest);
+        agent.setLauncher(j.createComputerLauncher(null)); // a local agent.jar stands in for the guest
+        j.jenkins.addNode(agent);
+        j.waitOnline(agent);
+        return agent;
     }
 
     @Test
