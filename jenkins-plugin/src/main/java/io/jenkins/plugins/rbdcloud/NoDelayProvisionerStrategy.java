@@ -31,12 +31,14 @@ public final class NoDelayProvisionerStrategy extends NodeProvisioner.Strategy {
             return NodeProvisioner.StrategyDecision.CONSULT_REMAINING_STRATEGIES; // rbd-cloud agents are label-only
         }
         // Exact counts, not the smoothed load statistics: idle executors now, capacity already
-        // planned, and buildable items waiting for this label now.
+        // planned, and buildable items waiting for this label now. A pending item has its executor
+        // already (no longer idle): counted, it planned an agent nobody needed (an idle-retention
+        // agent's next build, reviewed while it was handed to that agent: NoDelayProvisionerStrategyTest, SettingsChangeIT).
         int available = label.getIdleExecutors() + connecting(label) + state.getPlannedCapacitySnapshot()
                 + state.getAdditionalPlannedCapacity();
         int demand = 0;
         for (Queue.BuildableItem item : Queue.getInstance().getBuildableItems()) {
-            if (label.equals(item.getAssignedLabel())) {
+            if (!item.isPending() && label.equals(item.getAssignedLabel())) {
                 demand++;
             }
         }

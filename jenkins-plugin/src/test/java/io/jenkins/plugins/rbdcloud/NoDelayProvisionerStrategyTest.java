@@ -53,6 +53,26 @@ class NoDelayProvisionerStrategyTest {
         }
     }
 
+    @Test
+    void aBuildHandedToAnIdleAgentAsksTheCloudForNothing(JenkinsRule j) throws Exception {
+        RbdCloud cloud = new RbdCloud("rbd-idle");
+        cloud.setTemplates(List.of(new AgentTemplate("idle", "golden", "rbd-idle")));
+        j.jenkins.clouds.add(cloud); // no engine here: a provision() call only logs "nothing planned"
+        var idle = j.createOnlineSlave(Label.get("rbd-idle")); // an agent of the label, idle between builds
+        FreeStyleProject p = j.createFreeStyleProject("on-idle");
+        p.setAssignedLabel(Label.get("rbd-idle"));
+        try (LogRecorder provisions = new LogRecorder().record(RbdCloud.class, Level.FINE).capture(200)) {
+            // The review a queued build asks for runs once the Queue's maintenance has handed the
+            // build to the idle executor: pending, it is no demand (counted, one of these builds asked).
+            for (int i = 0; i < 12; i++) {
+                j.buildAndAssertSuccess(p);
+                ChannelAgentIT.await(Duration.ofSeconds(10), () -> idle.toComputer().isIdle(), "the executor free again");
+            }
+            List<String> seen = provisions.getMessages();
+            assertTrue(seen.stream().noneMatch(m -> m.contains("rbd-idle")), "the cloud was asked for agents: " + seen);
+        }
+    }
+
     private static void waitFor(JenkinsRule j, String label) throws Exception {
         FreeStyleProject p = j.createFreeStyleProject("for-" + label);
         p.setAssignedLabel(Label.get(label));
