@@ -91,6 +91,23 @@ class SickAgentsTest {
         j.assertLogContains("attempt 2 ran on tiny-def456", b);
     }
 
+    @Test
+    void aPipelineNodeBlockOnAnAgentThatFellSickEndsTheBuildWithTheReason(JenkinsRule j) throws Exception {
+        AgentTemplate t = new AgentTemplate("tiny", "debian-12", "tiny");
+        RbdAgent agent = localAgent(j, t, "tiny-abc123");
+        WorkflowJob p = j.createProject(WorkflowJob.class, "not-retried");
+        p.setDefinition(new CpsFlowDefinition("node('tiny') { sh 'echo step-running; sleep 600' }", true));
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        j.waitForMessage("step-running", b);
+
+        new SickAgents("ci").sick(agent.getNodeName(), WHY);
+
+        // Pipeline's result for a build whose agent was removed; the reason is printed at the end.
+        j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(b));
+        j.assertLogContains("Agent tiny-abc123 was deleted", b);
+        j.assertLogContains("ERROR: rbd-cloud ended agent tiny-abc123: " + WHY, b);
+    }
+
     private static RbdAgent localAgent(JenkinsRule j, AgentTemplate t, String name) throws Exception {
         Agent guest = new Agent(name, "tiny", 1, "hv1", "debian-12@v1", Instant.now(), Map.of());
         RbdAgent agent = RbdAgent.of("ci", t, guest);
