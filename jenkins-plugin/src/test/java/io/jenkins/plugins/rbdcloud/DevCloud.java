@@ -164,7 +164,6 @@ final class DevCloud implements AutoCloseable {
         return engine.status(Instant.now()).launches().stream().filter(l -> l.agent().equals(agent)).findFirst().orElseThrow();
     }
 
-    /** A template that boots the test guest directly with the guest-side agent script on the channel. */
     /**
      * Snapshot on success for the builds of {@code jobs} (full names, blank-separated): promoteFrom
      * names no job by default, so a template that should promote must say which.
@@ -175,6 +174,7 @@ final class DevCloud implements AutoCloseable {
         return t;
     }
 
+    /** A template that boots the test guest directly with the guest-side agent script on the channel. */
     AgentTemplate template(String name, String label, String launcherWord) {
         AgentTemplate t = new AgentTemplate(name, golden, label);
         t.setLauncher("channel");

@@ -45,12 +45,7 @@ class SickAgentsTest {
 
     @Test
     void aBuildOnAnAgentThatFellSickFailsWithTheReasonInItsLog(JenkinsRule j) throws Exception {
-        AgentTemplate t = new AgentTemplate("tiny", "debian-12", "tiny");
-        Agent guest = new Agent("tiny-abc123", "tiny", 1, "hv1", "debian-12@v1", Instant.now(), Map.of());
-        RbdAgent agent = RbdAgent.of("ci", t, guest);
-        agent.setLauncher(j.createComputerLauncher(null)); // a local agent.jar stands in for the guest
-        j.jenkins.addNode(agent);
-        j.waitOnline(agent);
+        RbdAgent agent = localAgent(j, new AgentTemplate("tiny", "debian-12", "tiny"), "tiny-abc123");
 
         FreeStyleProject p = j.createFreeStyleProject("long");
         p.setAssignedNode(agent);
